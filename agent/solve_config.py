@@ -1,0 +1,20 @@
+"""Configuration of `capuchin solve`: sampling and verification."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from agent.config import Section
+
+
+class SolveConfig(Section):
+    """Sampling and selection."""
+
+    samples: int = Field(default=4, ge=1)
+    """Samples per temperature."""
+    temperatures: list[float] = Field(default_factory=lambda: [0.0, 0.4, 0.8, 1.0])
+    """Sampling temperatures; the first sample at 0 is the greedy answer."""
+    edit_retries: int = Field(default=1, ge=0)
+    """Retries with feedback for an edit that does not apply."""
+    repro_samples: int = Field(default=4, ge=0)
+    """Reproduction tests asked of the model."""

@@ -1,0 +1,1 @@
+"""Edits from model output: parse, splice whole functions/classes by syntax tree, diff."""

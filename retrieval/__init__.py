@@ -1,0 +1,1 @@
+"""Repository code intelligence: code graph, hybrid index, hierarchical localiser, context."""
