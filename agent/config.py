@@ -225,10 +225,12 @@ def load_settings(
         try:
             sections[name] = cls.model_validate(merged.get(name, {}))
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{name}.{'.'.join(map(str, e['loc']))}: {e['msg']} "
-                f"(from {sources.get(f'{name}.{e['loc'][0]}', 'default')})"
-                for e in exc.errors()
-            )
+            problems = "; ".join(_describe(name, e, sources) for e in exc.errors())
             raise ConfigError(f"invalid configuration: {problems}") from None
     return Settings(sections, sources)
+
+
+def _describe(section: str, error: dict, sources: dict[str, str]) -> str:
+    loc = ".".join(map(str, error["loc"]))
+    source = sources.get(f"{section}.{error['loc'][0]}", "default") if error["loc"] else "default"
+    return f"{section}.{loc}: {error['msg']} (from {source})"
