@@ -1,0 +1,155 @@
+"""Localisation benchmark: rank files and functions for each instance, then score against the gold patch.
+
+One output line per instance: ``{"instance_id", "files" (>= 20 ranked paths),
+"functions" (>= 50 ranked "path::Qualified.name" where the repository has them),
+"seconds"}``. Instances already in the output are skipped (resume). File Acc@k: every
+file the gold patch touches is in the top k; function Acc@k: every expected span other
+than ``imports`` is in the top k.
+
+    python -m benchmarks.localize --dataset ../shared/data/swebench-dev.jsonl \\
+        --checkouts /work/checkouts --out benchmarks/results/localize-dev.jsonl
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent.errors import InputError
+
+FILE_KS = (1, 3, 5, 10)
+FUNCTION_KS = (5, 10, 20)
+_DIFF_FILE = re.compile(r"^diff --git a/(\S+) b/", re.M)
+
+
+@dataclass(frozen=True)
+class Instance:
+    instance_id: str
+    problem_statement: str
+    gold_files: tuple[str, ...]
+    gold_functions: tuple[str, ...]
+
+
+def _literal(value):
+    return ast.literal_eval(value) if isinstance(value, str) else value
+
+
+def load_instances(dataset: Path) -> list[Instance]:
+    if not dataset.is_file():
+        raise InputError(f"dataset not found: {dataset}")
+    out = []
+    for line in dataset.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        spans = _literal(row.get("expected_spans") or {}) or {}
+        functions = tuple(f"{p}::{q}" for p, quals in spans.items() for q in quals if q != "imports")
+        out.append(Instance(row["instance_id"], row["problem_statement"],
+                            tuple(dict.fromkeys(_DIFF_FILE.findall(row["patch"]))), functions))
+    return out
+
+
+def done_ids(out: Path) -> set[str]:
+    if not out.exists():
+        return set()
+    ids = set()
+    for line in out.read_text(encoding="utf-8").splitlines():
+        try:
+            ids.add(json.loads(line)["instance_id"])
+        except (json.JSONDecodeError, KeyError):
+            continue  # a line cut short by an interrupted run: that instance reruns
+    return ids
+
+
+def localize_one(inst: Instance, checkout: Path, config, model=None) -> dict:
+    from retrieval import Localizer, RepoIndex
+
+    start = time.perf_counter()
+    index = RepoIndex.open(checkout, config)
+    localizer = Localizer(index, config, model=model)
+    files = [p for p, _ in localizer.rank_files(inst.problem_statement)[: max(20, config.top_files)]]
+    locations = localizer.localize(inst.problem_statement, top_k=max(50, config.top_locations))
+    return {"instance_id": inst.instance_id, "files": files,
+            "functions": [loc.key for loc in locations], "seconds": round(time.perf_counter() - start, 3)}
+
+
+def _hit(gold: tuple[str, ...], ranked: list[str], k: int) -> bool:
+    return bool(gold) and set(gold) <= set(ranked[:k])
+
+
+def score(instances: list[Instance], results: dict[str, dict]) -> dict:
+    """Acc@k figures over the instances that have results."""
+    scored = [(i, results[i.instance_id]) for i in instances if i.instance_id in results]
+    with_functions = [(i, r) for i, r in scored if i.gold_functions]
+    n, nf = len(scored), len(with_functions)
+    seconds = [r["seconds"] for _, r in scored]
+    return {
+        "instances": n,
+        "file_acc": {k: round(sum(_hit(i.gold_files, r["files"], k) for i, r in scored) / max(n, 1), 4)
+                     for k in FILE_KS},
+        "function_instances": nf,
+        "function_acc": {k: round(sum(_hit(i.gold_functions, r["functions"], k) for i, r in with_functions)
+                                  / max(nf, 1), 4) for k in FUNCTION_KS},
+        "seconds_median": round(statistics.median(seconds), 3) if seconds else None,
+        "seconds_total": round(sum(seconds), 1),
+    }
+
+
+def read_results(out: Path) -> dict[str, dict]:
+    results = {}
+    if out.exists():
+        for line in out.read_text(encoding="utf-8").splitlines():
+            try:
+                row = json.loads(line)
+                results[row["instance_id"]] = row
+            except (json.JSONDecodeError, KeyError):
+                continue
+    return results
+
+
+def run(dataset: Path, checkouts: Path, out: Path, config, model=None, progress=None) -> dict:
+    """Localise every instance not yet in ``out``, append results, and return the scores."""
+    instances = load_instances(dataset)
+    if not checkouts.is_dir():
+        raise InputError(f"checkouts directory not found: {checkouts}",
+                         hint="make them with: python -m benchmarks.checkouts --dataset ... --out DIR")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    skip = done_ids(out)
+    todo = [i for i in instances if i.instance_id not in skip and (checkouts / i.instance_id).is_dir()]
+    with out.open("a", encoding="utf-8") as fh:
+        for n, inst in enumerate(todo, 1):
+            row = localize_one(inst, checkouts / inst.instance_id, config, model)
+            fh.write(json.dumps(row) + "\n")
+            fh.flush()
+            if progress:
+                progress(n, len(todo), inst.instance_id)
+    summary = score(instances, read_results(out))
+    summary["missing_checkouts"] = sum(not (checkouts / i.instance_id).is_dir() for i in instances)
+    return summary
+
+
+def format_summary(summary: dict) -> str:
+    fa, fn = summary["file_acc"], summary["function_acc"]
+    return "\n".join([
+        f"instances: {summary['instances']} (missing checkouts: {summary.get('missing_checkouts', 0)})",
+        "file Acc@" + "  ".join(f"{k}: {fa[k]:.3f}" for k in FILE_KS),
+        f"function Acc@ ({summary['function_instances']} with spans) "
+        + "  ".join(f"{k}: {fn[k]:.3f}" for k in FUNCTION_KS),
+        f"seconds per instance (median): {summary['seconds_median']}, total {summary['seconds_total']}",
+    ])
+
+
+def main(argv: list[str] | None = None) -> int:
+    from agent.cli import main as cli_main
+
+    return cli_main(["bench", "localize", *(argv if argv is not None else sys.argv[1:])])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""The repository index: parsed files (cached by blob hash), the code graph, and BM25 over files and symbols.
+
+``RepoIndex.open`` lists the repository's source files, re-parses only files whose
+blob hash is not cached yet, and saves the cache. BM25 models and the optional dense
+index are built on first use from the cached tokens, so opening stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from agent.events import EventBus, null_bus
+from retrieval.config import RetrievalConfig
+from retrieval.graph import CodeGraph, SymbolRef
+from retrieval.languages import language_for
+from retrieval.parse import ParsedFile, Symbol, parse_file
+from retrieval.store import Cache, list_files
+from retrieval.text import path_tokens, tokenize
+
+STAGE = "index"
+_TEST_PATH = re.compile(
+    r"(^|/)(tests?|testing|docs?|examples?|benchmarks?|doc_?src)/|(^|/)(test_[^/]*|[^/]*_tests?\.py|conftest\.py)$"
+)
+
+
+def is_test_path(path: str) -> bool:
+    """Tests, docs, examples and benchmarks: indexed, but not where fixes usually go."""
+    return bool(_TEST_PATH.search(path))
+
+
+@dataclass
+class FileEntry:
+    """What is cached per blob: the parse and the BM25 tokens of the file and each symbol."""
+
+    parsed: ParsedFile
+    file_tokens: list[str] = field(default_factory=list)
+    symbol_tokens: list[list[str]] = field(default_factory=list)
+
+
+def symbol_document(sym: Symbol, source: bytes, parsed: ParsedFile) -> str:
+    """Text a symbol is searched by: a class by its header, docstring and members; a function by its code."""
+    if sym.kind != "class":
+        return source[sym.start_byte:sym.end_byte].decode("utf-8", "replace")
+    members = [s.signature for s in parsed.symbols if s.parent == sym.qualname]
+    return "\n".join([sym.signature, sym.docstring or "", *members])
+
+
+def analyse(path: str, source: bytes) -> FileEntry:
+    parsed = parse_file(path, source)
+    if parsed.error:
+        return FileEntry(parsed, path_tokens(path) * 2)
+    text = source.decode("utf-8", "replace")
+    # Path tokens twice: a file named like the issue's subject is a strong hint.
+    entry = FileEntry(parsed, path_tokens(path) * 2 + tokenize(text))
+    for sym in parsed.symbols:
+        qual = tokenize(sym.qualname.replace(".", " "))
+        entry.symbol_tokens.append(qual + tokenize(symbol_document(sym, source, parsed)))
+    return entry
+
+
+class RepoIndex:
+    """Everything retrieval knows about one repository at its current (possibly dirty) state."""
+
+    def __init__(self, repo: Path, config: RetrievalConfig, entries: dict[str, FileEntry], stats: dict):
+        self.repo = repo
+        self.config = config
+        self.entries = entries
+        self.stats = stats
+        self.paths = sorted(entries)
+        self.symbol_refs: list[SymbolRef] = [
+            (p, s.qualname) for p in self.paths for s in entries[p].parsed.symbols
+        ]
+        self.bus: EventBus = null_bus()
+
+    @classmethod
+    def open(cls, repo: Path, config: RetrievalConfig | None = None, bus: EventBus | None = None) -> RepoIndex:
+        """Build the index, or bring a saved one up to date with the work tree (changed blobs only)."""
+        config = config or RetrievalConfig()
+        bus = bus or null_bus()
+        repo = repo.resolve()
+        start = time.perf_counter()
+        bus.emit("stage_started", STAGE, f"indexing {repo}")
+        files = list_files(repo, lambda p: language_for(p) is not None)
+        cache = Cache(repo, "parsed.pkl")
+        entries, parsed_now = {}, 0
+        for n, (path, blob) in enumerate(sorted(files.items()), 1):
+            entry = cache.get(blob)
+            if entry is None:
+                entry = analyse(path, (repo / path).read_bytes())
+                cache.put(blob, entry)
+                parsed_now += 1
+                if parsed_now % 200 == 0:
+                    bus.progress(STAGE, n, len(files), f"parsed {path}")
+            elif entry.parsed.path != path:  # same content at another path
+                entry = replace(entry, parsed=replace(entry.parsed, path=path))
+            entries[path] = entry
+        cache.prune(set(files.values()))
+        cache.save()
+        stats = {"files": len(files), "parsed": parsed_now, "open_s": round(time.perf_counter() - start, 3)}
+        bus.emit("stage_finished", STAGE, f"{len(files)} files, {parsed_now} parsed", **stats)
+        index = cls(repo, config, entries, stats)
+        index.bus = bus
+        return index
+
+    @cached_property
+    def graph(self) -> CodeGraph:
+        return CodeGraph({p: e.parsed for p, e in self.entries.items()})
+
+    def parsed(self, path: str) -> ParsedFile | None:
+        entry = self.entries.get(path)
+        return entry.parsed if entry else None
+
+    def read(self, path: str) -> bytes:
+        return (self.repo / path).read_bytes()
+
+    def candidate_mask(self) -> np.ndarray:
+        """Which of ``self.paths`` may be ranked as locations (tests excluded unless configured)."""
+        if self.config.rank_tests:
+            return np.ones(len(self.paths), dtype=bool)
+        return np.array([not is_test_path(p) for p in self.paths], dtype=bool)
+
+    @cached_property
+    def _file_bm25(self) -> bm25s.BM25:
+        return _bm25([self.entries[p].file_tokens for p in self.paths])
+
+    @cached_property
+    def _symbol_bm25(self) -> bm25s.BM25:
+        return _bm25([t for p in self.paths for t in self.entries[p].symbol_tokens])
+
+    def file_scores(self, query_tokens: list[str]) -> np.ndarray:
+        """BM25 score of every file in ``self.paths`` order."""
+        return _scores(self._file_bm25, query_tokens, len(self.paths))
+
+    def symbol_scores(self, query_tokens: list[str]) -> np.ndarray:
+        """BM25 score of every symbol in ``self.symbol_refs`` order."""
+        return _scores(self._symbol_bm25, query_tokens, len(self.symbol_refs))
+
+    @cached_property
+    def dense(self):
+        """The dense index (retrieval.dense.DenseIndex), or None when disabled."""
+        if not self.config.dense:
+            return None
+        from retrieval.dense import DenseIndex
+
+        return DenseIndex.build(self)
+
+    def warm(self) -> None:
+        """Build every lazy part now (for `capuchin index` and timing)."""
+        _ = self.graph.imports, self._file_bm25, self._symbol_bm25, self.dense
+
+
+def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
+    model = bm25s.BM25()
+    # An empty document list or all-empty documents would make bm25s fail; one dummy token keeps shapes.
+    model.index([doc or ["\0"] for doc in corpus] or [["\0"]], show_progress=False)
+    return model
+
+
+def _scores(model: bm25s.BM25, tokens: list[str], n: int) -> np.ndarray:
+    if not tokens or n == 0:
+        return np.zeros(n, dtype=np.float32)
+    return np.asarray(model.get_scores(tokens), dtype=np.float32)[:n]

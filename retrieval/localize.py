@@ -1,0 +1,146 @@
+"""The hierarchical localiser: files (stage 1), their schematic maps (stage 2), functions/classes (stage 3).
+
+Retrieval alone is complete: stage 1 fuses BM25 over files and symbols, dense
+similarity, paths/modules/stack frames/identifiers named in the issue and graph
+proximity; stage 3 ranks the candidate files' definitions the same way. With a model,
+``retrieval.llm_stages`` lets it pick files from the file map and narrow definitions
+from the schematic maps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from agent.protocols import Model
+from agent.types import Context, Location
+from retrieval.config import RetrievalConfig
+from retrieval.index import RepoIndex
+from retrieval.rank import fuse, reasons_for, top_indices
+from retrieval.signals import IssueSignals, extract
+from retrieval.text import tokenize
+
+
+@dataclass
+class FileRanking:
+    paths: list[str]
+    scores: list[float]
+    reasons: dict[str, list[str]]
+
+
+class Localizer:
+    """Finds the files and definitions an issue concerns (satisfies ``agent.protocols.Retriever``)."""
+
+    def __init__(self, index: RepoIndex, config: RetrievalConfig | None = None, model: Model | None = None):
+        self.index = index
+        self.config = config or index.config
+        self.model = model
+
+    # -- stage 1 ---------------------------------------------------------------
+    def _file_signals(self, issue: str, sig: IssueSignals, tokens: list[str]) -> dict[str, np.ndarray]:
+        idx = self.index
+        pos = {p: i for i, p in enumerate(idx.paths)}
+
+        def from_dict(d: dict[str, float]) -> np.ndarray:
+            arr = np.zeros(len(idx.paths), dtype=np.float64)
+            for path, score in d.items():
+                if path in pos:
+                    arr[pos[path]] = score
+            return arr
+
+        sym_scores = idx.symbol_scores(tokens)
+        best_symbol = np.zeros(len(idx.paths), dtype=np.float64)
+        file_of = np.array([pos[p] for p, _ in idx.symbol_refs], dtype=np.int64)
+        if len(file_of):
+            np.maximum.at(best_symbol, file_of, sym_scores)
+        signals = {
+            "bm25_file": idx.file_scores(tokens).astype(np.float64),
+            "bm25_symbol": best_symbol,
+            "mention": from_dict(sig.mention_files),
+            "trace": from_dict(sig.trace_files),
+            "path": from_dict(sig.paths),
+        }
+        if idx.dense is not None:
+            signals["dense"] = idx.dense.file_scores(issue)
+        return signals
+
+    def _graph_signal(self, fused: np.ndarray, n_seed: int = 5) -> np.ndarray:
+        """Files next to (importing or imported by) the current best files score by that nearness."""
+        idx = self.index
+        pos = {p: i for i, p in enumerate(idx.paths)}
+        out = np.zeros(len(idx.paths), dtype=np.float64)
+        for rank, i in enumerate(top_indices(fused, n_seed)):
+            for neighbour in idx.graph.neighbours(idx.paths[i]):
+                out[pos[neighbour]] += 1.0 / (rank + 1)
+        return out
+
+    def _rank_files(self, issue: str) -> tuple[FileRanking, IssueSignals]:
+        idx = self.index
+        sig = extract(idx.graph, issue)
+        tokens = tokenize(issue)
+        signals = self._file_signals(issue, sig, tokens)
+        mask = idx.candidate_mask()
+        weights, k = self.config.weights, self.config.rrf_k
+        fused = fuse(signals, weights, k=k, mask=mask, depth=100)
+        signals["graph"] = self._graph_signal(fused)
+        fused = fuse(signals, weights, k=k, mask=mask, depth=100)
+        order = top_indices(fused, len(idx.paths))
+        paths = [idx.paths[i] for i in order]
+        reasons = {idx.paths[i]: reasons_for(i, signals) for i in order[: self.config.top_files]}
+        return FileRanking(paths, [float(fused[i]) for i in order], reasons), sig
+
+    def rank_files(self, issue: str) -> list[tuple[str, float]]:
+        """Every candidate file, best first, with its fused score."""
+        ranking, _ = self._rank_files(issue)
+        return list(zip(ranking.paths, ranking.scores, strict=True))
+
+    # -- stage 3 ---------------------------------------------------------------
+    def _rank_symbols(self, issue: str, files: FileRanking, sig: IssueSignals) -> list[Location]:
+        idx = self.index
+        keep = files.paths[: self.config.top_files]
+        file_rank = {p: r for r, p in enumerate(keep, 1)}
+        chosen = [i for i, (p, _) in enumerate(idx.symbol_refs) if p in file_rank]
+        if not chosen:
+            return []
+        refs = [idx.symbol_refs[i] for i in chosen]
+        signals = {
+            "file": np.array([1.0 / file_rank[p] for p, _ in refs]),
+            "bm25_symbol": idx.symbol_scores(tokenize(issue))[chosen].astype(np.float64),
+            "mention": np.array([sig.mention_symbols.get(r, 0.0) for r in refs]),
+            "trace": np.array([sig.trace_symbols.get(r, 0.0) for r in refs]),
+        }
+        if idx.dense is not None:
+            signals["dense"] = idx.dense.symbol_scores(issue, chosen)
+        weights = {**self.config.weights, "file": self.config.weights.get("file", 1.5)}
+        fused = fuse(signals, weights, k=self.config.rrf_k)
+        out = []
+        for i in top_indices(fused, len(refs)):
+            path, qual = refs[i]
+            sym = idx.graph.symbol(path, qual)
+            out.append(Location(
+                path=path, qualname=qual, kind=sym.kind, start_line=sym.start_line, end_line=sym.end_line,
+                score=float(fused[i]), reasons=reasons_for(i, signals),
+            ))
+        return out
+
+    def localize(self, issue: str, *, top_k: int = 20) -> list[Location]:
+        """Ranked functions/classes (best first) with the evidence for each."""
+        files, sig = self._rank_files(issue)
+        if self.model is not None:
+            from retrieval.llm_stages import pick_files
+
+            files = pick_files(self.model, self.index, issue, files, self.config)
+        locations = self._rank_symbols(issue, files, sig)
+        if self.model is not None:
+            from retrieval.llm_stages import narrow_locations
+
+            locations = narrow_locations(self.model, self.index, issue, locations, self.config)
+        return locations[:top_k]
+
+    def context(self, locations: Sequence[Location], *, budget_tokens: int) -> Context:
+        """R2C2 context for the given locations (see retrieval.context)."""
+        from retrieval.context import build_context
+
+        return build_context(self.index, locations, budget_tokens=budget_tokens)

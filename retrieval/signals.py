@@ -1,0 +1,113 @@
+"""Exact evidence in an issue's text: file paths, modules, stack-trace frames and code identifiers.
+
+Each function maps the issue onto the repository and returns scores keyed by file path
+or by (path, qualname); ranking (retrieval.rank) fuses them with BM25 and dense scores.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from retrieval.graph import CodeGraph, SymbolRef
+
+_PATHLIKE = re.compile(r"[\w.\-/\\]+\.py\b")
+_DOTTED = re.compile(r"\b[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+\b")
+_FRAME = re.compile(r'File "([^"]+\.py)", line (\d+), in (\w+)')
+_PYTEST_FRAME = re.compile(r"^([\w./\\-]+\.py):(\d+):(?: in (\w+))?", re.M)
+_CODE = re.compile(r"```.*?```|`[^`\n]+`", re.S)
+
+
+@dataclass
+class IssueSignals:
+    """What the issue names, resolved against the repository."""
+
+    paths: dict[str, float] = field(default_factory=dict)
+    """Files named by path or module, score = how directly."""
+    trace_files: dict[str, float] = field(default_factory=dict)
+    """Files in stack-trace frames; the innermost repository frame scores highest."""
+    trace_symbols: dict[SymbolRef, float] = field(default_factory=dict)
+    mention_files: dict[str, float] = field(default_factory=dict)
+    """Files defining identifiers the issue mentions, weighted by how specific the name is."""
+    mention_symbols: dict[SymbolRef, float] = field(default_factory=dict)
+
+
+def _match_path(graph: CodeGraph, raw: str) -> str | None:
+    """The repository file a path from the issue (maybe absolute, maybe site-packages) refers to."""
+    raw = raw.replace("\\", "/")
+    parts = [p for p in raw.split("/") if p not in ("", ".")]
+    for start in range(len(parts)):
+        candidate = "/".join(parts[start:])
+        if candidate in graph.files:
+            return candidate
+    return None
+
+
+def _frames(graph: CodeGraph, text: str) -> list[tuple[str, str]]:
+    frames = [(m.group(1), m.group(3)) for m in _FRAME.finditer(text)]
+    frames += [(m.group(1), m.group(3) or "") for m in _PYTEST_FRAME.finditer(text)]
+    out = []
+    for raw, func in frames:
+        path = _match_path(graph, raw)
+        if path:
+            out.append((path, func))
+    return out
+
+
+def _trace(graph: CodeGraph, text: str, sig: IssueSignals) -> None:
+    frames = _frames(graph, text)
+    for depth, (path, func) in enumerate(frames):
+        weight = 1.0 + depth / max(len(frames), 1)  # inner frames are nearer the fault
+        sig.trace_files[path] = max(sig.trace_files.get(path, 0.0), weight)
+        for sym in graph.files[path].symbols:
+            if func and sym.name == func:
+                sig.trace_symbols[(path, sym.qualname)] = max(sig.trace_symbols.get((path, sym.qualname), 0), weight)
+
+
+def _paths(graph: CodeGraph, text: str, sig: IssueSignals) -> None:
+    for m in _PATHLIKE.finditer(text):
+        path = _match_path(graph, m.group(0))
+        if path:
+            sig.paths[path] = max(sig.paths.get(path, 0.0), 1.0)
+    for m in _DOTTED.finditer(text):
+        dotted = m.group(0)
+        for cut in range(dotted.count(".") + 1, 0, -1):  # longest module prefix: sympy.core.basic.Basic
+            module = ".".join(dotted.split(".")[:cut])
+            if module in graph.module_to_path and "." in module:
+                path = graph.module_to_path[module]
+                sig.paths[path] = max(sig.paths.get(path, 0.0), 0.8)
+                break
+
+
+def _mentions(graph: CodeGraph, text: str, sig: IssueSignals) -> None:
+    code = " ".join(_CODE.findall(text))
+    words = re.findall(r"[A-Za-z_]\w*", text)
+    counts: dict[str, int] = defaultdict(int)
+    for w in words:
+        counts[w] += 1
+    in_code = set(re.findall(r"[A-Za-z_]\w*", code))
+    dotted_pairs = {tuple(d.split(".")[-2:]) for d in _DOTTED.findall(text)}
+    for name, count in counts.items():
+        refs = graph.defs_by_name.get(name)
+        if not refs or len(name) < 3 or len(refs) > 40:
+            continue
+        # Rare names are specific; names in code spans or repeated are deliberate.
+        weight = (1.0 / math.sqrt(len(refs))) * (1.5 if name in in_code else 1.0) * (1 + math.log(count))
+        if not name[0].isupper() and "_" not in name and len(refs) > 10:
+            weight *= 0.5  # short lower-case words ('add', 'simplify') are often prose
+        for path, qual in refs:
+            parts = qual.split(".")
+            bonus = 2.0 if len(parts) > 1 and tuple(parts[-2:]) in dotted_pairs else 1.0
+            key = (path, qual)
+            sig.mention_symbols[key] = sig.mention_symbols.get(key, 0.0) + weight * bonus
+            sig.mention_files[path] = sig.mention_files.get(path, 0.0) + weight * bonus
+
+
+def extract(graph: CodeGraph, issue: str) -> IssueSignals:
+    sig = IssueSignals()
+    _trace(graph, issue, sig)
+    _paths(graph, issue, sig)
+    _mentions(graph, issue, sig)
+    return sig

@@ -1,0 +1,119 @@
+"""Which source files a repository has right now, keyed by git blob hash, and the on-disk cache.
+
+Tracked, unmodified files take their hash from the git index (no reading); modified and
+untracked files are hashed the way git hashes blobs, so a dirty work tree gets the same
+keys a commit would. Directories outside git are walked. Parse results and vectors
+are cached by these hashes under ``<repo>/.capuchin/index/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from agent.errors import InputError
+
+INDEX_DIR = Path(".capuchin") / "index"
+CACHE_VERSION = 1
+_SKIP_DIRS = {".git", ".capuchin", ".venv", "venv", "node_modules", "__pycache__", ".tox", "build", "dist"}
+
+
+def blob_hash(data: bytes) -> str:
+    """The git blob id of ``data`` (sha1 over 'blob <size>\\0' + data)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _git_lines(repo: Path, *args: str) -> list[str] | None:
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+    if done.returncode != 0:
+        return None
+    return [p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
+def list_files(repo: Path, keep: Callable[[str], bool]) -> dict[str, str]:
+    """Repo-relative path -> blob hash for every file ``keep`` accepts, dirty and untracked included."""
+    if not repo.is_dir():
+        raise InputError(f"not a directory: {repo}")
+    staged = _git_lines(repo, "ls-files", "-s", "-z")
+    if staged is None:
+        return _walk(repo, keep)
+    files: dict[str, str] = {}
+    for entry in staged:
+        meta, _, path = entry.partition("\t")
+        mode, blob, _stage = meta.split()
+        if keep(path) and not mode.startswith("120") and not mode.startswith("160"):  # no symlinks/submodules
+            files[path] = blob
+    changed = set(_git_lines(repo, "diff", "--name-only", "-z") or [])
+    untracked = _git_lines(repo, "ls-files", "-o", "--exclude-standard", "-z") or []
+    for path in changed.union(untracked):
+        if not keep(path):
+            continue
+        full = repo / path
+        if full.is_file():
+            files[path] = blob_hash(full.read_bytes())
+        else:  # deleted in the work tree
+            files.pop(path, None)
+    return files
+
+
+def _walk(repo: Path, keep: Callable[[str], bool]) -> dict[str, str]:
+    files = {}
+    for root, dirs, names in os.walk(repo):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        for name in names:
+            path = Path(root, name).relative_to(repo).as_posix()
+            if keep(path):
+                files[path] = blob_hash((repo / path).read_bytes())
+    return files
+
+
+class Cache:
+    """A pickled dict stored under the index dir, rewritten only when it changed."""
+
+    def __init__(self, repo: Path, name: str):
+        self.dir = repo / INDEX_DIR
+        self.path = self.dir / name
+        self.data: dict[str, Any] = {}
+        self.dirty = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            with self.path.open("rb") as fh:
+                version, data = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            return  # missing or from another version: rebuild
+        if version == CACHE_VERSION:
+            self.data = data
+
+    def get(self, key: str) -> Any:
+        return self.data.get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        self.data[key] = value
+        self.dirty = True
+
+    def prune(self, keep: set[str]) -> None:
+        """Drop entries no longer referenced, so the cache does not grow without bound."""
+        stale = [k for k in self.data if k not in keep]
+        for k in stale:
+            del self.data[k]
+        self.dirty = self.dirty or bool(stale)
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        ignore = self.dir.parent / ".gitignore"
+        if not ignore.exists():  # keep the index out of `git status` and out of our own listing
+            ignore.write_text("*\n")
+        tmp = self.path.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump((CACHE_VERSION, self.data), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(self.path)
+        self.dirty = False
