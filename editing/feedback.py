@@ -1,0 +1,103 @@
+"""Messages for the model when an edit fails: always show the nearest real code.
+
+A model that guessed a wrong name or a stale line needs to see what is actually
+there to get it right on the retry, so every failure message quotes the closest
+definitions (with signatures and line numbers) or the closest lines.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+
+from editing.errors import EditError
+from retrieval.parse import ParsedFile, Symbol
+
+
+def _symbol_line(path: str, s: Symbol) -> str:
+    return f"  {path}:{s.start_line}  {s.signature}   [{s.qualname}]"
+
+
+def nearest_definitions(parsed: ParsedFile, name: str, *, limit: int = 6) -> list[Symbol]:
+    """Definitions of ``parsed`` whose name or qualified name is closest to ``name``."""
+    by_key: dict[str, Symbol] = {}
+    for s in parsed.symbols:
+        by_key.setdefault(s.qualname, s)
+        by_key.setdefault(s.name, s)
+    last = name.rsplit(".", 1)[-1]
+    keys = difflib.get_close_matches(name, list(by_key), n=limit * 2, cutoff=0.5)
+    keys += difflib.get_close_matches(last, list(by_key), n=limit * 2, cutoff=0.5)
+    out: list[Symbol] = []
+    for key in keys:
+        if by_key[key] not in out:
+            out.append(by_key[key])
+    return out[:limit]
+
+
+def describe_definitions(parsed: ParsedFile, name: str) -> str:
+    """The closest definitions to ``name``, or the file's top-level outline when none is close."""
+    near = nearest_definitions(parsed, name)
+    if near:
+        head = f"The closest definitions in {parsed.path} are:"
+        return "\n".join([head, *(_symbol_line(parsed.path, s) for s in near)])
+    outline = [s for s in parsed.symbols if s.parent is None or s.kind == "method"][:15]
+    if not outline:
+        return f"{parsed.path} defines no functions or classes."
+    return "\n".join([f"{parsed.path} defines:", *(_symbol_line(parsed.path, s) for s in outline)])
+
+
+def not_found(parsed: ParsedFile, name: str, why: str) -> EditError:
+    return EditError(
+        f"{why}\n{describe_definitions(parsed, name)}\n"
+        "Write the complete replacement of an existing definition under its exact name "
+        "(for a method: inside `class ClassName:`).",
+        path=parsed.path,
+    )
+
+
+def numbered(text: str, first: int, last: int) -> str:
+    """Lines ``first..last`` (1-based, clipped) of ``text`` with line numbers."""
+    lines = text.splitlines()
+    first, last = max(first, 1), min(last, len(lines))
+    return "\n".join(f"{n:5d} | {lines[n - 1]}" for n in range(first, last + 1))
+
+
+def syntax_problem(text: str) -> tuple[str, int] | None:
+    """(message, line) of the first syntax error in ``text``, or None when it parses."""
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        return exc.msg, exc.lineno or 1
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return str(exc) or type(exc).__name__, 1
+    return None
+
+
+def syntax_error(path: str, text: str, problem: tuple[str, int], *, whose: str) -> EditError:
+    msg, line = problem
+    return EditError(
+        f"{whose} has a syntax error: {msg} (line {line}):\n{numbered(text, line - 3, line + 3)}\n"
+        "Write syntactically valid, complete Python.",
+        path=path,
+    )
+
+
+def nearest_lines(text: str, wanted: str, *, context: int = 2) -> str:
+    """The window of ``text`` most similar to the ``wanted`` lines, numbered, for a failed search."""
+    lines = text.splitlines()
+    want = [w.strip() for w in wanted.splitlines() if w.strip()]
+    if not lines or not want:
+        return ""
+    target = "\n".join(want)
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(target)  # seq2 is the side difflib caches, so it is the fixed one
+    size = len(want)
+    best, best_at = -1.0, 0
+    for i in range(max(1, len(lines) - size + 1)):
+        matcher.set_seq1("\n".join(s.strip() for s in lines[i:i + size]))
+        if matcher.real_quick_ratio() <= best or matcher.quick_ratio() <= best:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best:
+            best, best_at = ratio, i
+    return numbered(text, best_at + 1 - context, best_at + size + context)

@@ -1,0 +1,142 @@
+"""The statements of a module or class body, as the splicer sees them.
+
+``retrieval.parse`` gives the target file's symbols (qualified names, spans,
+signatures); splicing also needs what sits *between* definitions (imports,
+module constants, class attributes) and where a body starts, so this walks the
+direct children of one body with the same tree-sitter grammar.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import tree_sitter as ts
+
+from retrieval.languages import language_for, parser_for
+
+_ELISION_COMMENT = re.compile(r"\.\.\.|existing|unchanged|rest of|same as before|omitted|other methods", re.I)
+
+
+@dataclass
+class Member:
+    """One statement directly inside a module or class body."""
+
+    kind: str
+    """'function' | 'class' | 'import' | 'assign' | 'docstring' | 'filler' | 'comment' | 'other'."""
+    name: str
+    node: ts.Node
+    """The outer node: a decorated definition includes its decorators."""
+    inner: ts.Node
+    """The definition itself (same as ``node`` unless decorated)."""
+
+    @property
+    def start(self) -> int:
+        return self.node.start_byte
+
+    @property
+    def end(self) -> int:
+        return self.node.end_byte
+
+
+def parse_python(source: bytes) -> ts.Tree:
+    spec = language_for("x.py")
+    assert spec is not None  # the language table always has Python
+    return parser_for(spec).parse(source)
+
+
+def node_text(source: bytes, node: ts.Node) -> str:
+    return source[node.start_byte:node.end_byte].decode("utf-8")
+
+
+def _assign_name(source: bytes, node: ts.Node) -> str | None:
+    first = node.named_children[0] if node.named_child_count else None
+    if first is not None and first.type == "assignment":
+        left = first.child_by_field_name("left")
+        if left is not None and left.type == "identifier":
+            return node_text(source, left)
+    return None
+
+
+def _member(source: bytes, node: ts.Node, index: int) -> Member:
+    inner = node.child_by_field_name("definition") if node.type == "decorated_definition" else node
+    inner = inner or node
+    if inner.type in ("function_definition", "class_definition"):
+        name_node = inner.child_by_field_name("name")
+        kind = "function" if inner.type == "function_definition" else "class"
+        return Member(kind, node_text(source, name_node) if name_node else "", node, inner)
+    if node.type in ("import_statement", "import_from_statement", "future_import_statement"):
+        return Member("import", " ".join(node_text(source, node).split()), node, node)
+    if node.type == "comment":
+        return Member("comment", node_text(source, node), node, node)
+    if node.type in ("pass_statement",) or node_text(source, node).strip() == "...":
+        return Member("filler", "", node, node)
+    if node.type == "expression_statement":
+        if index == 0 and node.named_child_count == 1 and node.named_children[0].type == "string":
+            return Member("docstring", "", node, node)
+        name = _assign_name(source, node)
+        if name:
+            return Member("assign", name, node, node)
+    return Member("other", node_text(source, node).splitlines()[0] if node.text else "", node, node)
+
+
+def members(source: bytes, container: ts.Node) -> list[Member]:
+    """Direct children of a module root or a class ``block``, classified."""
+    out: list[Member] = []
+    for child in container.named_children:
+        index = sum(1 for m in out if m.kind != "comment")
+        out.append(_member(source, child, index))
+    return out
+
+
+def class_body(class_node: ts.Node) -> ts.Node | None:
+    inner = class_node.child_by_field_name("definition") if class_node.type == "decorated_definition" else class_node
+    return inner.child_by_field_name("body") if inner is not None else None
+
+
+def has_elision(source: bytes, class_node: ts.Node) -> bool:
+    """Whether a written class leaves parts out (``...`` or a '# rest unchanged' comment)."""
+    body = class_body(class_node)
+    if body is None:
+        return False
+    for m in members(source, body):
+        if m.kind == "filler" and node_text(source, m.node).strip() == "...":
+            return True
+        if m.kind == "comment" and _ELISION_COMMENT.search(node_text(source, m.node)):
+            return True
+    return False
+
+
+def line_indent(source: bytes, pos: int) -> bytes:
+    """The whitespace between the start of ``pos``'s line and ``pos`` (or spaces as wide)."""
+    line_start = source.rfind(b"\n", 0, pos) + 1
+    prefix = source[line_start:pos]
+    return prefix if not prefix.strip() else b" " * len(prefix)
+
+
+def reindent(text: str, from_col: int, to_indent: str) -> str:
+    """Move a definition's text (first line unindented) from column ``from_col`` to ``to_indent``.
+
+    Only whole indentation prefixes move: lines indented less than ``from_col`` (inside
+    a multi-line string) stay as they are, and nothing changes when the columns agree.
+    """
+    lines = text.split("\n")
+    if from_col == len(to_indent) and (not to_indent or "\t" not in to_indent):
+        return "\n".join(line if line.strip() else "" for line in lines)
+    out = [lines[0]]
+    for line in lines[1:]:
+        if not line.strip():
+            out.append("")
+        elif len(line) - len(line.lstrip()) >= from_col:
+            out.append(to_indent + line[from_col:])
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def body_indent(source: bytes, body: ts.Node, fallback: bytes) -> bytes:
+    """Indentation of the statements in a class body."""
+    first = next((c for c in body.named_children if c.type != "comment"), None)
+    if first is None or first.start_point.row == body.parent.start_point.row:
+        return fallback
+    return line_indent(source, first.start_byte)

@@ -1,0 +1,341 @@
+"""Splice whole replacement definitions into a Python file by syntax-tree span.
+
+The model writes complete functions, methods or classes (SuperCoder2.0's edit
+format). Each written definition is matched to the existing one by qualified
+name, and its byte span (decorators included) is replaced, moved to the
+original's indentation. A class written with only some of its methods, or with
+``...`` / "# rest unchanged" in place of the others, is merged member by member.
+New definitions land next to their neighbours in the answer, new imports after the
+file's imports. The result must parse. Everything happens on in-memory text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import tree_sitter as ts
+
+from editing.errors import EditError
+from editing.feedback import not_found, numbered, syntax_error, syntax_problem
+from editing.members import (
+    Member,
+    body_indent,
+    class_body,
+    has_elision,
+    line_indent,
+    members,
+    node_text,
+    parse_python,
+    reindent,
+)
+from retrieval.parse import ParsedFile, Symbol, parse_file
+
+_DEFS = ("function", "class")
+_ELISION = re.compile(r"#.*(\.\.\.|existing code|unchanged|rest of|same as before|omitted)", re.I)
+
+
+@dataclass
+class _Change:
+    start: int
+    seq: int
+    end: int
+    text: bytes
+
+    def order(self) -> tuple[int, bool, int]:
+        """Applied from the end backwards; at one position the replacement goes first, then
+        insertions last-planned first, so earlier-planned text ends up in front."""
+        return self.start, self.end > self.start, self.seq
+
+
+@dataclass
+class SpliceResult:
+    text: str
+    applied: list[str] = field(default_factory=list)
+    """What was done, e.g. 'replaced Foo.bar', 'added helper', 'added import: import os'."""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Level:
+    """One body being merged into: the module, or a class body."""
+
+    find: Callable[[Member], ts.Node | None]
+    end: int
+    """Where new members go when the answer gives no neighbour."""
+    indent: bytes
+    qual: str
+    """Qualified-name prefix ('' at module level, 'Class.' inside a class)."""
+    names: list[str]
+    """Names defined at this level, to tell a new definition from a misspelt one."""
+    end_is_before: bool = False
+    """``end`` is the start of a statement new members go above (an ``if __name__`` block)."""
+
+
+def _first_param(inner: ts.Node, source: bytes) -> str:
+    params = inner.child_by_field_name("parameters")
+    first = params.named_children[0] if params is not None and params.named_child_count else None
+    return node_text(source, first).split(":")[0].split("=")[0].strip() if first is not None else ""
+
+
+class _Splicer:
+    def __init__(self, path: str, source: str, code: str, *, hint: str | None, answer_code: str):
+        self.path = path
+        self.src = source.encode("utf-8")
+        self.parsed: ParsedFile = parse_file(path, self.src)
+        self.tree = parse_python(self.src)
+        self.snip = textwrap.dedent(code).encode()
+        self.hint = hint
+        self.answer_code = answer_code
+        self.changes: list[_Change] = []
+        self.result = SpliceResult(source)
+
+    # --- module level ------------------------------------------------------------------------
+
+    def run(self) -> SpliceResult:
+        problem = syntax_problem(self.snip.decode())
+        if problem:
+            raise syntax_error(self.path, self.snip.decode(), problem, whose=f"Your code for {self.path}")
+        top = members(self.snip, parse_python(self.snip).root_node)
+        root_members = members(self.src, self.tree.root_node)
+        if not any(m.kind in (*_DEFS, "import", "assign") for m in top):
+            raise EditError(f"The code block for {self.path} defines no function, class or import to splice in.")
+        end, before = self._module_end(root_members)
+        names = [s.qualname for s in self.parsed.symbols] + self.parsed.top_level_names
+        level = _Level(self._find_module, end, b"", "", names, end_is_before=before)
+        self._level(top, level, blank=2)
+        self.result.text = self._apply().decode("utf-8")
+        self._check_syntax()
+        return self.result
+
+    def _module_end(self, root_members: list[Member]) -> tuple[int, bool]:
+        for m in root_members:  # new code goes above an `if __name__ == "__main__":` block
+            if m.node.type == "if_statement" and b"__name__" in self.src[m.start:m.end]:
+                return m.start, True
+        return (root_members[-1].end if root_members else 0), False
+
+    def _find_module(self, m: Member) -> ts.Node | None:
+        if m.kind == "assign":
+            return next((t.node for t in members(self.src, self.tree.root_node)
+                         if t.kind == "assign" and t.name == m.name), None)
+        if m.kind not in _DEFS:
+            return None
+        symbol = self._resolve(m)
+        return self._node(symbol) if symbol else None
+
+    def _resolve(self, m: Member) -> Symbol | None:
+        syms = self.parsed.symbols
+        if self.hint:
+            for qual in (self.hint, f"{self.hint}.{m.name}"):
+                found = self.parsed.symbol(qual)
+                if found is not None and found.name == m.name:
+                    return found
+        top = [s for s in syms if s.parent is None and s.name == m.name]
+        if top:
+            return top[0]
+        kind = "method" if m.kind == "function" else "class"
+        nested = [s for s in syms if s.kind == kind and s.name == m.name]
+        if len(nested) > 1:
+            where = "\n".join(f"  {self.path}:{s.start_line}  {s.signature}   [{s.qualname}]" for s in nested)
+            raise EditError(
+                f"`{m.name}` is defined in several classes of {self.path}:\n{where}\n"
+                f"Write it inside its class (`class {nested[0].parent}:` followed by the method).",
+                path=self.path,
+            )
+        return nested[0] if nested else None
+
+    def _node(self, symbol: Symbol) -> ts.Node:
+        node = self.tree.root_node.descendant_for_byte_range(symbol.start_byte, symbol.end_byte)
+        while node.parent is not None and node.parent.type == "decorated_definition":
+            node = node.parent
+        return node
+
+    # --- one body: replace, merge or add each written member ---------------------------------
+
+    def _level(self, written: list[Member], level: _Level, *, blank: int) -> None:
+        placed: list[tuple[int, int] | None] = []
+        pending: list[tuple[int, Member]] = []
+        for i, m in enumerate(written):
+            target = level.find(m) if m.kind in (*_DEFS, "assign", "docstring") else None
+            if m.kind == "import":
+                self._import(m) if level.qual == "" else self.result.notes.append(f"ignored `{m.name}`")
+            elif m.kind == "other":
+                self.result.notes.append(f"ignored a statement in the answer: `{m.name[:60]}`")
+            elif target is not None:
+                self._replace(m, target, level)
+                same_level = target.parent is not None and target.parent.type in ("module", "block") and (
+                    level.qual or target.parent.type == "module")
+                placed.append((target.start_byte, target.end_byte) if same_level else None)
+                continue
+            elif m.kind in (*_DEFS, "assign"):
+                self._check_new(m, level)
+                pending.append((i, m))
+            placed.append(None)
+        for i, m in pending:
+            self._insert(m, i, placed, level, blank if m.kind in _DEFS else blank - 1)
+
+    def _replace(self, m: Member, target: ts.Node, level: _Level) -> None:
+        qual = _qualname(self.src, target) if m.kind != "docstring" else level.qual + "__doc__"
+        if m.kind == "class" and not self._is_whole_class(m, target):
+            self._merge(m, target, qual)
+            return
+        if m.kind == "function":
+            self._check_elision(m, target)
+        text = reindent(node_text(self.snip, m.node), m.node.start_point.column,
+                        line_indent(self.src, target.start_byte).decode())
+        if text.encode() != self.src[target.start_byte:target.end_byte]:
+            self._change(target.start_byte, target.end_byte, text.encode())
+            self.result.applied.append(f"replaced {qual}")
+
+    def _is_whole_class(self, m: Member, target: ts.Node) -> bool:
+        if has_elision(self.snip, m.node):
+            return False
+        body = class_body(target)
+        old = {t.name for t in members(self.src, body) if t.kind in _DEFS} if body is not None else set()
+        new = {w.name for w in members(self.snip, class_body(m.node))} if class_body(m.node) else set()
+        return old <= new
+
+    def _merge(self, m: Member, target: ts.Node, qual: str) -> None:
+        body = class_body(target)
+        written = class_body(m.node)
+        if body is None or written is None:
+            raise EditError(f"Cannot read the body of class {qual} in {self.path}.", path=self.path)
+        self._merge_header(m, target, qual)
+        existing = members(self.src, body)
+        indent = body_indent(self.src, body, line_indent(self.src, target.start_byte) + b"    ")
+
+        def find(w: Member) -> ts.Node | None:
+            return next((t.node for t in existing if t.name == w.name and t.kind == w.kind), None)
+
+        names = [f"{qual}.{t.name}" for t in existing if t.name]
+        level = _Level(find, body.end_byte, indent, qual + ".", names)
+        self._level(members(self.snip, written), level, blank=1)
+
+    def _merge_header(self, m: Member, target: ts.Node, qual: str) -> None:
+        """A merged class keeps its body but takes the answer's decorators and bases."""
+        old_end, new_end = _header_end(target), _header_end(m.node)
+        old = self.src[target.start_byte:old_end]
+        new = self.snip[m.node.start_byte:new_end]
+        if old.split() != new.split():
+            text = reindent(new.decode(), m.node.start_point.column, line_indent(self.src, target.start_byte).decode())
+            self._change(target.start_byte, old_end, text.encode())
+            self.result.applied.append(f"changed the header of {qual}")
+
+    def _check_elision(self, m: Member, target: ts.Node) -> None:
+        new, old = node_text(self.snip, m.node), node_text(self.src, target)
+        new_dots = sum(1 for line in new.splitlines() if line.strip() == "...")
+        old_dots = sum(1 for line in old.splitlines() if line.strip() == "...")
+        if new_dots > old_dots or (_ELISION.search(new) and not _ELISION.search(old)):
+            raise EditError(
+                f"Your `{m.name}` leaves code out (`...` or a comment like '# rest unchanged'). "
+                f"Write the complete function; the current one is:\n"
+                f"{numbered(self.src.decode(), target.start_point.row + 1, target.end_point.row + 1)}",
+                path=self.path,
+            )
+
+    def _check_new(self, m: Member, level: _Level) -> None:
+        """Refuse a 'new' definition that is probably a misspelt existing one."""
+        if m.kind == "function" and level.qual == "" and _first_param(m.inner, self.snip) in ("self", "cls"):
+            raise not_found(self.parsed, m.name,
+                            f"`{m.name}` looks like a method, but no class in {self.path} defines it.")
+        used = len(re.findall(rf"\b{re.escape(m.name)}\b", self.answer_code)) > 1
+        close = difflib.get_close_matches(level.qual + m.name, level.names, n=3, cutoff=0.75)
+        if close and m.kind in _DEFS and not used:  # a helper the answer uses is genuinely new
+            raise not_found(self.parsed, level.qual + m.name,
+                            f"`{level.qual}{m.name}` is not defined in {self.path}, and nothing in your answer uses it.")
+        self.result.applied.append(f"added {level.qual}{m.name}")
+
+    def _insert(self, m: Member, i: int, placed: list, level: _Level, blank: int) -> None:
+        text = reindent(node_text(self.snip, m.node), m.node.start_point.column, level.indent.decode()).encode()
+        sep = b"\n" * (max(blank, 0) + 1)
+        before = next((p for p in reversed(placed[:i]) if p), None)
+        after = next((p for p in placed[i + 1:] if p), None)
+        if before:
+            self._change(before[1], before[1], sep + level.indent + text)
+        elif after:
+            self._change(after[0], after[0], text + sep + level.indent)
+        elif level.end_is_before:
+            self._change(level.end, level.end, text + sep)
+        elif level.end == 0:
+            self._change(0, 0, text + b"\n")
+        else:
+            self._change(level.end, level.end, sep + level.indent + text)
+
+    def _import(self, m: Member) -> None:
+        root = members(self.src, self.tree.root_node)
+        if any(t.kind == "import" and t.name == m.name for t in root):
+            return
+        if m.node.type == "future_import_statement":
+            self.result.notes.append(f"ignored `{m.name}`: a __future__ import cannot be added after code")
+            return
+        imports = [t for t in root if t.kind == "import"]
+        lead = [t for t in root[:1] if t.kind in ("docstring", "comment")]
+        text = node_text(self.snip, m.node).encode()
+        if imports:
+            self._change(imports[-1].end, imports[-1].end, b"\n" + text)
+        elif lead:
+            self._change(lead[-1].end, lead[-1].end, b"\n\n" + text)
+        else:
+            self._change(0, 0, text + b"\n\n")
+        self.result.applied.append(f"added import: {m.name}")
+
+    # --- apply and check ---------------------------------------------------------------------
+
+    def _change(self, start: int, end: int, text: bytes) -> None:
+        self.changes.append(_Change(start, len(self.changes), end, text))
+
+    def _apply(self) -> bytes:
+        spans = sorted((c.start, c.end) for c in self.changes if c.end > c.start)
+        for (_, end1), (start2, _) in zip(spans, spans[1:], strict=False):
+            if start2 < end1:
+                raise EditError(f"Your answer edits the same code of {self.path} twice; write each definition once.",
+                                path=self.path)
+        out = self.src
+        for c in sorted(self.changes, key=_Change.order, reverse=True):
+            out = out[:c.start] + c.text + out[c.end:]
+        return out
+
+    def _check_syntax(self) -> None:
+        before = syntax_problem(self.src.decode())
+        after = syntax_problem(self.result.text)
+        if after and not before:
+            raise syntax_error(self.path, self.result.text, after, whose=f"{self.path} after your edit")
+        if before and parse_python(self.result.text.encode()).root_node.has_error and not self.tree.root_node.has_error:
+            raise EditError(f"{self.path} no longer parses after your edit.", path=self.path)
+
+
+def _qualname(source: bytes, node: ts.Node) -> str:
+    """``Outer.Inner.name`` of a definition (or assignment) node, from its ancestors."""
+    parts = []
+    current: ts.Node | None = node
+    while current is not None:
+        inner = current.child_by_field_name("definition") if current.type == "decorated_definition" else current
+        if inner is not None and inner.type in ("function_definition", "class_definition"):
+            name = inner.child_by_field_name("name")
+            if name is not None:
+                parts.append(node_text(source, name))
+        elif current is node and inner is not None and inner.type == "expression_statement":
+            parts.append(node_text(source, inner).split("=")[0].strip())
+        current = current.parent
+        if current is not None and current.type == "decorated_definition":
+            current = current.parent
+    return ".".join(reversed(parts))
+
+
+def _header_end(node: ts.Node) -> int:
+    inner = node.child_by_field_name("definition") if node.type == "decorated_definition" else node
+    colon = next((c for c in inner.children if c.type == ":"), None) if inner is not None else None
+    return colon.end_byte if colon is not None else node.start_byte
+
+
+def splice(path: str, source: str, code: str, *, hint: str | None = None, answer_code: str = "") -> SpliceResult:
+    """Splice the definitions written in ``code`` into ``source`` (the text of ``path``).
+
+    ``answer_code`` is all code of the answer; a new definition used there is accepted
+    as a new helper, an unused one close to an existing name is refused as a misspelling.
+    Raises ``EditError`` with feedback for the model.
+    """
+    return _Splicer(path, source, code, hint=hint, answer_code=answer_code or code).run()
