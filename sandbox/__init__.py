@@ -1,1 +1,62 @@
-"""Isolated test runs: Docker images in layers, per-test results, a local fallback."""
+"""Isolated test runs: Docker images in layers, per-test results, a local fallback.
+
+Entry points for the pipeline::
+
+    sandbox = open_sandbox(settings.sandbox, bus)     # agent.protocols.Sandbox
+    result = sandbox.run(repo, patch=diff, tests=["tests/test_x.py::test_y"], timeout_s=120)
+    regression = select_regression_tests(repo, ["pkg/mod.py"])
+"""
+
+from __future__ import annotations
+
+import warnings
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agent.errors import DockerUnavailable
+
+if TYPE_CHECKING:
+    from agent.events import EventBus
+    from agent.protocols import Sandbox
+    from sandbox.config import SandboxConfig
+
+# backend name -> "module:class" (STYLE: implementations chosen by a name -> import-path map)
+BACKENDS = {
+    "docker": "sandbox.docker_backend:DockerSandbox",
+    "local": "sandbox.local_backend:LocalSandbox",
+}
+
+LOCAL_WARNING = ("no Docker engine answers: tests run in the local fallback (a temporary copy, a "
+                 "virtualenv, bubblewrap when available), which isolates much less than a container")
+
+
+def _backend_class(name: str) -> type:
+    module, _, cls = BACKENDS[name].partition(":")
+    return getattr(import_module(module), cls)
+
+
+def open_sandbox(config: SandboxConfig, bus: EventBus | None = None) -> Sandbox:
+    """The sandbox ``config.backend`` asks for; 'auto' is Docker when it answers, else local with a warning.
+
+    Raises ``DockerUnavailable`` for backend='docker' when no engine answers.
+    """
+    if config.backend == "auto":
+        try:
+            return _backend_class("docker")(config, bus)
+        except DockerUnavailable:
+            warnings.warn(LOCAL_WARNING, RuntimeWarning, stacklevel=2)
+            if bus is not None:
+                bus.emit("log", "sandbox", "warning: " + LOCAL_WARNING)
+            return _backend_class("local")(config, bus)
+    return _backend_class(config.backend)(config, bus)
+
+
+def select_regression_tests(repo: Path, changed_files: list[str]) -> list[str]:
+    """Existing test files that exercise ``changed_files`` (naming conventions + imports)."""
+    from sandbox.select import select_regression_tests as select
+
+    return select(repo, changed_files)
+
+
+__all__ = ["BACKENDS", "open_sandbox", "select_regression_tests"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from agent.config import Section
 
 
@@ -17,7 +19,19 @@ class SandboxConfig(Section):
     cpus: float = 1.0
     memory: str = "2g"
     pids_limit: int = 512
-    concurrency: int = 2
+    concurrency: int = Field(default=2, ge=1)
     """Runs at once."""
     ca_bundle: str | None = None
     """Host CA bundle mounted for pip during image builds; None: detect (PIP_CERT, SSL_CERT_FILE)."""
+    image_prefix: str = "capuchin"
+    """Repository prefix of the images Capuchin builds (``<prefix>/base``, ``<prefix>/env``, ...)."""
+    debian_mirror: str = "http://deb.debian.org/debian"
+    """Debian mirror debootstrap downloads the base images' packages from."""
+    build_timeout_s: float = 1800.0
+    """Wall-clock limit of one image build step (pip installs of old scientific stacks are slow)."""
+    build_cpus: float = 2.0
+    """CPUs an image build may use."""
+    image: str | None = None
+    """Use this image as is for local-repository runs (e.g. one from a registry) instead of building one."""
+    gc_max_age_h: float = 24.0 * 14
+    """`capuchin sandbox gc` removes Capuchin images not used for this many hours (containers: always)."""

@@ -1,0 +1,142 @@
+"""`capuchin sandbox base|build|run|gc|validate`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from agent.errors import InputError
+
+console = Console(stderr=True)
+sandbox_app = typer.Typer(help="Isolated test runs (Docker images in layers, or a local fallback).",
+                          no_args_is_help=True)
+
+BackendOpt = typer.Option(None, "--backend", help="auto | docker | local (default: config sandbox.backend).")
+
+
+def _settings(repo: Path | None, **flags):
+    from agent.cli import settings_for
+
+    return settings_for(repo, sandbox=flags).sandbox
+
+
+def _docker(config):
+    from sandbox.docker_backend import DockerSandbox
+
+    return DockerSandbox(config)
+
+
+@sandbox_app.command("base")
+def base_cmd(
+    suite: list[str] = typer.Option(None, "--suite", help="Debian suites to build (default: bookworm, bullseye)."),
+) -> None:
+    """Build (or find cached) the base images: Debian minbase + Python, by debootstrap (idempotent)."""
+    from sandbox.specs import SUITE_FOR_PYTHON, BaseSpec
+
+    config = _settings(None)
+    sb = _docker(config)
+    for name in suite or list(SUITE_FOR_PYTHON.values()):
+        tag = sb.builder.ensure_base(BaseSpec(name, mirror=config.debian_mirror))
+        print(tag)
+
+
+@sandbox_app.command("build")
+def build_cmd(
+    repo: Path | None = typer.Option(None, "--repo", help="A local repository: build its environment image."),
+    instance: str | None = typer.Option(None, "--instance", help="A SWE-bench instance id (with --dataset)."),
+    dataset: Path | None = typer.Option(None, "--dataset", help="SWE-bench-style JSONL file."),
+) -> None:
+    """Build the image a run needs (base -> environment -> instance); cached layers are reused."""
+    if (repo is None) == (instance is None):
+        raise InputError("give exactly one of --repo PATH or --instance ID --dataset FILE")
+    config = _settings(repo)
+    sb = _docker(config)
+    if repo is not None:
+        print(sb.image_for(repo))
+        return
+    if dataset is None:
+        raise InputError("--instance needs --dataset FILE")
+    from sandbox.swebench import InstanceRunner, load_instances
+
+    rows = load_instances(dataset, [instance])
+    print(InstanceRunner(sb).build(rows[0]))
+
+
+@sandbox_app.command("run")
+def run_cmd(
+    repo: Path = typer.Option(..., "--repo", help="Repository whose working tree is tested."),
+    patch: Path | None = typer.Option(None, "--patch", help="Unified diff to apply first."),
+    tests: list[str] = typer.Option(None, "--tests", help="Test ids (path::name); repeat or space-separate."),
+    timeout: float | None = typer.Option(None, "--timeout", help="Wall-clock limit in seconds."),
+    backend: str | None = BackendOpt,
+    json_out: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Apply a patch to a copy of REPO and run tests in isolation; print per-test statuses."""
+    from sandbox import open_sandbox
+
+    if patch is not None and not patch.is_file():
+        raise InputError(f"patch file {patch} does not exist")
+    ids = [t for item in (tests or []) for t in item.split()]
+    config = _settings(repo, backend=backend)
+    result = open_sandbox(config).run(repo, patch=patch.read_text() if patch else None, tests=ids,
+                                      timeout_s=timeout)
+    if json_out:
+        print(result.model_dump_json(indent=2))
+    else:
+        _print_result(result)
+    if not result.applied or result.error or any(s != "PASSED" for s in result.tests.values()):
+        raise typer.Exit(1)
+
+
+def _print_result(result) -> None:
+    summary = {"applied": result.applied, "tests": {k: str(v) for k, v in result.tests.items()},
+               "exit_code": result.exit_code, "timed_out": result.timed_out,
+               "duration_s": round(result.duration_s, 2)}
+    if result.apply_error:
+        summary["apply_error"] = result.apply_error[-1500:]
+    if result.error:
+        summary["error"] = result.error
+    print(json.dumps(summary, indent=2))
+
+
+@sandbox_app.command("gc")
+def gc_cmd(
+    all_images: bool = typer.Option(False, "--all-images", help="Also remove images still in use recently."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be removed."),
+) -> None:
+    """Remove Capuchin's leftover containers and stale images."""
+    from sandbox.gc import collect
+
+    config = _settings(None)
+    report = collect(_docker(config).client, max_age_h=0 if all_images else config.gc_max_age_h,
+                     dry_run=dry_run)
+    print(json.dumps(report, indent=2))
+
+
+@sandbox_app.command("validate")
+def validate_cmd(
+    dataset: Path = typer.Option(..., "--dataset", help="SWE-bench-style JSONL file."),
+    out: Path = typer.Option(..., "--out", help="Results JSONL (resumable: done instances are skipped)."),
+    instances: list[str] = typer.Option(None, "--instances", help="Only these instance ids."),
+    repos: list[str] = typer.Option(None, "--repo-filter", help="Only instances of these repositories."),
+    workers: int = typer.Option(1, "--workers", help="Instances at once."),
+    timeout: float | None = typer.Option(None, "--timeout", help="Per-run test timeout in seconds."),
+) -> None:
+    """SWE-bench validation: FAIL_TO_PASS / PASS_TO_PASS per instance, without and with the gold patch."""
+    from sandbox.swebench import InstanceRunner, load_instances
+    from sandbox.validate import validate_all
+
+    rows = load_instances(dataset, instances or None)
+    if repos:
+        rows = [r for r in rows if r["repo"] in set(repos)]
+    config = _settings(None)
+    runner = InstanceRunner(_docker(config), timeout_s=timeout)
+    tally = validate_all(runner, rows, out, workers=workers, log=console.print)
+    print(json.dumps(tally, indent=2))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(sandbox_app, name="sandbox")

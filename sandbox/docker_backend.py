@@ -1,0 +1,114 @@
+"""The Docker backend: a fresh container per run, no network, limits, a timeout that kills it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from agent.events import EventBus, null_bus
+from agent.types import TestResult
+from sandbox import engine, runscript
+from sandbox.config import SandboxConfig
+from sandbox.images import ImageBuilder
+from sandbox.labels import LABEL, owner_alive
+from sandbox.specs import EnvSpec, local_spec
+from sandbox.worktree import check_repo, worktree_tar
+
+RUN_DIR = "/capuchin"
+
+
+@dataclass
+class RunRequest:
+    """One run in an existing image: optional tree to copy in, patches applied in order, tests."""
+
+    image: str
+    env: EnvSpec
+    tests: Sequence[str] = ()
+    patches: Sequence[str] = ()
+    tree: bytes | None = None
+    """A tar of the working tree copied to /testbed before the run (local repositories)."""
+    timeout_s: float | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+class DockerSandbox:
+    """``agent.protocols.Sandbox`` on the Docker engine."""
+
+    def __init__(self, config: SandboxConfig, bus: EventBus | None = None, client: Any | None = None):
+        self.config = config
+        self.bus = bus or null_bus()
+        self.client = client or engine.docker_client()
+        self.builder = ImageBuilder(self.client, config, self.bus)
+        self._slots = threading.BoundedSemaphore(config.concurrency)
+        self._build_lock = threading.Lock()
+        remove_orphans(self.client)
+
+    # -- the protocol ----------------------------------------------------------------------------
+    def run(self, repo: Path, *, patch: str | None = None, tests: Sequence[str] = (),
+            timeout_s: float | None = None) -> TestResult:
+        """Run ``tests`` on ``repo``'s current working tree with ``patch`` applied."""
+        repo = check_repo(repo)
+        image = self.image_for(repo)
+        spec = local_spec(repo).env
+        request = RunRequest(image=image, env=spec, tests=tests, patches=[patch] if patch else [],
+                             tree=worktree_tar(repo), timeout_s=timeout_s)
+        return self.run_in_image(request)
+
+    def image_for(self, repo: Path) -> str:
+        """The local repository's environment image (built once per dependency-file content)."""
+        if self.config.image:
+            return self.config.image
+        spec = local_spec(repo)
+        with self._build_lock:  # concurrent first runs must not build the same layers twice
+            return self.builder.ensure_instance(spec, lambda: worktree_tar(repo))
+
+    # -- runs in a given image ---------------------------------------------------------------------
+    def run_in_image(self, req: RunRequest) -> TestResult:
+        """Run once; when pytest refuses some ids as unknown (and so ran nothing), rerun without them."""
+        result = self._run_once(req)
+        unknown = runscript.unknown_ids(result.output, req.tests) if result.applied else []
+        if unknown and len(unknown) < len(req.tests):
+            rest = [t for t in req.tests if t not in unknown]
+            result = self._run_once(replace(req, tests=rest))
+        return runscript.with_unknown(result, unknown)
+
+    def _run_once(self, req: RunRequest) -> TestResult:
+        timeout = req.timeout_s if req.timeout_s is not None else self.config.timeout_s
+        files = {f"patch{i}.diff": p for i, p in enumerate(req.patches)}
+        names = [f"{RUN_DIR}/patch{i}.diff" for i in range(len(req.patches))]
+        script = runscript.build_script(workdir="/testbed", patches=names, test_cmd=req.env.test_cmd,
+                                        parser=req.env.parser, tests=req.tests,
+                                        env={**req.env.env, **req.extra_env}, setup=req.env.eval_setup)
+        files["run.sh"] = script
+        cmd = ["timeout", "-s", "KILL", str(int(timeout) + engine.BACKSTOP_S), "bash", f"{RUN_DIR}/run.sh"]
+        with self._slots, engine.container(self.client, req.image, cmd, role="run", **self._limits()) as c:
+            if req.tree is not None:
+                c.put_archive("/testbed", req.tree)
+            c.put_archive("/", engine.tar_bytes({f"{RUN_DIR[1:]}/{k}": v for k, v in files.items()}))
+            done = engine.wait(c, timeout)
+        return runscript.to_result(done.output, exit_code=done.exit_code, timed_out=done.timed_out,
+                                   duration_s=done.duration_s, parser=req.env.parser, tests=req.tests)
+
+    def _limits(self) -> dict[str, Any]:
+        return {
+            "network_disabled": True,
+            "network_mode": "none",
+            "nano_cpus": int(self.config.cpus * 1e9),
+            "mem_limit": self.config.memory,
+            "memswap_limit": self.config.memory,  # no swap: a memory hog is killed, not slowed
+            "pids_limit": self.config.pids_limit,
+            "working_dir": "/testbed",
+        }
+
+
+def remove_orphans(client: Any) -> int:
+    """Remove Capuchin containers whose owner process is gone (crashed or SIGKILLed callers)."""
+    removed = 0
+    for c in client.containers.list(all=True, filters={"label": LABEL}):
+        if not owner_alive(c.labels):
+            engine._remove(c)
+            removed += 1
+    return removed

@@ -1,0 +1,114 @@
+"""Talking to the Docker engine: connect, run one container to completion, always remove it."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import tarfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from agent.errors import DockerUnavailable
+from sandbox.labels import container_labels
+
+# Containers hang past their wall-clock limit by at most this much before the in-container
+# `timeout` kills them too, so even an orphaned container (caller SIGKILLed) stops by itself.
+BACKSTOP_S = 30
+
+
+def docker_client(timeout: float = 5.0) -> Any:
+    """A connected ``docker.DockerClient``; raises DockerUnavailable when no engine answers."""
+    import docker  # heavy-ish; only when a sandbox is used
+
+    try:
+        client = docker.from_env(timeout=max(timeout, 60))
+        client.api.timeout = timeout
+        client.ping()
+        client.api.timeout = 600
+        return client
+    except Exception as exc:  # docker raises DockerException, requests errors, FileNotFoundError...
+        raise DockerUnavailable(
+            f"no Docker engine answers ({type(exc).__name__}: {str(exc)[:200]})",
+            hint="start dockerd (scripts/sandbox-setup.sh does it), check DOCKER_HOST, "
+            "or use --backend local (less isolation)",
+        ) from None
+
+
+def docker_available() -> bool:
+    try:
+        docker_client(timeout=3.0)
+        return True
+    except DockerUnavailable:
+        return False
+
+
+def tar_bytes(files: dict[str, bytes | str], mode: int = 0o644) -> bytes:
+    """An in-memory tar of ``{path: content}`` (for ``put_archive``)."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, content in files.items():
+            data = content.encode() if isinstance(content, str) else content
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mode = mode
+            info.mtime = int(time.time())
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+@dataclass
+class Finished:
+    exit_code: int | None
+    output: str
+    timed_out: bool
+    duration_s: float
+
+
+@contextmanager
+def container(client: Any, image: str, command: list[str], *, role: str, **kwargs: Any) -> Iterator[Any]:
+    """Create a labelled container and remove it on the way out, whatever happens (also Ctrl-C)."""
+    c = client.containers.create(image, command, labels=container_labels(role), detach=True, **kwargs)
+    try:
+        yield c
+    finally:
+        _remove(c)
+
+
+def _remove(c: Any) -> None:
+    import docker
+
+    for _ in range(3):
+        try:
+            c.remove(force=True, v=True)
+            return
+        except docker.errors.NotFound:
+            return
+        except docker.errors.APIError as exc:  # "removal already in progress" and friends
+            if "in progress" in str(exc):
+                return
+            time.sleep(0.5)
+
+
+def wait(c: Any, timeout_s: float | None, max_output: int = 400_000) -> Finished:
+    """Start ``c``, wait at most ``timeout_s`` (then kill it), and collect its output."""
+    import requests
+
+    start = time.monotonic()
+    c.start()
+    timed_out = False
+    exit_code: int | None = None
+    try:
+        status = c.wait(timeout=timeout_s if timeout_s else None)
+        exit_code = int(status.get("StatusCode", -1))
+    except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
+        timed_out = True
+        with contextlib.suppress(Exception):  # already gone: removal in the caller's finally still runs
+            c.kill()
+    duration = time.monotonic() - start
+    output = c.logs(stdout=True, stderr=True).decode("utf-8", errors="replace")
+    if len(output) > max_output:  # keep the end: pytest's summary is there
+        output = output[:2000] + "\n[... output truncated ...]\n" + output[-(max_output - 2000):]
+    return Finished(exit_code, output, timed_out, duration)

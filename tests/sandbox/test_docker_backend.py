@@ -1,0 +1,87 @@
+"""The Docker backend end to end on the real engine, with a tiny repository made in tmp_path."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.types import TestStatus as Status
+from sandbox.config import SandboxConfig
+
+pytestmark = [pytest.mark.docker, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    from sandbox.docker_backend import DockerSandbox
+    from sandbox.engine import docker_available
+
+    if not docker_available():
+        pytest.skip("no Docker engine")
+    return DockerSandbox(SandboxConfig(backend="docker", timeout_s=120))
+
+
+def _leftover_runs(sb) -> list:
+    import os
+
+    from sandbox.labels import LABEL, OWNER_PID
+
+    return [c for c in sb.client.containers.list(all=True, filters={"label": f"{LABEL}=run"})
+            if c.labels.get(OWNER_PID) == str(os.getpid())]
+
+
+def test_run_without_and_with_fix(sandbox, tiny_repo, fix_patch):
+    before = sandbox.run(tiny_repo, tests=["tests/test_add.py::test_add", "tests/test_add.py::test_other"])
+    assert before.applied
+    assert before.tests == {"tests/test_add.py::test_add": Status.FAILED,
+                            "tests/test_add.py::test_other": Status.PASSED}
+    after = sandbox.run(tiny_repo, patch=fix_patch, tests=["tests/test_add.py::test_add"])
+    assert after.tests == {"tests/test_add.py::test_add": Status.PASSED}
+    assert after.exit_code == 0
+    assert not _leftover_runs(sandbox)
+
+
+def test_uncommitted_changes_are_tested_without_rebuild(sandbox, tiny_repo):
+    image = sandbox.image_for(tiny_repo)
+    (tiny_repo / "pkg" / "__init__.py").write_text("def add(a, b):\n    return a + b\n")
+    result = sandbox.run(tiny_repo, tests=["tests/test_add.py::test_add"])
+    assert result.passed("tests/test_add.py::test_add")
+    assert sandbox.image_for(tiny_repo) == image
+
+
+def test_unknown_test_ids_are_reported(sandbox, tiny_repo):
+    result = sandbox.run(tiny_repo, tests=["tests/test_add.py::test_other", "tests/test_add.py::test_nope"])
+    assert result.tests["tests/test_add.py::test_other"] == Status.PASSED
+    assert result.tests["tests/test_add.py::test_nope"] == Status.ERROR
+    assert "test_nope" in (result.error or "")
+
+
+def test_patch_that_does_not_apply(sandbox, tiny_repo):
+    bad = "--- a/pkg/__init__.py\n+++ b/pkg/__init__.py\n@@ -1,2 +1,2 @@\n def nothing():\n-    x\n+    y\n"
+    result = sandbox.run(tiny_repo, patch=bad, tests=["tests/test_add.py"])
+    assert not result.applied
+    assert result.apply_error
+    assert result.tests == {}
+
+
+def test_fuzzy_patch_applies(sandbox, tiny_repo):
+    (tiny_repo / "pkg" / "__init__.py").write_text("# header\n\ndef add(a, b):\n    return a - b\n")
+    stale = "--- a/pkg/__init__.py\n+++ b/pkg/__init__.py\n@@ -5,2 +5,2 @@\n def add(a, b):\n-    return a - b\n+    return a + b\n"
+    result = sandbox.run(tiny_repo, patch=stale, tests=["tests/test_add.py::test_add"])
+    assert result.applied
+    assert result.passed("tests/test_add.py::test_add")
+
+
+def test_timeout_kills_and_removes_the_container(sandbox, tiny_repo):
+    (tiny_repo / "tests" / "test_hang.py").write_text("import time\n\ndef test_hang():\n    time.sleep(600)\n")
+    result = sandbox.run(tiny_repo, tests=["tests/test_hang.py"], timeout_s=3)
+    assert result.timed_out
+    assert result.duration_s < 30
+    assert not _leftover_runs(sandbox)
+
+
+def test_network_is_disabled(sandbox, tiny_repo):
+    (tiny_repo / "tests" / "test_net.py").write_text(
+        "import socket\n\ndef test_net():\n    socket.create_connection(('pypi.org', 443), timeout=3)\n"
+    )
+    result = sandbox.run(tiny_repo, tests=["tests/test_net.py"])
+    assert result.tests["tests/test_net.py::test_net"] == Status.FAILED
