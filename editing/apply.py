@@ -1,0 +1,203 @@
+"""Turn a model answer into a unified diff, on in-memory copies of the repository's files.
+
+The working tree is only read: every edit works on a ``Workspace`` (file texts as
+read from disk, then as edited), and the diff is taken between the two. Paths the
+answer names are checked to stay inside the repository; an answer that names no
+file is matched to the prompt's context files by the definitions it writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from editing.errors import EditError
+from editing.normalize import normalize_changes
+from editing.parse_answer import CodeEdit, DiffEdit, Edit, SearchReplace, clean_path, parse_answer
+from editing.patch import apply_diff, file_diff
+from editing.search import search_replace
+from editing.splice import splice
+from retrieval.parse import parse_file
+
+_DEF_NAME = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)", re.M)
+
+
+@dataclass
+class EditResult:
+    diff: str
+    """Unified diff relative to the repository root (``a/…`` ``b/…``), appliable with ``git apply``."""
+    files: list[str]
+    applied: list[str] = field(default_factory=list)
+    """What each edit did, e.g. ``pkg/mod.py: replaced Foo.bar``."""
+    notes: list[str] = field(default_factory=list)
+    """What was dropped or guessed (cut-off blocks, a path resolved by name)."""
+    normalized: str = ""
+    """Normal form of the change for dedup and voting (``editing.normalize``)."""
+
+
+class Workspace:
+    """A repository's files as read from disk, edited only in memory."""
+
+    def __init__(self, repo: Path):
+        self.repo = Path(repo).resolve()
+        if not self.repo.is_dir():
+            raise EditError(f"{repo} is not a directory.")
+        self._before: dict[str, str | None] = {}
+        self._now: dict[str, str | None] = {}
+
+    def _disk_path(self, path: str) -> Path:
+        rel = PurePosixPath(path)
+        if not path or rel.is_absolute() or ".." in rel.parts:
+            raise EditError(f"{path!r} is not a path inside the repository.", path=path)
+        return self.repo / rel
+
+    def exists(self, path: str) -> bool:
+        if path in self._now:
+            return self._now[path] is not None
+        rel = PurePosixPath(path)
+        return bool(path) and not rel.is_absolute() and ".." not in rel.parts and (self.repo / rel).is_file()
+
+    def read_or_none(self, path: str) -> str | None:
+        """Current text of ``path``, None when it does not exist; EditError when it is not UTF-8."""
+        if path in self._now:
+            return self._now[path]
+        disk = self._disk_path(path)
+        text = None
+        if disk.is_file():
+            try:
+                text = disk.read_bytes().decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise EditError(
+                    f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}); it cannot be edited.", path=path
+                ) from None
+        self._before[path] = self._now[path] = text
+        return text
+
+    def read(self, path: str) -> str:
+        text = self.read_or_none(path)
+        if text is None:
+            raise EditError(f"{path} does not exist in the repository.", path=path)
+        return text
+
+    def write(self, path: str, text: str | None) -> None:
+        if path not in self._now:
+            self.read_or_none(path)
+        self._now[path] = text
+
+    def changes(self) -> dict[str, tuple[str | None, str | None]]:
+        """``{path: (before, after)}`` of the files whose text changed, in path order."""
+        return {p: (self._before[p], self._now[p]) for p in sorted(self._now) if self._now[p] != self._before[p]}
+
+    def diff(self) -> str:
+        return "".join(file_diff(p, before, after) for p, (before, after) in self.changes().items())
+
+
+class _Resolver:
+    """Which file an edit is for: the path the answer names, else the context file that fits."""
+
+    def __init__(self, workspace: Workspace, context_paths: Sequence[str]):
+        self.ws = workspace
+        self.context = [clean_path(p) for p in context_paths]
+        self.notes: list[str] = []
+
+    def _existing(self, raw: str) -> str | None:
+        path = clean_path(raw)
+        if PurePosixPath(path).is_absolute():
+            try:
+                path = PurePosixPath(path).relative_to(self.ws.repo.as_posix()).as_posix()
+            except ValueError:
+                return None
+        if self.ws.exists(path):
+            return path
+        tails = [c for c in self.context if c.endswith("/" + path) or path.endswith("/" + c)]
+        return tails[0] if len(tails) == 1 and self.ws.exists(tails[0]) else None
+
+    def _defined_names(self, path: str) -> set[str]:
+        text = self.ws.read_or_none(path) if path.endswith((".py", ".pyi")) else None
+        if text is None:
+            return set()
+        return {n for s in parse_file(path, text.encode()).symbols for n in (s.name, s.qualname)}
+
+    def _listing(self) -> str:
+        return "\n".join(f"  {c}" for c in self.context) or "  (none given)"
+
+    def for_code(self, raw: str | None, code: str) -> str:
+        found = self._existing(raw) if raw else None
+        if found:
+            return found
+        names = set(_DEF_NAME.findall(code))
+        scored = [(len(names & self._defined_names(c)), -i, c) for i, c in enumerate(self.context) if self.ws.exists(c)]
+        best = max(scored, default=None)
+        if best and best[0] > 0:
+            if raw:
+                self.notes.append(f"{raw} does not exist; used {best[2]}, which defines the code's names")
+            return best[2]
+        if raw:
+            raise EditError(f"{raw} does not exist in the repository. The files in context are:\n{self._listing()}")
+        if len(scored) == 1:
+            return scored[0][2]
+        raise EditError(
+            "Your answer does not say which file the code is for, and no file in context defines its "
+            f"names. Put a line such as `### path/to/file.py` above each code block. Files in context:\n"
+            f"{self._listing()}"
+        )
+
+    def for_search(self, raw: str | None, search: str) -> str:
+        found = self._existing(raw) if raw else None
+        if found:
+            return found
+        if raw and not search.strip():
+            return clean_path(raw)  # an empty SEARCH creates a new file
+        if raw:
+            raise EditError(f"{raw} does not exist in the repository. The files in context are:\n{self._listing()}")
+        want = " ".join(search.split())
+        for c in self.context:
+            text = self.ws.read_or_none(c) if self.ws.exists(c) else None
+            if text is not None and want in " ".join(text.split()):
+                return c
+        if len(self.context) == 1:
+            return self.context[0]
+        raise EditError(f"Name the file above each SEARCH block. Files in context:\n{self._listing()}")
+
+
+def _apply_edit(edit: Edit, ws: Workspace, resolver: _Resolver, answer_code: str) -> list[str]:
+    match edit:
+        case CodeEdit(code=code, path=raw, hint=hint):
+            path = resolver.for_code(raw, code)
+            if not path.endswith((".py", ".pyi")):
+                raise EditError(f"Whole-definition edits need a Python file; for {path} use a SEARCH/REPLACE block.")
+            result = splice(path, ws.read(path), code, hint=hint, answer_code=answer_code)
+            ws.write(path, result.text)
+            resolver.notes.extend(f"{path}: {n}" for n in result.notes)
+            return [f"{path}: {a}" for a in result.applied]
+        case SearchReplace(search=search, replace=replace, path=raw):
+            path = resolver.for_search(raw, search)
+            ws.write(path, search_replace(path, ws.read_or_none(path), search, replace))
+            return [f"{path}: search/replace"]
+        case DiffEdit(diff=diff):
+            written = apply_diff(diff, ws.read_or_none)
+            for path, text in written.items():
+                ws.write(path, text)
+            return [f"{path}: diff" for path in written]
+    raise TypeError(f"unknown edit {edit!r}")
+
+
+def apply_answer(repo: Path, answer: str, *, context_paths: Sequence[str] = ()) -> EditResult:
+    """Parse ``answer``, apply its edits in memory and return the diff against ``repo``'s files.
+
+    ``context_paths`` are the repository-relative files shown to the model, used to find
+    the file of an edit that names none. Raises ``EditError`` (feedback for the model).
+    """
+    parsed = parse_answer(answer)
+    ws = Workspace(repo)
+    resolver = _Resolver(ws, context_paths)
+    answer_code = "\n".join(e.code for e in parsed.edits if isinstance(e, CodeEdit))
+    applied: list[str] = []
+    for edit in parsed.edits:
+        applied.extend(_apply_edit(edit, ws, resolver, answer_code))
+    changes = ws.changes()
+    if not changes:
+        raise EditError("Your answer does not change any code: the code you wrote is what is already there.")
+    return EditResult(ws.diff(), list(changes), applied, parsed.notes + resolver.notes, normalize_changes(changes))
