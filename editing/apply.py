@@ -8,6 +8,7 @@ file is matched to the prompt's context files by the definitions it writes.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -120,6 +121,15 @@ class _Resolver:
             return set()
         return {n for s in parse_file(path, text.encode()).symbols for n in (s.name, s.qualname)}
 
+    def _closest_file(self, names: set[str]) -> str | None:
+        best, best_path = 0.75, None
+        for path in (c for c in self.context if self.ws.exists(c)):
+            defined = list(self._defined_names(path))
+            for name in names:
+                for close in difflib.get_close_matches(name, defined, n=1, cutoff=best):
+                    best, best_path = difflib.SequenceMatcher(None, name, close).ratio(), path
+        return best_path
+
     def _listing(self) -> str:
         return "\n".join(f"  {c}" for c in self.context) or "  (none given)"
 
@@ -138,6 +148,9 @@ class _Resolver:
             raise EditError(f"{raw} does not exist in the repository. The files in context are:\n{self._listing()}")
         if len(scored) == 1:
             return scored[0][2]
+        near = self._closest_file(names)
+        if near:  # a misspelt name: the splice fails there and shows the nearest definitions
+            return near
         raise EditError(
             "Your answer does not say which file the code is for, and no file in context defines its "
             f"names. Put a line such as `### path/to/file.py` above each code block. Files in context:\n"

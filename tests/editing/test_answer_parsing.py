@@ -73,7 +73,8 @@ Thanks.
 """
     edits = parse_answer(answer).edits
     assert [e.code.split("(")[0] for e in edits] == ["def foo", "    def method"]
-    assert "def bar" in edits[0].code and "That should" not in edits[0].code
+    assert "def bar" in edits[0].code
+    assert "That should" not in edits[0].code
 
 
 def test_truncated_last_fence_is_dropped_with_a_note():
@@ -126,7 +127,8 @@ def test_unfinished_search_block_is_dropped():
 def test_diff_fence_is_kept_as_a_diff():
     answer = "```diff\n--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-a = 1\n+a = 2\n```\n"
     (edit,) = parse_answer(answer).edits
-    assert isinstance(edit, DiffEdit) and edit.diff.startswith("--- a/x.py")
+    assert isinstance(edit, DiffEdit)
+    assert edit.diff.startswith("--- a/x.py")
 
 
 def test_no_code_at_all_is_an_edit_error_that_explains_the_format():
