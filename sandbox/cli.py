@@ -105,6 +105,7 @@ def _print_result(result) -> None:
 @sandbox_app.command("gc")
 def gc_cmd(
     all_images: bool = typer.Option(False, "--all-images", help="Also remove images still in use recently."),
+    include_base: bool = typer.Option(False, "--include-base", help="Also remove the debootstrapped base images."),
     dry_run: bool = typer.Option(False, "--dry-run", help="List what would be removed."),
 ) -> None:
     """Remove Capuchin's leftover containers and stale images."""
@@ -112,7 +113,7 @@ def gc_cmd(
 
     config = _settings(None)
     report = collect(_docker(config).client, max_age_h=0 if all_images else config.gc_max_age_h,
-                     dry_run=dry_run)
+                     dry_run=dry_run, include_base=include_base)
     print(json.dumps(report, indent=2))
 
 
