@@ -67,11 +67,15 @@ def done_ids(out: Path) -> set[str]:
     return ids
 
 
+_PARSE_MEMO: dict = {}
+"""Parses shared between checkouts of one project (most blobs repeat across base commits)."""
+
+
 def localize_one(inst: Instance, checkout: Path, config, model=None) -> dict:
     from retrieval import Localizer, RepoIndex
 
     start = time.perf_counter()
-    index = RepoIndex.open(checkout, config)
+    index = RepoIndex.open(checkout, config, memo=_PARSE_MEMO)
     localizer = Localizer(index, config, model=model)
     files = [p for p, _ in localizer.rank_files(inst.problem_statement)[: max(20, config.top_files)]]
     locations = localizer.localize(inst.problem_statement, top_k=max(50, config.top_locations))

@@ -25,6 +25,9 @@ from retrieval.store import Cache, list_files
 from retrieval.text import path_tokens, tokenize
 
 STAGE = "index"
+# A memo shared across opens (benchmarks open many checkouts of one project, which share most
+# blobs) is bounded so a long run does not grow without limit.
+MEMO_LIMIT = 60_000
 _TEST_PATH = re.compile(
     r"(^|/)(tests?|testing|docs?|examples?|benchmarks?|doc_?src)/|(^|/)(test_[^/]*|[^/]*_tests?\.py|conftest\.py)$"
 )
@@ -80,8 +83,14 @@ class RepoIndex:
         self.bus: EventBus = null_bus()
 
     @classmethod
-    def open(cls, repo: Path, config: RetrievalConfig | None = None, bus: EventBus | None = None) -> RepoIndex:
-        """Build the index, or bring a saved one up to date with the work tree (changed blobs only)."""
+    def open(
+        cls, repo: Path, config: RetrievalConfig | None = None, bus: EventBus | None = None,
+        *, memo: dict[str, FileEntry] | None = None,
+    ) -> RepoIndex:
+        """Build the index, or bring a saved one up to date with the work tree (changed blobs only).
+
+        ``memo`` (blob -> FileEntry) lets a caller opening many checkouts share parses between them.
+        """
         config = config or RetrievalConfig()
         bus = bus or null_bus()
         repo = repo.resolve()
@@ -93,9 +102,13 @@ class RepoIndex:
         for n, (path, blob) in enumerate(sorted(files.items()), 1):
             entry = cache.get(blob)
             if entry is None:
-                entry = analyse(path, (repo / path).read_bytes())
+                entry = memo.get(blob) if memo is not None else None
+                if entry is None:
+                    entry = analyse(path, (repo / path).read_bytes())
+                    parsed_now += 1
+                    if memo is not None and len(memo) < MEMO_LIMIT:
+                        memo[blob] = entry
                 cache.put(blob, entry)
-                parsed_now += 1
                 if parsed_now % 200 == 0:
                     bus.progress(STAGE, n, len(files), f"parsed {path}")
             elif entry.parsed.path != path:  # same content at another path

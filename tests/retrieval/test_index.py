@@ -1,0 +1,55 @@
+"""The index: blob-hash persistence, incremental updates, dirty and untracked files, BM25."""
+
+from retrieval import RepoIndex, RetrievalConfig
+from retrieval.store import blob_hash, list_files
+from retrieval.text import split_identifier, tokenize
+
+CONFIG = RetrievalConfig(dense=False)
+
+
+def test_identifiers_split_on_camel_and_snake_case():
+    assert split_identifier("getHTTPResponse_code") == ["get", "http", "response", "code"]
+    assert "apply_discount" in tokenize("apply_discount(x)")
+    assert {"apply", "discount"} <= set(tokenize("apply_discount(x)"))
+
+
+def test_blob_hash_matches_git(shop_repo):
+    files = list_files(shop_repo, lambda p: p.endswith(".py"))
+    data = (shop_repo / "shop/cart.py").read_bytes()
+    assert files["shop/cart.py"] == blob_hash(data)
+
+
+def test_first_open_parses_everything_then_nothing(shop_repo):
+    first = RepoIndex.open(shop_repo, CONFIG)
+    assert first.stats["parsed"] == 5
+    assert (shop_repo / ".capuchin/index/parsed.pkl").exists()
+    again = RepoIndex.open(shop_repo, CONFIG)
+    assert again.stats["parsed"] == 0
+    assert again.symbol_refs == first.symbol_refs
+
+
+def test_only_the_changed_and_untracked_files_are_reparsed(shop_repo):
+    RepoIndex.open(shop_repo, CONFIG)
+    cart = shop_repo / "shop/cart.py"
+    cart.write_text(cart.read_text() + "\n\ndef empty_cart(cart):\n    cart.items.clear()\n")
+    (shop_repo / "shop/shipping.py").write_text("def shipping_cost(weight):\n    return weight * 2\n")
+    (shop_repo / "shop/inventory.py").unlink()
+    index = RepoIndex.open(shop_repo, CONFIG)
+    assert index.stats["parsed"] == 2
+    assert ("shop/cart.py", "empty_cart") in index.symbol_refs
+    assert ("shop/shipping.py", "shipping_cost") in index.symbol_refs
+    assert "shop/inventory.py" not in index.paths
+
+
+def test_bm25_ranks_the_file_about_the_query_first(shop_repo):
+    index = RepoIndex.open(shop_repo, CONFIG)
+    scores = index.file_scores(tokenize("stock reserve warehouse"))
+    assert index.paths[int(scores.argmax())] == "shop/inventory.py"
+    sym = index.symbol_scores(tokenize("currency decimals"))
+    assert index.symbol_refs[int(sym.argmax())] == ("shop/pricing.py", "format_price")
+
+
+def test_directory_without_git_is_walked(tmp_path):
+    (tmp_path / "m.py").write_text("def f():\n    pass\n")
+    index = RepoIndex.open(tmp_path, CONFIG)
+    assert index.symbol_refs == [("m.py", "f")]

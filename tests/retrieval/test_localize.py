@@ -1,0 +1,87 @@
+"""The retrieval-only localiser, maps under budget, and R2C2 context on a small repository."""
+
+import numpy as np
+
+from agent.protocols import Retriever
+from retrieval import Localizer, RepoIndex, RetrievalConfig
+from retrieval.maps import file_map, fit, schematic_map
+from retrieval.rank import fuse
+from retrieval.text import count_tokens
+
+CONFIG = RetrievalConfig(dense=False)
+
+ISSUE = """Discount applied twice?
+
+Cart.total() returns a wrong amount when the subtotal is above 100:
+
+    Traceback (most recent call last):
+      File "/home/me/venv/lib/python3.11/site-packages/shop/cart.py", line 17, in total
+      File "/home/me/venv/lib/python3.11/site-packages/shop/pricing.py", line 8, in apply_discount
+    ValueError
+"""
+
+
+def test_localizer_is_a_retriever(shop_repo):
+    assert isinstance(Localizer(RepoIndex.open(shop_repo, CONFIG)), Retriever)
+
+
+def test_stack_frames_and_names_rank_files_and_functions(shop_repo):
+    localizer = Localizer(RepoIndex.open(shop_repo, CONFIG), CONFIG)
+    files = [p for p, _ in localizer.rank_files(ISSUE)]
+    assert set(files[:2]) == {"shop/cart.py", "shop/pricing.py"}
+    assert "tests/test_cart.py" not in files  # tests do not compete by default
+    keys = [loc.key for loc in localizer.localize(ISSUE, top_k=3)]
+    assert "shop/pricing.py::apply_discount" in keys
+    assert "shop/cart.py::Cart.total" in keys
+    top = localizer.localize(ISSUE, top_k=1)[0]
+    assert top.reasons
+    assert top.start_line < top.end_line
+
+
+def test_plain_words_find_the_right_file_without_exact_names(shop_repo):
+    localizer = Localizer(RepoIndex.open(shop_repo, CONFIG), CONFIG)
+    assert localizer.rank_files("not enough stock left in the warehouse")[0][0] == "shop/inventory.py"
+
+
+def test_fusion_prefers_items_several_signals_agree_on():
+    signals = {"a": np.array([3.0, 2.0, 1.0]), "b": np.array([0.0, 5.0, 0.0])}
+    fused = fuse(signals, {"a": 1.0, "b": 1.0}, k=1.0, mask=np.array([True, True, True]))
+    assert int(fused.argmax()) == 1
+
+
+def test_fit_is_the_longest_prefix_under_budget():
+    items = [f"line {i}" for i in range(100)]
+    text = fit(items, "\n".join, 30)
+    assert count_tokens(text) <= 30
+    assert count_tokens("\n".join(items[: len(text.splitlines()) + 1])) > 30
+
+
+def test_maps_fit_their_budget(shop_repo):
+    index = RepoIndex.open(shop_repo, CONFIG)
+    fmap = file_map(index.graph.files, index.paths, 25)
+    assert count_tokens(fmap) <= 25
+    assert fmap.splitlines()[0].startswith("shop/__init__.py: A tiny shop.")
+    parsed = index.parsed("shop/cart.py")
+    full = schematic_map(parsed, 10_000)
+    assert "def total(self):" in full
+    assert "subtotal = sum" not in full  # bodies are elided
+    small = schematic_map(parsed, 70, priority=["Cart.total"])
+    assert count_tokens(small) <= 70
+    assert "def total" in small
+    assert "def add_item" not in small
+
+
+def test_context_holds_targets_skeletons_and_related_code_within_budget(shop_repo):
+    localizer = Localizer(RepoIndex.open(shop_repo, CONFIG), CONFIG)
+    locations = localizer.localize(ISSUE, top_k=2)
+    ctx = localizer.context(locations, budget_tokens=400)
+    assert ctx.tokens <= 400
+    assert ctx.tokens == sum(b.tokens for b in ctx.blocks)
+    roles = [b.role for b in ctx.blocks]
+    assert roles[0] == "target"
+    assert "skeleton" in roles
+    keys = [(b.path, b.qualname, b.role) for b in ctx.blocks]
+    assert len(keys) == len(set(keys))
+    assert "def apply_discount" in ctx.render()
+    tiny = localizer.context(locations, budget_tokens=60)
+    assert tiny.tokens <= 60
