@@ -66,3 +66,5 @@ class NoVerifiedCandidate(CapuchinError):
     """End state of a solve run in which no candidate survived verification."""
 
     exit_code = 3
+    report = None
+    """The run's ``SolveReport`` (every candidate and why it failed), set by the solver."""

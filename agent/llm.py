@@ -139,6 +139,26 @@ class LLMClient:
         """``n`` answers at each temperature (one greedy answer at temperature 0), all concurrent."""
         return run_sync(lambda: self.asample(messages, n=n, temperatures=temperatures, max_tokens=max_tokens))
 
+    def complete_many(
+        self, requests: Sequence[tuple[Messages, float]], *, max_tokens: int | None = None
+    ) -> list[Completion]:
+        """One answer for each (messages, temperature), all concurrent; order kept."""
+        return run_sync(lambda: self.acomplete_many(requests, max_tokens=max_tokens))
+
+    def check(self) -> None:
+        """Fail fast with ``EndpointUnreachable`` when nothing answers at the base URL."""
+        if not self.base_url:
+            return
+        import httpx
+
+        try:
+            httpx.get(f"{self.base_url.rstrip('/')}/models", timeout=5.0)
+        except httpx.HTTPError:
+            raise EndpointUnreachable(
+                f"cannot reach the model endpoint {self.base_url}",
+                hint="check llm.base_url (capuchin config show) and that the server is up (capuchin llm ping)",
+            ) from None
+
     @property
     def usage(self) -> Usage:
         return self._state.usage
@@ -161,6 +181,17 @@ class LLMClient:
         finally:
             await transport.close()
         return [c for batch in batches for c in batch]
+
+    async def acomplete_many(
+        self, requests: Sequence[tuple[Messages, float]], *, max_tokens: int | None = None
+    ) -> list[Completion]:
+        transport = self._transport()
+        try:
+            sem = asyncio.Semaphore(self.config.concurrency)
+            jobs = [self._complete_n(transport, sem, m, 1, t, max_tokens) for m, t in requests]
+            return [batch[0] for batch in await asyncio.gather(*jobs)]
+        finally:
+            await transport.close()
 
     async def acomplete(
         self, messages: Messages, *, n: int = 1, temperature: float = 0.0, max_tokens: int | None = None

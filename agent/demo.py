@@ -1,0 +1,47 @@
+"""`capuchin demo`: solve a bundled example bug end to end, then judge the patch with hidden tests.
+
+The example repository is copied to a fresh git repository in the cache directory, so
+the demo never touches the checkout it runs from.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+from agent.config import cache_dir
+from agent.errors import InputError
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def bug_dir(name: str | None) -> Path:
+    if name is None:
+        demo = EXAMPLES / "demo" / "demo.toml"
+        if not demo.is_file():
+            raise InputError(f"no demo configured ({demo} is missing)")
+        name = tomllib.loads(demo.read_text())["bug"]
+    path = EXAMPLES / "bugs" / name
+    if not (path / "repo").is_dir():
+        known = sorted(p.name for p in (EXAMPLES / "bugs").iterdir()) if (EXAMPLES / "bugs").is_dir() else []
+        raise InputError(f"no example bug {name!r}", hint=f"known: {', '.join(known)}")
+    return path
+
+
+def fresh_repo(bug: Path, where: Path | None = None) -> Path:
+    """A new git repository holding the bug's repo/ (any earlier copy is replaced)."""
+    target = (where or cache_dir() / "demo") / bug.name
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(bug / "repo", target)
+    ident = ["-c", "user.email=demo@capuchin", "-c", "user.name=Capuchin demo"]
+    for args in (["init", "-q"], ["add", "-A"], [*ident, "commit", "-qm", "Example project"]):
+        subprocess.run(["git", "-C", str(target), *args], check=True, capture_output=True)
+    return target
+
+
+def hidden_test_files(bug: Path) -> dict[str, str]:
+    """The tests the agent never saw, as files to add under tests/."""
+    return {f"tests/{p.name}": p.read_text() for p in sorted((bug / "hidden_tests").glob("test_*.py"))}

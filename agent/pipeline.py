@@ -1,0 +1,190 @@
+"""The solve pipeline: localise -> context -> sample -> apply -> verify -> select.
+
+``Solver`` depends only on the protocols (a Model, a Sandbox, a retriever factory), so
+the CLI, the TUI, the batch runner and the bot drive the same code, and tests drive it
+with a scripted model. Progress goes out as events on an ``EventBus``. The end state
+"no candidate survived" is ``NoVerifiedCandidate`` carrying the report; the trajectory
+is saved in ``finally`` whatever happens.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent.errors import NoVerifiedCandidate
+from agent.events import EventBus
+from agent.llm import Completion
+from agent.prompts import edit_messages, retry_messages
+from agent.protocols import Retriever, Sandbox
+from agent.report import SolveReport, Trajectory, exclude_capuchin_dir, new_run_id
+from agent.selection import choose
+from agent.solve_config import SolveConfig
+from agent.types import Candidate, Verdict
+from agent.verify import Verifier
+from editing import EditError, apply_answer, feedback_prompt
+
+RetrieverFactory = Callable[[Path, EventBus], Retriever]
+
+
+@dataclass
+class Parts:
+    """What a Solver runs on; built by ``agent.solve.open_parts`` or by tests."""
+
+    llm: object  # agent.llm.LLMClient (needs sample/complete_many/calls/usage)
+    sandbox: Sandbox
+    retriever: RetrieverFactory
+    config: SolveConfig
+    context_tokens: int = 6000
+    sandbox_concurrency: int = 2
+    test_timeout_s: float | None = None
+
+
+class Solver:
+    def __init__(self, parts: Parts, bus: EventBus | None = None):
+        self.parts = parts
+        self.bus = bus or EventBus()
+
+    def solve(self, repo: Path, issue: str) -> SolveReport:
+        repo = repo.resolve()
+        exclude_capuchin_dir(repo)
+        report = SolveReport(run_id=new_run_id(), repo=str(repo), issue=issue)
+        trajectory = Trajectory(repo, report.run_id, self.bus)
+        started = time.monotonic()
+        try:
+            self._run(repo, issue, report, trajectory)
+            return report
+        except NoVerifiedCandidate as exc:
+            report.status = "no_candidate"
+            exc.report = report
+            raise
+        except BaseException as exc:
+            report.status, report.error = "error", str(exc) or type(exc).__name__
+            raise
+        finally:
+            report.seconds = time.monotonic() - started
+            report.usage = self.parts.llm.usage.as_dict()
+            trajectory.save(report, self.parts.llm.calls)
+            self.bus.emit("result", "solve", report.status, status=report.status, chosen=report.chosen,
+                          trajectory=str(trajectory.dir))
+
+    def _run(self, repo: Path, issue: str, report: SolveReport, trajectory: Trajectory) -> None:
+        with self._stage(report, "localize"):
+            retriever = self.parts.retriever(repo, self.bus)
+            report.locations = retriever.localize(issue, top_k=20)
+            context = retriever.context(report.locations, budget_tokens=self.parts.context_tokens)
+            report.context_tokens = context.tokens
+        messages = edit_messages(issue, context)
+        context_paths = list(dict.fromkeys(b.path for b in context.blocks))
+        with self._stage(report, "sample"):
+            report.candidates = self._candidates(repo, messages, context_paths)
+        unique = [c for c in report.candidates if c.diff and not _is_duplicate(c, report.candidates)]
+        verdicts = {c.id: Verdict(candidate_id=c.id, applies=True, votes=1 + len(c.duplicates)) for c in unique}
+        verifier = Verifier(repo, self.parts.sandbox, self.bus, trajectory,
+                            concurrency=self.parts.sandbox_concurrency, timeout_s=self.parts.test_timeout_s)
+        with self._stage(report, "verify"):
+            self._verify(repo, issue, context, unique, verdicts, verifier, report)
+        self._select(report, unique, verdicts)
+
+    def _candidates(self, repo: Path, messages: list[dict], context_paths: list[str]) -> list[Candidate]:
+        cfg = self.parts.config
+        completions = self.parts.llm.sample(messages, n=cfg.samples, temperatures=cfg.temperatures)
+        candidates = [self._apply(repo, f"c{i:02d}", c, context_paths) for i, c in enumerate(completions)]
+        for _ in range(cfg.edit_retries):
+            failed = [(i, c) for i, c in enumerate(candidates) if c.diff is None and c.raw]
+            if not failed:
+                break
+            retries = [(retry_messages(messages, c.raw, c.error or ""), c.temperature) for _, c in failed]
+            for (i, old), comp in zip(failed, self.parts.llm.complete_many(retries), strict=True):
+                candidates[i] = self._apply(repo, old.id, comp, context_paths, retry_of=old)
+        _collapse_duplicates(candidates)
+        for c in candidates:
+            self.bus.emit("candidate", "sample", c.error or f"{len(c.diff or '')} bytes of diff",
+                          id=c.id, temperature=c.temperature, ok=c.diff is not None, files=c.files)
+        return candidates
+
+    def _apply(self, repo: Path, cid: str, comp: Completion, context_paths: list[str],
+               retry_of: Candidate | None = None) -> Candidate:
+        raw = comp.text if retry_of is None else f"{retry_of.raw}\n\n--- retry with feedback ---\n\n{comp.text}"
+        candidate = Candidate(id=cid, temperature=comp.temperature, raw=raw)
+        try:
+            result = apply_answer(repo, comp.text, context_paths=context_paths)
+        except EditError as exc:
+            candidate.error = feedback_prompt(exc)
+            return candidate
+        if not result.diff.strip():
+            candidate.error = "the answer changes nothing"
+            return candidate
+        candidate.diff, candidate.files, candidate.normalized = result.diff, result.files, result.normalized
+        return candidate
+
+    def _verify(self, repo, issue, context, unique, verdicts, verifier: Verifier, report: SolveReport) -> None:
+        if not unique:
+            return
+        from sandbox import select_regression_tests
+
+        changed = sorted({f for c in unique for f in c.files})
+        regression = select_regression_tests(repo, changed)
+        repro = verifier.ask_for_repro_tests(self.parts.llm, issue, context, self.parts.config.repro_samples)
+        verifier.baseline(regression, repro)
+        report.regression_tests = regression
+        report.baseline_passing = sorted(verifier.passing_before)
+        report.repro_tests = verifier.repro + [t for t in repro if not t.failing_tests]
+        verifier.check(unique, verdicts)
+
+    def _select(self, report: SolveReport, unique: list[Candidate], verdicts: dict[str, Verdict]) -> None:
+        chosen = choose(unique, verdicts)
+        report.verdicts = list(verdicts.values())
+        if chosen is None:
+            raise NoVerifiedCandidate(_why_none(report))
+        report.chosen = chosen.candidate_id
+        report.patch = next(c.diff for c in unique if c.id == chosen.candidate_id)
+        report.status = "solved"
+
+    def _stage(self, report: SolveReport, name: str) -> _Stage:
+        return _Stage(self.bus, report, name)
+
+
+class _Stage:
+    """Times a stage and brackets it with events."""
+
+    def __init__(self, bus: EventBus, report: SolveReport, name: str):
+        self.bus, self.report, self.name = bus, report, name
+
+    def __enter__(self) -> None:
+        self.started = time.monotonic()
+        self.bus.emit("stage_started", self.name)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        seconds = time.monotonic() - self.started
+        self.report.stage_seconds[self.name] = round(seconds, 2)
+        self.bus.emit("stage_finished", self.name, f"{seconds:.1f}s", seconds=seconds, ok=exc is None)
+
+
+def _collapse_duplicates(candidates: list[Candidate]) -> None:
+    """The first candidate of each normalised form collects the ids of its duplicates (votes)."""
+    first: dict[str, Candidate] = {}
+    for c in candidates:
+        if c.diff is None:
+            continue
+        key = c.normalized or c.diff
+        if key in first:
+            first[key].duplicates.append(c.id)
+        else:
+            first[key] = c
+
+
+def _is_duplicate(c: Candidate, candidates: list[Candidate]) -> bool:
+    return any(c.id in other.duplicates for other in candidates)
+
+
+def _why_none(report: SolveReport) -> str:
+    made = sum(c.diff is not None for c in report.candidates)
+    if not report.candidates:
+        return "the model produced no candidates"
+    if made == 0:
+        return f"none of the {len(report.candidates)} candidates could be applied (see the report for why)"
+    return f"all {len(report.verdicts)} distinct candidates failed verification (broken tests or not applying)"
+

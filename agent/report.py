@@ -1,0 +1,107 @@
+"""The solve report and the run's trajectory on disk.
+
+Every run keeps, under ``<repo>/.capuchin/runs/<run_id>/``: ``report.json`` (every
+candidate with its verdicts, the choice, usage and timings), ``events.jsonl`` (the event
+stream), ``llm_calls.jsonl`` (prompts and responses), ``tests/*.log`` (sandbox output)
+and ``patch.diff`` (the chosen patch). It is written in ``finally``, so a failed or
+interrupted run leaves its evidence too.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from agent.events import Event, EventBus
+from agent.types import Candidate, Location, TestResult, Verdict
+
+
+class ReproTest(BaseModel):
+    """A model-written reproduction test file and what it showed on the original code."""
+
+    path: str
+    code: str
+    failing_tests: list[str] = Field(default_factory=list)
+    """Tests that fail on the original code; the ones candidates must make pass."""
+    note: str = ""
+
+
+class SolveReport(BaseModel):
+    run_id: str
+    repo: str
+    issue: str
+    status: Literal["running", "solved", "no_candidate", "error"] = "running"
+    error: str | None = None
+    started: float = Field(default_factory=time.time)
+    seconds: float = 0.0
+    stage_seconds: dict[str, float] = Field(default_factory=dict)
+    locations: list[Location] = Field(default_factory=list)
+    context_tokens: int = 0
+    candidates: list[Candidate] = Field(default_factory=list)
+    verdicts: list[Verdict] = Field(default_factory=list)
+    regression_tests: list[str] = Field(default_factory=list)
+    baseline_passing: list[str] = Field(default_factory=list)
+    repro_tests: list[ReproTest] = Field(default_factory=list)
+    chosen: str | None = None
+    patch: str | None = None
+    usage: dict[str, Any] = Field(default_factory=dict)
+    trajectory_dir: str | None = None
+
+    def verdict(self, candidate_id: str) -> Verdict | None:
+        return next((v for v in self.verdicts if v.candidate_id == candidate_id), None)
+
+
+def new_run_id() -> str:
+    return time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+
+
+def exclude_capuchin_dir(repo: Path) -> None:
+    """Keep ``.capuchin/`` out of ``git status`` without touching the user's .gitignore."""
+    git_dir = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--git-dir"], capture_output=True, text=True
+    ).stdout.strip()
+    if not git_dir:
+        return
+    exclude = (repo / git_dir if not Path(git_dir).is_absolute() else Path(git_dir)) / "info" / "exclude"
+    exclude.parent.mkdir(parents=True, exist_ok=True)
+    text = exclude.read_text() if exclude.exists() else ""
+    if ".capuchin/" not in text.split():
+        exclude.write_text(text + ("" if text.endswith("\n") or not text else "\n") + ".capuchin/\n")
+
+
+class Trajectory:
+    """Writes a run's evidence as it happens; ``save`` is called in ``finally``."""
+
+    def __init__(self, repo: Path, run_id: str, bus: EventBus):
+        self.dir = repo / ".capuchin" / "runs" / run_id
+        (self.dir / "tests").mkdir(parents=True, exist_ok=True)
+        self._events = (self.dir / "events.jsonl").open("a", encoding="utf-8")
+        self._unsubscribe = bus.subscribe(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        self._events.write(event.model_dump_json() + "\n")
+        self._events.flush()
+
+    def test_log(self, name: str, result: TestResult) -> None:
+        header = (f"applied={result.applied} exit_code={result.exit_code} timed_out={result.timed_out} "
+                  f"duration={result.duration_s:.1f}s\napply_error={result.apply_error}\nerror={result.error}\n")
+        statuses = "".join(f"{status:8} {test}\n" for test, status in sorted(result.tests.items()))
+        (self.dir / "tests" / f"{name}.log").write_text(header + statuses + "\n" + result.output, encoding="utf-8")
+
+    def save(self, report: SolveReport, llm_calls: list[Any]) -> None:
+        report.trajectory_dir = str(self.dir)
+        (self.dir / "report.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+        with (self.dir / "llm_calls.jsonl").open("w", encoding="utf-8") as f:
+            for call in llm_calls:
+                f.write(json.dumps(asdict(call), default=str) + "\n")
+        if report.patch:
+            (self.dir / "patch.diff").write_text(report.patch, encoding="utf-8")
+        self._unsubscribe()
+        self._events.close()

@@ -1,0 +1,60 @@
+"""Picking one candidate: pure functions over verdicts, with named weights.
+
+Large Language Monkeys: coverage grows with samples only if a verifier can find the
+right one. Evidence, strongest first: the patch applies and parses; it breaks no
+regression test that passed before; it passes reproduction tests that fail on the
+original code; many independent samples agree on it (majority vote over normalised
+patches). Ties break deterministically: more votes, lower temperature, smaller diff, id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from agent.types import Candidate, Verdict
+
+
+@dataclass(frozen=True)
+class Weights:
+    repro: float = 1.0
+    """Weight of the fraction of reproduction tests passed."""
+    votes: float = 0.5
+    """Weight of the candidate's share of the largest vote."""
+
+
+def survives(verdict: Verdict) -> bool:
+    """Hard filters: applies and breaks no regression test."""
+    return verdict.applies and verdict.regression_ok is not False
+
+
+def score(verdict: Verdict, max_votes: int, weights: Weights = Weights()) -> float:
+    repro = verdict.repro_passed / verdict.repro_total if verdict.repro_total else 0.0
+    return weights.repro * repro + weights.votes * (verdict.votes / max(max_votes, 1))
+
+
+def rank(
+    candidates: Sequence[Candidate], verdicts: dict[str, Verdict], weights: Weights = Weights()
+) -> list[Verdict]:
+    """Score the survivors and return them best first (sets ``score``; does not mark selection)."""
+    by_id = {c.id: c for c in candidates}
+    alive = [v for v in verdicts.values() if survives(v)]
+    max_votes = max((v.votes for v in alive), default=1)
+    for v in alive:
+        v.score = round(score(v, max_votes, weights), 6)
+
+    def key(v: Verdict) -> tuple:
+        c = by_id[v.candidate_id]
+        return (-v.score, -v.votes, c.temperature, len(c.diff or ""), c.id)
+
+    return sorted(alive, key=key)
+
+
+def choose(
+    candidates: Sequence[Candidate], verdicts: dict[str, Verdict], weights: Weights = Weights()
+) -> Verdict | None:
+    ranked = rank(candidates, verdicts, weights)
+    if not ranked:
+        return None
+    ranked[0].selected = True
+    return ranked[0]

@@ -1,0 +1,133 @@
+"""`capuchin solve`: the main job, with progress in the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.syntax import Syntax
+
+from agent.errors import InputError, NoVerifiedCandidate
+from agent.events import Event
+
+err = Console(stderr=True)
+
+
+def _parse_temperatures(text: str | None) -> list[float] | None:
+    if text is None:
+        return None
+    try:
+        temps = [float(t) for t in text.split(",") if t.strip()]
+    except ValueError:
+        raise InputError(f"--temperatures takes numbers separated by commas, got {text!r}") from None
+    if not temps or any(not 0 <= t <= 2 for t in temps):
+        raise InputError(f"--temperatures must be between 0 and 2, got {text!r}")
+    return temps
+
+
+def render_event(event: Event) -> None:
+    """One line per interesting event; progress counters are left to richer frontends."""
+    if event.kind == "stage_started":
+        err.print(f"[bold cyan]▶ {event.stage}[/] {escape(event.message)}")
+    elif event.kind == "stage_finished":
+        err.print(f"[cyan]✓ {event.stage}[/] {escape(event.message)}")
+    elif event.kind == "candidate":
+        mark = "[green]+[/]" if event.data.get("ok") else "[red]x[/]"
+        first = escape((event.message.splitlines() or [""])[0][:100])
+        err.print(f"  {mark} {event.data['id']} T={event.data['temperature']}: {first}")
+    elif event.kind in ("verdict", "log"):
+        err.print(f"  {escape(event.message)}")
+
+
+def solve(
+    repo: Path = typer.Argument(..., help="The git repository to fix."),
+    issue: str = typer.Option(..., "--issue", help="File with the issue text, or - for standard input."),
+    samples: int | None = typer.Option(None, help="Samples per temperature."),
+    temperatures: str | None = typer.Option(None, help="Comma-separated temperatures, e.g. 0,0.4,0.8,1.0."),
+    patch_out: Path | None = typer.Option(None, help="Write the chosen unified diff here."),
+    report_out: Path | None = typer.Option(None, help="Write the JSON report here."),
+    apply: bool = typer.Option(False, "--apply", help="Apply the chosen patch to the work tree."),
+    branch: str | None = typer.Option(None, help="Commit the chosen patch on a new branch."),
+) -> None:
+    """Fix an issue: localise, sample candidate edits, verify them in the sandbox, pick one."""
+    from agent.apply import apply_patch, check_can_apply, commit_on_branch
+    from agent.cli import settings_for
+    from agent.events import EventBus
+    from agent.inputs import check_repo, read_issue
+    from agent.solve import solve as run_solve
+
+    if apply and branch:
+        raise InputError("--apply and --branch exclude each other")
+    root = check_repo(repo)
+    text = read_issue(issue)
+    if apply or branch:
+        check_can_apply(root, branch)
+    settings = settings_for(root, solve={"samples": samples, "temperatures": _parse_temperatures(temperatures)})
+    bus = EventBus()
+    bus.subscribe(render_event)
+    try:
+        report = run_solve(root, text, settings, bus)
+    except NoVerifiedCandidate as exc:
+        if report_out and exc.report is not None:
+            report_out.write_text(exc.report.model_dump_json(indent=2))
+        if exc.report is not None:
+            err.print(f"evidence: {exc.report.trajectory_dir}")
+        raise
+    if report_out:
+        report_out.write_text(report.model_dump_json(indent=2))
+    if patch_out:
+        patch_out.write_text(report.patch or "")
+    _show(report)
+    if apply:
+        apply_patch(root, report.patch or "")
+        err.print("[green]applied[/] to the work tree")
+    elif branch:
+        commit_on_branch(root, branch, report.patch or "", text)
+        err.print(f"[green]committed[/] on branch {escape(branch)}")
+
+
+def _show(report) -> None:
+    verdict = report.verdict(report.chosen)
+    err.print(f"[bold green]chosen {report.chosen}[/] — {verdict.votes} vote(s), "
+              f"repro {verdict.repro_passed}/{verdict.repro_total}, "
+              f"regression {'ok' if verdict.regression_ok else 'not run' if verdict.regression_ok is None else 'BROKEN'}")
+    err.print(f"evidence: {report.trajectory_dir}")
+    Console().print(Syntax(report.patch or "", "diff", theme="ansi_dark"))
+
+
+def demo(
+    bug: str | None = typer.Argument(None, help="Example bug under examples/bugs (default: the demo's)."),
+    samples: int | None = typer.Option(None, help="Samples per temperature."),
+) -> None:
+    """Solve a bundled example bug with the configured (default: embedded) model, then judge it with hidden tests."""
+    from agent.demo import bug_dir, fresh_repo, hidden_test_files
+    from editing.patch import file_diff
+
+    source = bug_dir(bug)
+    repo = fresh_repo(source)
+    err.print(f"[bold]demo[/]: {source.name} copied to {repo}")
+    err.print((source / "issue.md").read_text())
+    report_path = repo.parent / f"{source.name}-report.json"
+    solve(repo, str(source / "issue.md"), samples=samples, temperatures=None, patch_out=None,
+          report_out=report_path, apply=False, branch=None)
+    import json
+
+    from agent.cli import settings_for
+    from sandbox import open_sandbox
+
+    patch = json.loads(report_path.read_text())["patch"]
+    hidden = hidden_test_files(source)
+    tests_patch = "".join(file_diff(path, None, text) for path, text in hidden.items())
+    result = open_sandbox(settings_for(repo).sandbox).run(repo, patch=patch + tests_patch, tests=list(hidden))
+    passed = sum(s == "PASSED" for s in result.tests.values())
+    colour = "green" if result.tests and passed == len(result.tests) else "red"
+    err.print(f"[bold {colour}]hidden tests (never shown to the agent): {passed}/{len(result.tests)} passed[/]")
+    for test, status in sorted(result.tests.items()):
+        err.print(f"  {status:8} {test}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("solve")(solve)
+    app.command("demo")(demo)

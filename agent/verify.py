@@ -1,0 +1,139 @@
+"""Verification: regression tests and model-written reproduction tests, run in the sandbox.
+
+Two phases keep sandbox runs few. The baseline run applies only the reproduction test
+files to the original code and runs them with the selected regression tests: it tells
+which regression tests pass before any change and which reproduction tests fail (the
+ones worth keeping). Then each distinct candidate gets one run with its patch plus the
+same test files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from agent.events import EventBus
+from agent.prompts import repro_messages
+from agent.protocols import Sandbox
+from agent.report import ReproTest, Trajectory
+from agent.types import Candidate, Context, TestResult, TestStatus, Verdict
+from editing.patch import file_diff
+
+_CODE_BLOCK = re.compile(r"```(?:python|py)?[^\n]*\n(.*?)(?:```|\Z)", re.S)
+
+
+def extract_test_code(answer: str) -> str | None:
+    """The test file in a model answer: the largest code block that defines a test function."""
+    blocks = _CODE_BLOCK.findall(answer) or [answer]
+    tests = [b for b in blocks if re.search(r"^\s*def test_\w*\(", b, re.M)]
+    if not tests:
+        return None
+    code = max(tests, key=len)
+    try:
+        compile(code, "<repro>", "exec")
+    except SyntaxError:
+        return None
+    return code if code.endswith("\n") else code + "\n"
+
+
+def write_repro_tests(answers: Sequence[str]) -> list[ReproTest]:
+    """Turn model answers into test files at the repository root (distinct names, deduplicated)."""
+    seen: set[str] = set()
+    out = []
+    for answer in answers:
+        code = extract_test_code(answer)
+        if code is None or code in seen:
+            continue
+        seen.add(code)
+        out.append(ReproTest(path=f"test_capuchin_repro_{len(out)}.py", code=code))
+    return out
+
+
+def repro_diff(tests: Sequence[ReproTest]) -> str:
+    return "".join(file_diff(t.path, None, t.code) for t in tests)
+
+
+class Verifier:
+    """Runs the baseline and the candidates; fills verdicts with the evidence."""
+
+    def __init__(self, repo: Path, sandbox: Sandbox, bus: EventBus, trajectory: Trajectory, *,
+                 concurrency: int = 2, timeout_s: float | None = None):
+        self.repo = repo
+        self.sandbox = sandbox
+        self.bus = bus
+        self.trajectory = trajectory
+        self.concurrency = concurrency
+        self.timeout_s = timeout_s
+        self.regression: list[str] = []
+        self.repro: list[ReproTest] = []
+        self.passing_before: set[str] = set()
+
+    def ask_for_repro_tests(self, llm, issue: str, context: Context, samples: int) -> list[ReproTest]:
+        if samples <= 0:
+            return []
+        requests = [(repro_messages(issue, context), 0.0 if i == 0 else 0.8) for i in range(samples)]
+        answers = [c.text for c in llm.complete_many(requests)]
+        return write_repro_tests(answers)
+
+    def baseline(self, regression: Sequence[str], repro: Sequence[ReproTest]) -> TestResult:
+        """Run tests on the original code; keep failing repro tests and passing regression tests."""
+        self.regression = list(regression)
+        result = self._run("baseline", repro_diff(repro) or None, list(regression) + [t.path for t in repro])
+        self.passing_before = {t for t, s in result.tests.items() if s == TestStatus.PASSED and not _is_repro(t)}
+        for test in repro:
+            failing = sorted(t for t, s in result.tests.items()
+                             if _in_file(t, test.path) and s == TestStatus.FAILED)
+            test.failing_tests = failing
+            test.note = "fails on the original code" if failing else "does not fail on the original code; ignored"
+        self.repro = [t for t in repro if t.failing_tests]
+        return result
+
+    def check(self, candidates: Sequence[Candidate], verdicts: dict[str, Verdict]) -> None:
+        """One sandbox run per candidate, concurrently; fills regression and repro evidence."""
+        if not self.regression and not self.repro:
+            return  # nothing to run: the edits were made against the files on disk, so they apply
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            results = pool.map(self._check_one, candidates)
+            for candidate, result in zip(candidates, results, strict=True):
+                self._judge(verdicts[candidate.id], result)
+                self.bus.emit("verdict", "verify", _summary(verdicts[candidate.id]),
+                              **verdicts[candidate.id].model_dump())
+
+    def _check_one(self, candidate: Candidate) -> TestResult:
+        patch = (candidate.diff or "") + repro_diff(self.repro)
+        tests = self.regression + [t.path for t in self.repro]
+        return self._run(candidate.id, patch, tests)
+
+    def _judge(self, verdict: Verdict, result: TestResult) -> None:
+        if not result.applied or result.error:
+            verdict.applies = False
+            verdict.notes.append(f"sandbox: {result.apply_error or result.error}")
+            return
+        broken = sorted(t for t in self.passing_before if result.tests.get(t) != TestStatus.PASSED)
+        verdict.broken_tests = broken
+        verdict.regression_ok = not broken if self.regression else None
+        wanted = [t for r in self.repro for t in r.failing_tests]
+        verdict.repro_total = len(wanted)
+        verdict.repro_passed = sum(result.tests.get(t) == TestStatus.PASSED for t in wanted)
+        if result.timed_out:
+            verdict.notes.append("tests timed out")
+
+    def _run(self, name: str, patch: str | None, tests: list[str]) -> TestResult:
+        result = self.sandbox.run(self.repo, patch=patch, tests=tests, timeout_s=self.timeout_s)
+        self.trajectory.test_log(name, result)
+        return result
+
+
+def _is_repro(test_id: str) -> bool:
+    return test_id.startswith("test_capuchin_repro_")
+
+
+def _in_file(test_id: str, path: str) -> bool:
+    return test_id == path or test_id.startswith(path + "::")
+
+
+def _summary(v: Verdict) -> str:
+    reg = {None: "no regression tests", True: "regressions ok", False: f"breaks {len(v.broken_tests)} test(s)"}
+    return f"{v.candidate_id}: {reg[v.regression_ok]}, repro {v.repro_passed}/{v.repro_total}"

@@ -1,0 +1,133 @@
+"""The solve pipeline end to end with a scripted model (a test double of the OpenAI protocol),
+real retrieval, real editing and the sandbox's local backend, on a bundled example bug."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from agent.config import LLMConfig, load_settings
+from agent.errors import NoVerifiedCandidate
+from agent.events import EventBus
+from agent.llm import LLMClient
+from agent.pipeline import Parts, Solver
+from agent.solve import retriever_factory
+from agent.testing import Reply, ScriptedServer
+from sandbox import open_sandbox
+from sandbox.config import SandboxConfig
+
+BUG = Path(__file__).resolve().parents[2] / "examples" / "bugs" / "local_day_offset"
+
+FIXED = '''### logday/buckets.py
+```python
+def local_day(when: datetime, utc_offset_minutes: int = 0) -> date:
+    """The local calendar date of the UTC instant ``when``."""
+    if when.tzinfo is None:
+        raise ValueError("when must be timezone-aware")
+    local = when + timedelta(minutes=utc_offset_minutes)
+    return local.date()
+```'''
+# Same fix, different comments and docstring: must collapse into one candidate with two votes.
+FIXED_REWORDED = FIXED.replace('"""The local calendar date of the UTC instant ``when``."""', "# add the offset")
+# Plausible but wrong: ignores the offset entirely (fixes nothing, breaks no visible test).
+WRONG = FIXED.replace("when + timedelta(minutes=utc_offset_minutes)", "when")
+# Breaks an existing behaviour: no longer rejects naive datetimes... and returns a datetime.
+BREAKING = FIXED.replace("    return local.date()", "    return local")
+GARBAGE = "I think the problem is somewhere in the code. Good luck!"
+
+REPRO = '''```python
+from datetime import datetime, timezone
+from logday.buckets import local_day
+
+
+def test_late_evening_east_of_utc_is_next_day():
+    when = datetime(2024, 3, 1, 23, 30, tzinfo=timezone.utc)
+    assert str(local_day(when, 120)) == "2024-03-02"
+```'''
+
+
+def scripted(edit_answers: list[str]):
+    """Edit prompts get the answers in order (cycling); reproduction prompts get REPRO."""
+    counter = iter(range(10_000))
+
+    def respond(body):
+        system = body["messages"][0]["content"]
+        if "reproduces a reported bug" in system:
+            return Reply([REPRO])
+        return Reply([edit_answers[next(counter) % len(edit_answers)]])
+
+    return respond
+
+
+@pytest.fixture
+def bug_repo(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(BUG / "repo", repo)
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qm", "init"]):
+        subprocess.run(["git", "-C", str(repo), *args], check=True)
+    return repo
+
+
+def make_solver(server: ScriptedServer, tmp_path: Path, *, samples=2, temps=(0.0, 0.8), bus=None) -> Solver:
+    settings = load_settings(None, {"retrieval": {"dense": False}}, environ={}, user_file=tmp_path / "none")
+    llm = LLMClient(LLMConfig(model="scripted"), base_url=server.base_url)
+    config = settings.solve.model_copy(update={"samples": samples, "temperatures": list(temps), "repro_samples": 1})
+    parts = Parts(llm=llm, sandbox=open_sandbox(SandboxConfig(backend="local")), retriever=retriever_factory(settings),
+                  config=config, test_timeout_s=120)
+    return Solver(parts, bus)
+
+
+@pytest.mark.slow
+def test_picks_the_fix_over_wrong_breaking_and_garbage(bug_repo, tmp_path):
+    bus = EventBus()
+    answers = [WRONG, FIXED, BREAKING, GARBAGE, FIXED_REWORDED]
+    with ScriptedServer(scripted(answers)) as server:
+        report = make_solver(server, tmp_path, samples=4, temps=(0.0, 0.8), bus=bus).solve(bug_repo, (BUG / "issue.md").read_text())
+    assert report.status == "solved"
+    chosen = next(c for c in report.candidates if c.id == report.chosen)
+    assert "+    local = when + timedelta(minutes=utc_offset_minutes)" in chosen.diff
+    verdict = report.verdict(report.chosen)
+    assert verdict.repro_passed == verdict.repro_total == 1
+    assert verdict.votes == 2
+    # the wrong fix was kept as a candidate but does not pass the reproduction test
+    wrong = next(c for c in report.candidates if c.diff and "local = when\n" in c.diff)
+    assert report.verdict(wrong.id).repro_passed == 0
+    garbage = [c for c in report.candidates if c.diff is None]
+    assert garbage and all(c.error for c in garbage)
+    # the trajectory holds the evidence
+    run = Path(report.trajectory_dir)
+    saved = json.loads((run / "report.json").read_text())
+    assert saved["chosen"] == report.chosen
+    assert (run / "patch.diff").read_text() == report.patch
+    assert (run / "tests" / "baseline.log").exists()
+    assert {e.kind for e in bus.history} >= {"stage_started", "stage_finished", "candidate", "verdict", "result"}
+    # the user's work tree is untouched and .capuchin is not reported as untracked
+    status = subprocess.run(["git", "-C", str(bug_repo), "status", "--porcelain"], capture_output=True, text=True)
+    assert status.stdout == ""
+
+
+@pytest.mark.slow
+def test_no_verified_candidate_carries_the_report(bug_repo, tmp_path):
+    with ScriptedServer(scripted([GARBAGE])) as server, pytest.raises(NoVerifiedCandidate) as info:
+        make_solver(server, tmp_path).solve(bug_repo, "Dates are wrong near midnight.")
+    report = info.value.report
+    assert report.status == "no_candidate"
+    assert report.candidates
+    assert all(c.diff is None for c in report.candidates)
+    assert Path(report.trajectory_dir, "report.json").exists()
+
+
+@pytest.mark.slow
+def test_failed_edit_gets_one_retry_with_feedback(bug_repo, tmp_path):
+    bad_name = FIXED.replace("def local_day(", "def locl_day(")
+    with ScriptedServer(scripted([bad_name, FIXED])) as server:
+        solver = make_solver(server, tmp_path, samples=1, temps=(0.0,))
+        report = solver.solve(bug_repo, (BUG / "issue.md").read_text())
+        retry = [r for r in server.requests if len(r["messages"]) == 4]
+    assert report.status == "solved"
+    assert retry, "the failed edit was not retried"
+    assert "local_day" in retry[0]["messages"][3]["content"]  # the feedback names the nearest real definition
