@@ -193,10 +193,14 @@ class _Splicer:
     def _is_whole_class(self, m: Member, target: ts.Node) -> bool:
         if has_elision(self.snip, m.node):
             return False
-        body = class_body(target)
-        old = {t.name for t in members(self.src, body) if t.kind in _DEFS} if body is not None else set()
-        new = {w.name for w in members(self.snip, class_body(m.node))} if class_body(m.node) else set()
-        return old <= new
+        body, written = class_body(target), class_body(m.node)
+        if body is None or written is None:
+            return True
+        # Whole only when nothing of the old class would vanish: a class written with just
+        # its changed method must not drop the attributes, docstring or methods left out.
+        kept = ("docstring", "assign", *_DEFS)
+        old = {(t.kind, t.name) for t in members(self.src, body) if t.kind in kept}
+        return old <= {(w.kind, w.name) for w in members(self.snip, written)}
 
     def _merge(self, m: Member, target: ts.Node, qual: str) -> None:
         body = class_body(target)

@@ -1,0 +1,123 @@
+"""Splicing whole definitions by syntax-tree span: indentation, placement, merging, refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from editing import EditError
+from editing.splice import splice
+
+SRC = '''"""Module doc."""
+import os
+
+
+class Outer:
+    class Inner:
+        def deep(self):
+            return 1
+
+    def method(self):
+        return os.sep
+
+
+def helper(x):
+    return x * 2
+
+
+if __name__ == "__main__":
+    print(helper(2))
+'''
+
+
+def test_nested_class_method_keeps_its_indentation():
+    code = "class Outer:\n    class Inner:\n        def deep(self):\n            return 2\n"
+    result = splice("m.py", SRC, code)
+    assert "        def deep(self):\n            return 2\n" in result.text
+    assert result.applied == ["replaced Outer.Inner"]  # Inner was written whole
+
+
+def test_dedented_method_is_moved_to_the_class_indentation():
+    result = splice("m.py", SRC, "def method(self):\n    '''Now documented.'''\n    return os.linesep\n")
+    assert "    def method(self):\n        '''Now documented.'''\n        return os.linesep\n" in result.text
+
+
+def test_hint_picks_the_method_of_the_named_class():
+    src = "class A:\n    def f(self):\n        return 1\n\n\nclass B:\n    def f(self):\n        return 2\n"
+    result = splice("m.py", src, "def f(self):\n    return 3\n", hint="B.f")
+    assert result.text.endswith("class B:\n    def f(self):\n        return 3\n")
+    assert "return 1" in result.text
+
+
+def test_new_top_level_function_goes_above_the_main_guard():
+    code = "def extra(y):\n    return y\n\n\ndef helper(x):\n    return extra(x) * 2\n"
+    result = splice("m.py", SRC, code)
+    assert result.text.index("def extra") < result.text.index("def helper") < result.text.index("__main__")
+    code = "def unrelated_new_api(y):\n    return y\n"
+    result = splice("m.py", SRC, code)
+    assert result.text.index("def helper") < result.text.index("def unrelated_new_api") < result.text.index("__main__")
+
+
+def test_new_helper_before_a_replaced_function_is_not_overwritten():
+    """Regression: a new helper inserted at the start of a replaced function was clobbered, because
+    changes at the same offset were applied insertion-first and the replacement's span then covered
+    the inserted text (the result did not even parse)."""
+    code = "def twice(x):\n    return x * 2\n\n\ndef helper(x):\n    return twice(x)\n"
+    result = splice("m.py", SRC, code)
+    assert "def twice(x):\n    return x * 2\n\n\ndef helper(x):\n    return twice(x)\n" in result.text
+
+
+def test_class_header_change_is_merged_without_touching_members():
+    result = splice("m.py", SRC, "class Outer(object):\n    ...\n")
+    assert result.text.count("class Outer(object):\n    class Inner:") == 1
+    assert result.applied == ["changed the header of Outer"]
+
+
+def test_class_written_with_only_its_changed_method_keeps_attributes_and_docstring():
+    """Regression: a class written with just one method counted as whole (all its methods were
+    there) and replaced the original, silently dropping its docstring and class attributes."""
+    src = 'class C:\n    """Doc."""\n\n    limit = 1\n\n    def f(self):\n        return self.limit\n'
+    result = splice("m.py", src, "class C:\n    def f(self):\n        return self.limit + 1\n")
+    assert result.text == src.replace("self.limit\n", "self.limit + 1\n")
+
+
+def test_class_level_attribute_is_replaced_by_name():
+    src = "class C:\n    limit = 1\n\n    def f(self):\n        return self.limit\n"
+    result = splice("m.py", src, "class C:\n    limit = 5\n")
+    assert result.text == "class C:\n    limit = 5\n\n    def f(self):\n        return self.limit\n"
+
+
+def test_module_constant_is_replaced_by_name():
+    src = "import os\n\nLIMIT = 1\n\n\ndef f():\n    return LIMIT\n"
+    assert splice("m.py", src, "LIMIT = 2\n").text == src.replace("LIMIT = 1", "LIMIT = 2")
+
+
+def test_existing_import_is_not_duplicated():
+    result = splice("m.py", SRC, "import os\n\ndef helper(x):\n    return x * 3\n")
+    assert result.text.count("import os") == 1
+
+
+def test_function_body_with_elision_is_refused_with_the_current_code():
+    with pytest.raises(EditError, match="leaves code out") as info:
+        splice("m.py", SRC, "def helper(x):\n    # ... existing code ...\n    return x * 3\n")
+    assert "14 | def helper(x):" in info.value.message
+
+
+def test_method_written_without_a_matching_class_is_refused():
+    with pytest.raises(EditError, match="looks like a method"):
+        splice("m.py", SRC, "def brand_new(self):\n    return 1\n")
+
+
+def test_same_definition_twice_is_refused():
+    with pytest.raises(EditError, match="twice"):
+        splice("m.py", SRC, "def helper(x):\n    return 1\n\ndef helper(x):\n    return 2\n")
+
+
+def test_only_prose_statements_is_refused():
+    with pytest.raises(EditError, match="no function, class or import"):
+        splice("m.py", SRC, "print(helper(3))\n")
+
+
+def test_decorators_are_replaced_with_the_definition():
+    src = "import functools\n\n\n@functools.lru_cache\ndef f(x):\n    return x\n"
+    result = splice("m.py", src, "@functools.lru_cache(maxsize=8)\ndef f(x):\n    return x + 1\n")
+    assert result.text == "import functools\n\n\n@functools.lru_cache(maxsize=8)\ndef f(x):\n    return x + 1\n"
