@@ -12,11 +12,9 @@ import numpy as np
 
 
 def ranks(scores: np.ndarray) -> np.ndarray:
-    """1-based rank of each item by descending score (ties share order of appearance)."""
-    order = np.argsort(-scores, kind="stable")
-    out = np.empty(len(scores), dtype=np.int64)
-    out[order] = np.arange(1, len(scores) + 1)
-    return out
+    """1-based competition rank by descending score: tied items share the best rank of their group."""
+    ordered = np.sort(-scores)
+    return np.searchsorted(ordered, -scores, side="left") + 1
 
 
 def fuse(

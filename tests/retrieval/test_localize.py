@@ -85,3 +85,32 @@ def test_context_holds_targets_skeletons_and_related_code_within_budget(shop_rep
     assert "def apply_discount" in ctx.render()
     tiny = localizer.context(locations, budget_tokens=60)
     assert tiny.tokens <= 60
+
+
+class ScriptedModel:
+    """Test double for agent.protocols.Model: returns the scripted answers in turn, records prompts."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.prompts = []
+
+    def complete(self, messages, *, n=1, temperature=0.0, max_tokens=None):
+        self.prompts.append(messages[-1]["content"])
+        return [self.answers.pop(0)]
+
+
+def test_llm_stages_promote_the_models_picks(shop_repo):
+    index = RepoIndex.open(shop_repo, CONFIG)
+    model = ScriptedModel(["shop/inventory.py\n", "shop/inventory.py::Inventory.reserve\n"])
+    locations = Localizer(index, CONFIG, model=model).localize("the cart total is wrong", top_k=5)
+    assert locations[0].key == "shop/inventory.py::Inventory.reserve"
+    assert "llm pick" in locations[0].reasons
+    assert "shop/inventory.py: Stock levels" in model.prompts[0]
+    assert "def reserve(self, name, count):" in model.prompts[1]
+
+
+def test_llm_answer_naming_nothing_keeps_retrieval_order(shop_repo):
+    index = RepoIndex.open(shop_repo, CONFIG)
+    plain = Localizer(index, CONFIG).localize("cart total discount", top_k=5)
+    model = ScriptedModel(["no idea", "nothing here"])
+    assert Localizer(index, CONFIG, model=model).localize("cart total discount", top_k=5) == plain

@@ -1,0 +1,174 @@
+"""Retrieval speed on a real checkout: full build, peak memory, one-file update, query latency, embedding levers.
+
+    python -m benchmarks.retrieval_speed --repo /work/checkouts/_speed-sympy \\
+        --dataset ../shared/data/swebench-dev.jsonl --out benchmarks/results/retrieval-speed.json
+
+Builds run in a child process so peak memory (ru_maxrss) is the build's own; each
+figure is the median of ``--runs`` runs. Embedding levers are timed on the same
+sample of real blocks and reported as blocks/s and as a ratio to the default setting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+_BUILD = """
+import json, sys, time
+from pathlib import Path
+from retrieval import RepoIndex, RetrievalConfig
+cfg = RetrievalConfig.model_validate_json(sys.argv[2])
+t = time.perf_counter()
+index = RepoIndex.open(Path(sys.argv[1]), cfg)
+index.warm()
+print(json.dumps({"seconds": time.perf_counter() - t, "files": len(index.paths),
+                  "symbols": len(index.symbol_refs), "parsed": index.stats["parsed"],
+                  "dense": index.dense.stats if index.dense is not None else None}))
+"""
+
+
+def _child_build(repo: Path, config_json: str) -> dict:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.run([sys.executable, "-c", _BUILD, str(repo), config_json],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    row = json.loads(done.stdout.strip().splitlines()[-1])
+    # ru_maxrss of children is the max over all children so far, in KiB on Linux.
+    row["peak_mib"] = round(max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024, 1)
+    return row
+
+
+def full_builds(repo: Path, config_json: str, runs: int) -> dict:
+    rows = []
+    for _ in range(runs):
+        shutil.rmtree(repo / ".capuchin" / "index", ignore_errors=True)
+        rows.append(_child_build(repo, config_json))
+    return {"seconds_median": round(statistics.median(r["seconds"] for r in rows), 2),
+            "peak_mib_max": max(r["peak_mib"] for r in rows), "runs": rows}
+
+
+def incremental(repo: Path, config_json: str, path: str, runs: int) -> dict:
+    """Edit one file, re-open (only that file is re-parsed and re-embedded), then restore it."""
+    target = repo / path
+    original = target.read_bytes()
+    rows = []
+    try:
+        for n in range(runs):
+            target.write_bytes(original + f"\n\ndef _speed_probe_{n}(x):\n    return x + {n}\n".encode())
+            rows.append(_child_build(repo, config_json))
+    finally:
+        target.write_bytes(original)
+    return {"file": path, "seconds_median": round(statistics.median(r["seconds"] for r in rows), 3),
+            "parsed": [r["parsed"] for r in rows],
+            "note": "includes Python start-up and imports of the child process"}
+
+
+def in_process_update(repo: Path, config, path: str, runs: int) -> dict:
+    """The same one-file update timed inside a warm process (what the agent pays between edits)."""
+    from retrieval import RepoIndex
+
+    RepoIndex.open(repo, config).warm()
+    target = repo / path
+    original = target.read_bytes()
+    times = []
+    try:
+        for n in range(runs):
+            target.write_bytes(original + f"\n\ndef _speed_probe_{n}(x):\n    return x * {n}\n".encode())
+            t = time.perf_counter()
+            RepoIndex.open(repo, config).warm()
+            times.append(time.perf_counter() - t)
+    finally:
+        target.write_bytes(original)
+    return {"seconds_median": round(statistics.median(times), 3), "runs": [round(t, 3) for t in times]}
+
+
+def query_latency(repo: Path, config, issues: list[str]) -> dict:
+    from retrieval import Localizer, RepoIndex
+
+    index = RepoIndex.open(repo, config)
+    index.warm()
+    localizer = Localizer(index, config)
+    localizer.localize(issues[0])  # first query pays lazy set-up
+    times = []
+    for text in issues:
+        t = time.perf_counter()
+        localizer.localize(text, top_k=50)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {"queries": len(times), "p50_ms": round(statistics.median(times), 1),
+            "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1)}
+
+
+def embedding_levers(repo: Path, config, sample: int) -> dict:
+    """Blocks/s of each embedding setting on one sample of real SEA blocks."""
+    from retrieval import RepoIndex
+    from retrieval.dense import collect_blocks
+    from retrieval.embed import get_encoder
+
+    index = RepoIndex.open(repo, config)
+    texts = [b.text for b in collect_blocks(index)][:sample]
+    settings = {
+        "default (MiniLM-L6, len128, batch64)": ("sentence-transformers", 64, 128, None),
+        "batch 16": ("sentence-transformers", 16, 128, None),
+        "block length 256": ("sentence-transformers", 64, 256, None),
+        "block length 64": ("sentence-transformers", 64, 64, None),
+        "exit at layer 3 of 6": ("sentence-transformers", 64, 128, 3),
+        "model2vec static (distilled)": ("model2vec", 64, 128, None),
+    }
+    out = {}
+    for name, (backend, batch, length, layer) in settings.items():
+        encoder = get_encoder(backend, config.embedding_model, batch, length, layer)
+        encoder.encode(texts[:8])  # warm-up
+        t = time.perf_counter()
+        encoder.encode(texts)
+        seconds = time.perf_counter() - t
+        out[name] = {"blocks_per_s": round(len(texts) / seconds, 1), "seconds": round(seconds, 2)}
+    base = next(iter(out.values()))["blocks_per_s"]
+    for row in out.values():
+        row["speedup"] = round(row["blocks_per_s"] / base, 2)
+    return {"sample_blocks": len(texts), "settings": out}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from benchmarks.localize import load_instances
+    from retrieval import RetrievalConfig
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repo", type=Path, required=True)
+    ap.add_argument("--dataset", type=Path, required=True, help="issues to time queries with")
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--edit", default="sympy/core/basic.py", help="file edited for the incremental update")
+    ap.add_argument("--backend", choices=["none", "model2vec", "sentence-transformers"], default="none")
+    ap.add_argument("--levers", type=int, default=0, help="time embedding levers on this many blocks (0: skip)")
+    args = ap.parse_args(argv)
+    config = RetrievalConfig(dense=args.backend != "none",
+                             embedding_backend="model2vec" if args.backend == "none" else args.backend)
+    cfg_json = config.model_dump_json()
+    issues = [i.problem_statement for i in load_instances(args.dataset)][:60]
+    result = {"repo": str(args.repo), "backend": args.backend, "args": vars(args) | {"repo": str(args.repo)}}
+    result["full_build"] = full_builds(args.repo, cfg_json, args.runs)
+    print("full build:", json.dumps({k: v for k, v in result["full_build"].items() if k != "runs"}), flush=True)
+    result["incremental_child"] = incremental(args.repo, cfg_json, args.edit, args.runs)
+    result["incremental_in_process"] = in_process_update(args.repo, config, args.edit, args.runs)
+    print("one-file update:", result["incremental_in_process"], flush=True)
+    result["query"] = query_latency(args.repo, config, issues)
+    print("query:", result["query"], flush=True)
+    if args.levers:
+        result["levers"] = embedding_levers(args.repo, config, args.levers)
+        print("levers:", json.dumps(result["levers"], indent=1), flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Optional LLM stages of the localiser: pick files from the file map, narrow definitions from schematic maps.
+
+The model only reorders what retrieval found: its picks move to the front, everything
+else keeps its retrieval order, and an answer naming nothing known changes nothing.
+A failing model call (LLMError) falls back to the retrieval order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from agent.errors import LLMError
+from agent.protocols import Model
+from agent.types import Location
+from retrieval.config import RetrievalConfig
+from retrieval.maps import file_map, schematic_map
+
+if TYPE_CHECKING:
+    from retrieval.index import RepoIndex
+    from retrieval.localize import FileRanking
+
+FILE_MAP_TOKENS = 2500
+SCHEMATIC_TOKENS = 1200
+SHOWN_FILES = 30
+SCHEMATIC_FILES = 4
+
+_SYSTEM = "You locate the code a GitHub issue is about. Answer with the requested lines only, no prose."
+
+
+def _ask(model: Model, prompt: str) -> str:
+    messages = [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": prompt}]
+    try:
+        return (model.complete(messages, n=1, temperature=0.0, max_tokens=300) or [""])[0]
+    except LLMError:
+        return ""
+
+
+def _picked(answer: str, known: list[str]) -> list[str]:
+    """Known items named in the answer, in the order the answer names them."""
+    found: list[tuple[int, str]] = []
+    for item in known:
+        at = answer.find(item)
+        if at >= 0:
+            found.append((at, item))
+    # A longer match at the same place wins ('a/b.py::C.f' over 'a/b.py::C').
+    found.sort(key=lambda x: (x[0], -len(x[1])))
+    seen: list[str] = []
+    starts: set[int] = set()
+    for at, item in found:
+        if at not in starts and item not in seen:
+            seen.append(item)
+            starts.add(at)
+    return seen
+
+
+def _promote(order: list[str], picks: list[str]) -> list[str]:
+    return picks + [p for p in order if p not in picks]
+
+
+def pick_files(model: Model, index: RepoIndex, issue: str, files: FileRanking,
+               config: RetrievalConfig) -> FileRanking:
+    """Stage 1 with a model: it picks up to five files from the map of the best-ranked ones."""
+    shown = files.paths[:SHOWN_FILES]
+    fmap = file_map(index.graph.files, shown, FILE_MAP_TOKENS)
+    prompt = (f"Issue:\n{issue[:6000]}\n\nRepository files (most relevant first):\n{fmap}\n\n"
+              "Which files must be edited to resolve the issue? List up to 5 paths, one per line, most likely first.")
+    picks = _picked(_ask(model, prompt), shown)
+    if not picks:
+        return files
+    order = _promote(files.paths, picks)
+    score = dict(zip(files.paths, files.scores, strict=True))
+    reasons = {p: files.reasons.get(p, []) + (["llm file pick"] if p in picks else []) for p in order}
+    top = max(files.scores, default=0.0)
+    scores = [top + len(picks) - i if p in picks else score[p] for i, p in enumerate(order)]
+    return replace(files, paths=order, scores=scores, reasons=reasons)
+
+
+def narrow_locations(model: Model, index: RepoIndex, issue: str, locations: list[Location],
+                     config: RetrievalConfig) -> list[Location]:
+    """Stages 2-3 with a model: it reads schematic maps of the top files and names the definitions to edit."""
+    paths = list(dict.fromkeys(loc.path for loc in locations))[:SCHEMATIC_FILES]
+    maps = []
+    for path in paths:
+        parsed = index.parsed(path)
+        wanted = [loc.qualname for loc in locations if loc.path == path and loc.qualname]
+        maps.append(schematic_map(parsed, SCHEMATIC_TOKENS, priority=wanted))
+    prompt = (f"Issue:\n{issue[:6000]}\n\nCandidate files (signatures only):\n\n" + "\n\n".join(maps) +
+              "\n\nWhich functions or classes must change? Answer one per line as path::Qualified.name.")
+    keys = [loc.key for loc in locations]
+    picks = _picked(_ask(model, prompt), keys)
+    if not picks:
+        return locations
+    by_key = {loc.key: loc for loc in locations}
+    out = []
+    for key in _promote(keys, picks):
+        loc = by_key[key]
+        out.append(loc.model_copy(update={"reasons": [*loc.reasons, "llm pick"]}) if key in picks else loc)
+    return out
