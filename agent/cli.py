@@ -84,9 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         code = app(args=argv, standalone_mode=False)
     except CapuchinError as exc:
         # Messages quote user input and pip extras like [gpu]: never let rich read them as markup.
-        console.print(f"[bold red]error:[/] {escape(exc.message)}")
+        console.print(f"[bold red]error:[/] {escape(exc.message)}", soft_wrap=True)
         if exc.hint:
-            console.print(f"  [yellow]hint:[/] {escape(exc.hint)}")
+            console.print(f"  [yellow]hint:[/] {escape(exc.hint)}", soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]")

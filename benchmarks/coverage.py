@@ -1,0 +1,174 @@
+"""Coverage@k and selected@k over the bundled bug suite (Large Language Monkeys on our stack).
+
+For each bug in ``examples/bugs``: solve it once with K samples (the real pipeline:
+retrieval, sampling, editing, sandbox verification), then judge every candidate with the
+bug's hidden tests, which the agent never sees. From those K judged samples, for each k:
+
+* coverage@k: the chance that at least one of k samples is correct (the unbiased
+  pass@k estimator of Chen et al. over the K samples);
+* selected@k: the chance that the candidate our selection picks from k random samples is
+  correct (votes recounted within the subset; test evidence is per candidate), averaged
+  over ``--subsets`` random subsets;
+* pass@1: the fraction of correct samples.
+
+    python -m benchmarks.coverage [--max-k 32] [--bugs a,b] [--out benchmarks/results/coverage.json]
+
+Writes the JSON (resumable: bugs already in it are skipped) and a PNG plot next to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from math import comb
+from pathlib import Path
+
+from agent.config import load_settings
+from agent.demo import EXAMPLES, fresh_repo, hidden_test_files
+from agent.errors import NoVerifiedCandidate
+from agent.events import EventBus
+from agent.pipeline import Solver
+from agent.report import SolveReport
+from agent.selection import choose
+from agent.solve import open_parts
+from agent.types import Candidate, Verdict
+from editing.patch import file_diff
+
+KS = (1, 2, 4, 8, 16, 32)
+
+
+def pass_at_k(n: int, c: int, k: int) -> float:
+    """Unbiased estimate of P(at least one of k samples correct) from n samples with c correct."""
+    if k > n:
+        k = n
+    if n - c < k:
+        return 1.0
+    return 1.0 - comb(n - c, k) / comb(n, k)
+
+
+def judge(parts, repo: Path, bug: Path, candidates: list[Candidate]) -> dict[str, bool]:
+    """Hidden-test verdict per distinct diff (duplicates share it)."""
+    hidden = hidden_test_files(bug)
+    tests_patch = "".join(file_diff(p, None, t) for p, t in hidden.items())
+    correct: dict[str, bool] = {}
+    for c in candidates:
+        if c.diff is None or c.diff in correct:
+            continue
+        result = parts.sandbox.run(repo, patch=c.diff + tests_patch, tests=list(hidden), timeout_s=300)
+        correct[c.diff] = bool(result.tests) and all(s == "PASSED" for s in result.tests.values())
+    return {c.id: bool(c.diff) and correct.get(c.diff, False) for c in candidates}
+
+
+def selected_in_subset(report: SolveReport, subset: list[Candidate], correct: dict[str, bool]) -> bool:
+    """Run selection on a subset: recount votes among its members, keep per-candidate test evidence."""
+    full = {v.candidate_id: v for v in report.verdicts}
+    owner = {dup: c.id for c in report.candidates for dup in c.duplicates} | {c.id: c.id for c in report.candidates}
+    votes: dict[str, int] = {}
+    for c in subset:
+        if c.diff is not None and owner[c.id] in full:
+            votes[owner[c.id]] = votes.get(owner[c.id], 0) + 1
+    reps = [c for c in report.candidates if c.id in votes]
+    verdicts = {cid: full[cid].model_copy(update={"votes": n, "selected": False}) for cid, n in votes.items()}
+    chosen: Verdict | None = choose(reps, verdicts)
+    return chosen is not None and correct[chosen.candidate_id]
+
+
+def curves(report: SolveReport, correct: dict[str, bool], ks: list[int], subsets: int, seed: int) -> dict:
+    samples = report.candidates
+    n, c = len(samples), sum(correct[s.id] for s in samples)
+    rng = random.Random(seed)
+    out = {"n": n, "correct": c, "pass@1": c / n if n else 0.0, "coverage": {}, "selected": {}}
+    for k in ks:
+        out["coverage"][k] = pass_at_k(n, c, k) if n else 0.0
+        picks = [selected_in_subset(report, rng.sample(samples, min(k, n)), correct) for _ in range(subsets)]
+        out["selected"][k] = sum(picks) / len(picks) if n else 0.0
+    return out
+
+
+def solve_bug(bug: Path, settings, max_k: int, workdir: Path) -> dict:
+    repo = fresh_repo(bug, workdir)
+    temps = settings.solve.temperatures
+    per_temp = max(1, -(-(max_k - 1) // max(len([t for t in temps if t > 0]), 1)))
+    settings.solve.samples = per_temp
+    bus = EventBus()
+    started = time.monotonic()
+    with open_parts(settings, bus) as parts:
+        try:
+            report = Solver(parts, bus).solve(repo, (bug / "issue.md").read_text())
+        except NoVerifiedCandidate as exc:
+            report = exc.report
+        correct = judge(parts, repo, bug, report.candidates)
+    return {"report": report, "correct": correct, "seconds": time.monotonic() - started}
+
+
+def plot(summary: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ks = [int(k) for k in summary["coverage"]]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(ks, list(summary["coverage"].values()), "o-", label="coverage@k (any sample correct)")
+    ax.plot(ks, list(summary["selected"].values()), "s-", label="selected@k (our pick correct)")
+    ax.axhline(summary["pass@1"], color="grey", ls="--", label="pass@1")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(ks, [str(k) for k in ks])
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("samples k")
+    ax.set_ylabel(f"fraction of {summary['bugs']} bugs")
+    ax.set_title("Capuchin on the bundled bug suite (embedded 0.5B model)")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def summarise(per_bug: dict[str, dict], ks: list[int]) -> dict:
+    rows = list(per_bug.values())
+    mean = lambda xs: sum(xs) / len(xs) if xs else 0.0  # noqa: E731
+    return {
+        "bugs": len(rows),
+        "pass@1": mean([r["pass@1"] for r in rows]),
+        "coverage": {str(k): mean([r["coverage"][str(k)] for r in rows]) for k in ks},
+        "selected": {str(k): mean([r["selected"][str(k)] for r in rows]) for k in ks},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-k", type=int, default=32)
+    parser.add_argument("--bugs", help="comma-separated names (default: all)")
+    parser.add_argument("--subsets", type=int, default=50)
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/coverage.json"))
+    args = parser.parse_args()
+    ks = [k for k in KS if k <= args.max_k]
+    names = args.bugs.split(",") if args.bugs else sorted(p.name for p in (EXAMPLES / "bugs").iterdir())
+    data = json.loads(args.out.read_text()) if args.out.exists() else {"per_bug": {}}
+    data["args"] = vars(args) | {"out": str(args.out)}
+    for name in names:
+        if name in data["per_bug"]:
+            continue  # resume
+        settings = load_settings(None)
+        with tempfile.TemporaryDirectory(prefix="capuchin-cov-") as tmp:
+            run = solve_bug(EXAMPLES / "bugs" / name, settings, args.max_k, Path(tmp))
+        row = curves(run["report"], run["correct"], ks, args.subsets, seed=len(data["per_bug"]))
+        row |= {"seconds": round(run["seconds"], 1), "chosen_correct": bool(run["report"].chosen)
+                and run["correct"].get(run["report"].chosen, False)}
+        data["per_bug"][name] = json.loads(json.dumps(row))  # str keys, as stored
+        print(f"{name}: n={row['n']} correct={row['correct']} chosen_correct={row['chosen_correct']} "
+              f"({row['seconds']:.0f}s)", flush=True)
+        data["summary"] = summarise(data["per_bug"], ks)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(data, indent=2))
+    summary = data.get("summary") or summarise(data["per_bug"], ks)
+    for k in ks:
+        print(f"k={k:>2}  coverage {summary['coverage'][str(k)]:.2f}  selected {summary['selected'][str(k)]:.2f}")
+    print(f"pass@1 {summary['pass@1']:.2f} over {summary['bugs']} bugs")
+    plot(summary, args.out.with_suffix(".png"))
+
+
+if __name__ == "__main__":
+    main()

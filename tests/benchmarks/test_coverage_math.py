@@ -1,0 +1,33 @@
+"""The coverage benchmark's estimators and subset selection."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.report import SolveReport
+from agent.types import Candidate, Verdict
+from benchmarks.coverage import pass_at_k, selected_in_subset
+
+
+@pytest.mark.parametrize(
+    ("n", "c", "k", "expected"),
+    [(10, 0, 5, 0.0), (10, 10, 1, 1.0), (10, 1, 1, 0.1), (4, 2, 2, 1 - 1 / 6), (4, 1, 8, 1.0)],
+)
+def test_pass_at_k(n, c, k, expected):
+    assert pass_at_k(n, c, k) == pytest.approx(expected)
+
+
+def test_votes_are_recounted_within_the_subset():
+    # a, b: the same wrong patch (b collapsed into a); c: the right patch, alone.
+    cands = [
+        Candidate(id="a", temperature=0.8, diff="wrong", duplicates=["b"]),
+        Candidate(id="b", temperature=0.8, diff="wrong"),
+        Candidate(id="c", temperature=0.8, diff="right"),
+    ]
+    report = SolveReport(run_id="r", repo="/", issue="i", candidates=cands,
+                         verdicts=[Verdict(candidate_id="a", applies=True, votes=2),
+                                   Verdict(candidate_id="c", applies=True, votes=1)])
+    correct = {"a": False, "b": False, "c": True}
+    assert selected_in_subset(report, [cands[0], cands[1], cands[2]], correct) is False  # 2 votes beat 1
+    assert selected_in_subset(report, [cands[1], cands[2]], correct) is True  # 1 vote each; tie-break by diff size
+    assert selected_in_subset(report, [cands[2]], correct) is True
