@@ -97,7 +97,8 @@ def test_picks_the_fix_over_wrong_breaking_and_garbage(bug_repo, tmp_path):
     wrong = next(c for c in report.candidates if c.diff and "local = when\n" in c.diff)
     assert report.verdict(wrong.id).repro_passed == 0
     garbage = [c for c in report.candidates if c.diff is None]
-    assert garbage and all(c.error for c in garbage)
+    assert garbage
+    assert all(c.error for c in garbage)
     # the trajectory holds the evidence
     run = Path(report.trajectory_dir)
     saved = json.loads((run / "report.json").read_text())
