@@ -9,6 +9,7 @@ is installed and the bundled tree is never touched.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from unidiff import PatchSet
 
 BUGS_DIR = Path(__file__).resolve().parents[2] / "examples" / "bugs"
 BUG_NAMES = sorted(p.name for p in BUGS_DIR.iterdir() if (p / "bug.toml").is_file())
@@ -53,6 +55,39 @@ def _fresh_copy(bug_dir: Path, dest: Path) -> Path:
     return repo
 
 
+def _spans(source: str) -> dict[str, tuple[int, int]]:
+    """``{qualified name: (first line, last line)}`` of every function and class in a module."""
+    spans: dict[str, tuple[int, int]] = {}
+
+    def walk(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                name = prefix + child.name
+                first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
+                spans[name] = (first, child.end_lineno or child.lineno)
+                walk(child, name + ".")
+
+    walk(ast.parse(source), "")
+    return spans
+
+
+def _touched_lines(patch: str) -> dict[str, set[int]]:
+    """Original-file lines each file's diff removes, or inserts after."""
+    touched: dict[str, set[int]] = {}
+    for patched in PatchSet(patch):
+        lines = touched.setdefault(patched.path, set())
+        for hunk in patched:
+            last_source = hunk.source_start
+            for line in hunk:
+                if line.source_line_no is not None:
+                    last_source = line.source_line_no
+                if line.is_removed:
+                    lines.add(line.source_line_no)
+                elif line.is_added:
+                    lines.add(last_source)
+    return touched
+
+
 def _load(name: str) -> dict:
     return tomllib.loads((BUGS_DIR / name / "bug.toml").read_text())
 
@@ -65,17 +100,21 @@ def test_suite_is_large_enough():
 def test_bug_metadata_is_consistent(name: str):
     bug_dir = BUGS_DIR / name
     meta = _load(name)
-    assert REQUIRED_KEYS <= meta.keys()
+    assert meta.keys() >= REQUIRED_KEYS
     assert meta["name"] == name
     assert meta["difficulty"] in {"easy", "medium"}
     assert (bug_dir / "issue.md").read_text().strip()
     patch = (bug_dir / "fix.patch").read_text()
     patched = set(re.findall(r"^\+\+\+ b/(\S+)", patch, re.MULTILINE))
     assert patched == set(meta["fix_files"])
+    touched = _touched_lines(patch)
     for key in meta["fix_functions"]:
         path, _, qualname = key.partition("::")
-        assert path in meta["fix_files"] and qualname
-        assert (bug_dir / "repo" / path).is_file()
+        assert path in meta["fix_files"]
+        spans = _spans((bug_dir / "repo" / path).read_text())
+        assert qualname in spans, f"{key} is not a function or class in the buggy file"
+        first, last = spans[qualname]
+        assert any(first <= line <= last for line in touched[path]), f"fix.patch does not change {key}"
     hidden = bug_dir / "hidden_tests" / f"test_hidden_{name}.py"
     assert hidden.is_file()
     for test_id in meta["hidden_tests"]:
