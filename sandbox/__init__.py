@@ -52,11 +52,15 @@ def open_sandbox(config: SandboxConfig, bus: EventBus | None = None) -> Sandbox:
     return _backend_class(config.backend)(config, bus)
 
 
-def select_regression_tests(repo: Path, changed_files: list[str]) -> list[str]:
-    """Existing test files that exercise ``changed_files`` (naming conventions + imports)."""
+def select_regression_tests(repo: Path, changed_files: list[str], *, graph: object | None = None,
+                            limit: int | None = None) -> list[str]:
+    """Existing test files that exercise ``changed_files`` (naming conventions + imports).
+
+    ``graph``: optionally a code graph with ``importers`` (e.g. ``retrieval.graph.CodeGraph``).
+    """
     from sandbox.select import select_regression_tests as select
 
-    return select(repo, changed_files)
+    return select(repo, changed_files, graph=graph, limit=limit)
 
 
 __all__ = ["BACKENDS", "open_sandbox", "select_regression_tests"]

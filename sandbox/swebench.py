@@ -1,0 +1,104 @@
+"""SWE-bench instances in the Docker sandbox: build an instance image, run tests with patches."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from agent.errors import InputError
+from agent.types import TestResult
+from sandbox.docker_backend import DockerSandbox, RunRequest
+from sandbox.specs import InstanceSpec
+from sandbox.swebench_specs import mirror_of, repo_version, spec_for
+
+# Files a test patch touches that are data, not tests to run (as the official harness skips them).
+NON_TEST_EXTS = (".json", ".png", "csv", ".txt", ".md", ".jpg", ".jpeg", ".pkl", ".yml", ".yaml", ".toml")
+
+
+def load_instances(dataset: Path, ids: Sequence[str] | None = None) -> list[dict]:
+    """Rows of a SWE-bench-style JSONL file (list/dict fields may be Python-literal strings)."""
+    if not Path(dataset).is_file():
+        raise InputError(f"dataset {dataset} does not exist")
+    rows = []
+    for n, line in enumerate(Path(dataset).read_text().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{dataset}:{n}: not JSON ({exc})") from None
+        for key in ("touched_tests", "expected_spans", "resolving_patches", "FAIL_TO_PASS", "PASS_TO_PASS"):
+            if isinstance(row.get(key), str) and row[key][:1] in "[{":
+                row[key] = ast.literal_eval(row[key])
+        rows.append(row)
+    if ids:
+        by_id = {r["instance_id"]: r for r in rows}
+        unknown = [i for i in ids if i not in by_id]
+        if unknown:
+            raise InputError(f"instances not in {dataset}: {', '.join(unknown[:5])}")
+        rows = [by_id[i] for i in ids]
+    return rows
+
+
+def test_files(test_patch: str) -> list[str]:
+    """Test files a test patch touches (the official harness runs exactly these)."""
+    files = re.findall(r"^diff --git a/.* b/(.*)$", test_patch, re.M)
+    return [f for f in dict.fromkeys(files) if not f.endswith(NON_TEST_EXTS)]
+
+
+def source_tar(repo: str, commit: str) -> bytes:
+    """The repository at ``commit`` as a tar (no .git: the image makes its own one-commit repository)."""
+    proc = subprocess.run(["git", "-C", str(mirror_of(repo)), "archive", "--format=tar", commit],
+                          capture_output=True, check=False)
+    if proc.returncode != 0:
+        raise InputError(f"cannot read {repo}@{commit}: {proc.stderr.decode()[-500:]}")
+    return proc.stdout
+
+
+class InstanceRunner:
+    """Builds and runs SWE-bench instances on a DockerSandbox."""
+
+    def __init__(self, sandbox: DockerSandbox, timeout_s: float | None = None):
+        self.sandbox = sandbox
+        self.timeout_s = timeout_s
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def instance_spec(self, row: dict) -> InstanceSpec:
+        env = spec_for(row["repo"], row["base_commit"])
+        version = ".".join(map(str, repo_version(row["repo"], row["base_commit"])))
+        # setuptools_scm cannot read a version from an archive without .git
+        env_vars = {"SETUPTOOLS_SCM_PRETEND_VERSION": f"{version}.0"}
+        install = " ".join(f"{k}={v}" for k, v in env_vars.items()) + " " + env.install
+        from dataclasses import replace
+
+        return InstanceSpec(env=replace(env, install=install), source=f"{row['repo']}@{row['base_commit']}")
+
+    def build(self, row: dict) -> str:
+        """The instance image's tag (built when missing); environment builds are shared, so serialised."""
+        spec = self.instance_spec(row)
+        with self._lock_for(spec.env.env_tag(self.sandbox.config.image_prefix, self.sandbox.config.debian_mirror)):
+            self.sandbox.builder.ensure_env(spec.env)
+        return self.sandbox.builder.ensure_instance(spec, lambda: source_tar(row["repo"], row["base_commit"]))
+
+    def _lock_for(self, key: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def run(self, row: dict, patches: Sequence[str], tests: Sequence[str]) -> TestResult:
+        """Run ``tests`` in a fresh container of the instance image with ``patches`` applied in order."""
+        spec = self.instance_spec(row)
+        image = self.build(row)
+        return self.sandbox.run_in_image(RunRequest(image=image, env=spec.env, tests=tests, patches=patches,
+                                                    timeout_s=self.timeout_s))
+
+
+def summarize(result: TestResult) -> dict[str, Any]:
+    return {"applied": result.applied, "exit_code": result.exit_code, "timed_out": result.timed_out,
+            "duration_s": round(result.duration_s, 1), "n_tests": len(result.tests), "error": result.error}

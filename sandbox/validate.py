@@ -1,0 +1,120 @@
+"""The SWE-bench validation step: FAIL_TO_PASS / PASS_TO_PASS by running tests without and with the gold patch.
+
+For each instance: build its image, apply ``test_patch``, run the test files it touches
+(as the official harness does), once without and once with the gold ``patch``. The
+instance validates when FAIL_TO_PASS is non-empty and nothing that passed breaks.
+Results are one JSON line per instance; instances already in the output are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from agent.errors import CapuchinError
+from agent.types import TestResult, TestStatus
+from sandbox.swebench import InstanceRunner, summarize, test_files
+
+
+def classify(before: TestResult, after: TestResult) -> dict[str, list[str]]:
+    """FAIL_TO_PASS, PASS_TO_PASS, PASS_TO_FAIL and FAIL_TO_FAIL from the two runs' statuses."""
+    ok = TestStatus.PASSED
+    ids = sorted(set(before.tests) | set(after.tests))
+    out: dict[str, list[str]] = {"FAIL_TO_PASS": [], "PASS_TO_PASS": [], "PASS_TO_FAIL": [], "FAIL_TO_FAIL": []}
+    for t in ids:
+        b, a = before.tests.get(t), after.tests.get(t)
+        if a == ok:
+            out["PASS_TO_PASS" if b == ok else "FAIL_TO_PASS"].append(t)
+        elif b == ok:
+            out["PASS_TO_FAIL"].append(t)
+        elif a in (TestStatus.FAILED, TestStatus.ERROR):
+            out["FAIL_TO_FAIL"].append(t)
+    return out
+
+
+def validate_instance(runner: InstanceRunner, row: dict) -> dict:
+    """One instance's validation record (never raises for a build or run failure: that is the record)."""
+    start = time.monotonic()
+    record = {"instance_id": row["instance_id"], "repo": row["repo"]}
+    files = test_files(row["test_patch"])
+    try:
+        record["env"] = runner.instance_spec(row).env.name
+        record["image"] = runner.build(row)
+    except CapuchinError as exc:
+        return record | {"status": "build_failed", "reason": str(exc)[-1500:],
+                         "seconds": round(time.monotonic() - start, 1)}
+    before = runner.run(row, [row["test_patch"]], files)
+    after = runner.run(row, [row["patch"], row["test_patch"]], files)
+    record |= {"test_files": files, "before": summarize(before), "after": summarize(after)}
+    if not before.applied or not after.applied:
+        which = "test_patch" if not before.applied else "gold patch + test_patch"
+        return record | {"status": "apply_failed", "reason": f"{which} did not apply",
+                         "seconds": round(time.monotonic() - start, 1)}
+    groups = classify(before, after)
+    touched = set(row.get("touched_tests") or [])
+    record |= groups
+    record["f2p_in_touched"] = sum(t in touched for t in groups["FAIL_TO_PASS"])
+    ok = bool(groups["FAIL_TO_PASS"]) and not groups["PASS_TO_FAIL"]
+    record["status"] = "validated" if ok else "not_validated"
+    if not ok:
+        record["reason"] = _why_not(before, after, groups)
+        record["log_tail_after"] = after.output[-3000:]
+    record["seconds"] = round(time.monotonic() - start, 1)
+    return record
+
+
+def _why_not(before: TestResult, after: TestResult, groups: dict[str, list[str]]) -> str:
+    if after.timed_out or before.timed_out:
+        return "timed out"
+    if not after.tests:
+        return after.error or "no test results parsed"
+    if groups["PASS_TO_FAIL"]:
+        return f"{len(groups['PASS_TO_FAIL'])} tests pass without the gold patch but not with it"
+    return "no test fails without the gold patch and passes with it"
+
+
+def done_ids(out: Path) -> set[str]:
+    if not out.is_file():
+        return set()
+    return {json.loads(line)["instance_id"] for line in out.read_text().splitlines() if line.strip()}
+
+
+def validate_all(runner: InstanceRunner, rows: Sequence[dict], out: Path, *, workers: int = 1,
+                 log: Callable[[str], None] = print) -> dict:
+    """Validate ``rows`` not yet in ``out`` (resumable), ``workers`` at a time; return the per-repo tally."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    skip = done_ids(out)
+    todo = [r for r in rows if r["instance_id"] not in skip]
+    log(f"validating {len(todo)} instances ({len(skip)} already in {out})")
+    lock = threading.Lock()
+
+    def one(row: dict) -> None:
+        record = validate_instance(runner, row)
+        with lock, out.open("a") as fh:
+            fh.write(json.dumps(record) + "\n")
+        log(f"{row['instance_id']}: {record['status']} {record.get('reason', '')[:120]} ({record['seconds']}s)")
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for fut in [pool.submit(one, r) for r in todo]:
+            fut.result()
+    return tally(out)
+
+
+def tally(out: Path) -> dict:
+    """Per repository: instances, validated, build failures, other failures, and the reasons."""
+    per: dict[str, Counter] = defaultdict(Counter)
+    reasons: dict[str, Counter] = defaultdict(Counter)
+    for line in out.read_text().splitlines():
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        per[rec["repo"]]["instances"] += 1
+        per[rec["repo"]][rec["status"]] += 1
+        if rec["status"] != "validated":
+            reasons[rec["repo"]][(rec.get("reason") or "").splitlines()[0][:100] if rec.get("reason") else ""] += 1
+    return {repo: dict(c) | {"reasons": dict(reasons[repo])} for repo, c in sorted(per.items())}

@@ -1,0 +1,49 @@
+"""Regression test selection by naming conventions and imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sandbox import select_regression_tests
+from sandbox.select import module_names
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def test_naming_then_imports(tmp_path):
+    repo = _write(tmp_path, {
+        "src/shop/cart.py": "def total(): return 0\n",
+        "src/shop/price.py": "def price(): return 1\n",
+        "tests/test_cart.py": "def test_x(): pass\n",
+        "tests/test_checkout.py": "from shop.cart import total\n\ndef test_y(): pass\n",
+        "tests/test_price.py": "import shop.price\n",
+        "tests/test_unrelated.py": "import os\n",
+        "tests/test_mentions_cart_in_text.py": "# cart is mentioned but not imported\n",
+    })
+    got = select_regression_tests(repo, ["src/shop/cart.py"])
+    assert got == ["tests/test_cart.py", "tests/test_checkout.py"]
+
+
+def test_from_package_import_module(tmp_path):
+    repo = _write(tmp_path, {"pkg/util.py": "", "pkg/tests/test_misc.py": "from pkg import util\n"})
+    assert select_regression_tests(repo, ["pkg/util.py"]) == ["pkg/tests/test_misc.py"]
+
+
+def test_touched_test_files_come_first_and_graph_is_used(tmp_path):
+    repo = _write(tmp_path, {"a.py": "", "tests/test_a.py": "", "tests/test_b.py": "", "tests/test_c.py": ""})
+
+    class Graph:  # a scripted stand-in for retrieval's CodeGraph: only `importers` is read
+        importers = {"a.py": {"tests/test_c.py", "b.py"}}
+
+    got = select_regression_tests(repo, ["tests/test_b.py", "a.py"], graph=Graph())
+    assert got == ["tests/test_b.py", "tests/test_a.py", "tests/test_c.py"]
+
+
+def test_module_names_of_layouts():
+    assert module_names("src/pkg/mod.py") == ["src.pkg.mod", "pkg.mod"]
+    assert module_names("pkg/__init__.py") == ["pkg"]
