@@ -46,7 +46,7 @@ def load_instances(dataset: Path, ids: Sequence[str] | None = None) -> list[dict
     return rows
 
 
-def test_files(test_patch: str) -> list[str]:
+def patch_test_files(test_patch: str) -> list[str]:
     """Test files a test patch touches (the official harness runs exactly these)."""
     files = re.findall(r"^diff --git a/.* b/(.*)$", test_patch, re.M)
     return [f for f in dict.fromkeys(files) if not f.endswith(NON_TEST_EXTS)]

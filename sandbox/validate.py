@@ -18,7 +18,7 @@ from pathlib import Path
 
 from agent.errors import CapuchinError
 from agent.types import TestResult, TestStatus
-from sandbox.swebench import InstanceRunner, summarize, test_files
+from sandbox.swebench import InstanceRunner, patch_test_files, summarize
 
 
 def classify(before: TestResult, after: TestResult) -> dict[str, list[str]]:
@@ -41,7 +41,7 @@ def validate_instance(runner: InstanceRunner, row: dict) -> dict:
     """One instance's validation record (never raises for a build or run failure: that is the record)."""
     start = time.monotonic()
     record = {"instance_id": row["instance_id"], "repo": row["repo"]}
-    files = test_files(row["test_patch"])
+    files = patch_test_files(row["test_patch"])
     try:
         record["env"] = runner.instance_spec(row).env.name
         record["image"] = runner.build(row)
