@@ -76,7 +76,9 @@ def run_cmd(
 ) -> None:
     """Apply a patch to a copy of REPO and run tests in isolation; print per-test statuses."""
     from sandbox import open_sandbox
+    from sandbox.worktree import check_repo
 
+    check_repo(repo)
     if patch is not None and not patch.is_file():
         raise InputError(f"patch file {patch} does not exist")
     ids = [t for item in (tests or []) for t in item.split()]
