@@ -41,7 +41,7 @@ def _target(index: RepoIndex, loc: Location, budget: int) -> ContextBlock | None
     if block is not None and block.tokens > budget * _MAX_TARGET_SHARE:
         parsed = index.parsed(loc.path)
         prefix = loc.qualname + "."
-        members = [s.qualname for s in parsed.symbols if s.qualname.startswith(prefix)]
+        members = [s.uid for s in parsed.symbols if s.qualname.startswith(prefix)]
         text = schematic_map(parsed, int(budget * _MAX_TARGET_SHARE), priority=[loc.qualname, *members])
         block = block.model_copy(update={"text": text, "tokens": count_tokens(text)})
     return block

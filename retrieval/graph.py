@@ -14,7 +14,7 @@ from functools import cached_property
 from retrieval.parse import ParsedFile, Symbol
 
 SymbolRef = tuple[str, str]
-"""(path, qualname)"""
+"""(path, uid): the uid is the qualname, suffixed on repeated definitions (see parse.Symbol.uid)."""
 
 
 def module_names(path: str) -> list[str]:
@@ -40,7 +40,7 @@ class CodeGraph:
             for mod in module_names(path):
                 self.module_to_path.setdefault(mod, path)
             for sym in parsed.symbols:
-                self.defs_by_name[sym.name].append((path, sym.qualname))
+                self.defs_by_name[sym.name].append((path, sym.uid))
 
     def symbol(self, path: str, qualname: str) -> Symbol | None:
         parsed = self.files.get(path)
@@ -98,11 +98,12 @@ class CodeGraph:
 
     def callers(self, path: str, qualname: str, limit: int = 8) -> list[SymbolRef]:
         """Definitions that call the symbol's name, from this file and files importing it first."""
-        name = qualname.rsplit(".", 1)[-1]
+        sym = self.symbol(path, qualname)
+        name = sym.name if sym else qualname.rsplit(".", 1)[-1]
         near = {path} | self.importers.get(path, set())
         out = []
         for p in sorted(near) + sorted(set(self.files) - near):
-            out.extend((p, s.qualname) for s in self.files[p].symbols if name in s.calls)
+            out.extend((p, s.uid) for s in self.files[p].symbols if name in s.calls)
             if len(out) >= limit * 2:
                 break
         return _unique(out, exclude=(path, qualname))[:limit]

@@ -80,7 +80,7 @@ def schematic_map(parsed: ParsedFile, budget_tokens: int, priority: Sequence[str
     for q in priority:  # a method's class header gives it its place
         wanted.update(".".join(q.split(".")[:i]) for i in range(1, q.count(".") + 1))
     defs = [s for s in parsed.symbols if s.kind != "function" or s.parent is None]
-    ranked = sorted(defs, key=lambda s: (s.qualname not in wanted, _depth(s), s.start_byte))
+    ranked = sorted(defs, key=lambda s: (s.uid not in wanted and s.qualname not in wanted, _depth(s), s.start_byte))
     text = fit(ranked, lambda items: schematic(parsed, items), budget_tokens)
     if text or not ranked:
         return text or schematic(parsed, [])

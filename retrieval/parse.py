@@ -40,6 +40,9 @@ class Symbol:
     calls: list[str] = field(default_factory=list)
     """Names this definition calls (last component of the callee), for cheap graph edges."""
     decorators: list[str] = field(default_factory=list)
+    uid: str = ""
+    """Unique name in the file: the qualname, with ``_1``, ``_2``... on repeated definitions of the same
+    qualname (property setters, dispatch handlers), the convention SWE-bench span lists use."""
 
 
 @dataclass
@@ -66,8 +69,10 @@ class ParsedFile:
     """Why the file was skipped (binary, not UTF-8, unknown language); None when parsed."""
     has_syntax_errors: bool = False
 
-    def symbol(self, qualname: str) -> Symbol | None:
-        return next((s for s in self.symbols if s.qualname == qualname), None)
+    def symbol(self, name: str) -> Symbol | None:
+        """The symbol with this uid, else the first with this qualname."""
+        return next((s for s in self.symbols if s.uid == name), None) or next(
+            (s for s in self.symbols if s.qualname == name), None)
 
 
 def parse_file(path: str, source: bytes) -> ParsedFile:
@@ -82,7 +87,17 @@ def parse_file(path: str, source: bytes) -> ParsedFile:
     out = ParsedFile(path, language=spec.name, line_count=source.count(b"\n") + 1)
     out.has_syntax_errors = tree.root_node.has_error
     _Walker(spec, source, out).module(tree.root_node)
+    assign_uids(out.symbols)
     return out
+
+
+def assign_uids(symbols: list[Symbol]) -> None:
+    """Set ``uid`` on each symbol (idempotent)."""
+    seen: dict[str, int] = {}
+    for sym in symbols:
+        n = seen.get(sym.qualname, 0)
+        seen[sym.qualname] = n + 1
+        sym.uid = sym.qualname if n == 0 else f"{sym.qualname}_{n}"
 
 
 def _unreadable(source: bytes) -> str | None:

@@ -63,7 +63,8 @@ def _trace(graph: CodeGraph, text: str, sig: IssueSignals) -> None:
         sig.trace_files[path] = max(sig.trace_files.get(path, 0.0), weight)
         for sym in graph.files[path].symbols:
             if func and sym.name == func:
-                sig.trace_symbols[(path, sym.qualname)] = max(sig.trace_symbols.get((path, sym.qualname), 0), weight)
+                key = (path, sym.uid)
+                sig.trace_symbols[key] = max(sig.trace_symbols.get(key, 0.0), weight)
 
 
 def _paths(graph: CodeGraph, text: str, sig: IssueSignals) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from agent.errors import InputError
 
 INDEX_DIR = Path(".capuchin") / "index"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _SKIP_DIRS = {".git", ".capuchin", ".venv", "venv", "node_modules", "__pycache__", ".tox", "build", "dist"}
 
 

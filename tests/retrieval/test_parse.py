@@ -82,3 +82,13 @@ def test_non_utf8_binary_and_unknown_files_are_notes():
     unknown = parse_file("notes.txt", b"hello")
     assert unknown.error
     assert unknown.symbols == []
+
+
+def test_repeated_definitions_get_unique_ids():
+    """Regression: dispatch handlers and property setters share a qualname; SWE-bench spans call them name_1, ..."""
+    src = (b"class P:\n    @property\n    def obj(self):\n        return 1\n\n    @obj.setter\n    def obj(self, v):\n"
+           b"        pass\n\n@dispatch(int)\ndef handler(a):\n    pass\n\n@dispatch(str)\ndef handler(a):\n    pass\n")
+    parsed = parse_file("d.py", src)
+    assert [s.uid for s in parsed.symbols] == ["P", "P.obj", "P.obj_1", "handler", "handler_1"]
+    assert parsed.symbol("handler_1").start_line == 14
+    assert parsed.symbol("P.obj").qualname == "P.obj"
