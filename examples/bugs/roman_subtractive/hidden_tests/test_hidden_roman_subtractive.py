@@ -16,5 +16,5 @@ def test_roundtrip_every_numeral():
 
 def test_non_canonical_subtractive_forms_still_rejected():
     for bad in ("IIV", "VX", "IC"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="canonical"):
             from_roman(bad)
