@@ -159,7 +159,7 @@ class DenseIndex:
 def _encode_cached(index: RepoIndex, encoder, texts: list[str]) -> tuple[np.ndarray, int]:
     """Vectors for ``texts``, encoding only those whose content hash is not in the cache."""
     slug = hashlib.sha1(encoder.key.encode()).hexdigest()[:12]
-    cache = Cache(index.repo, f"vectors-{slug}.pkl")
+    cache = Cache(index.repo, f"vectors-{slug}")
     keys = [hashlib.sha1(t.encode("utf-8", "replace")).hexdigest() for t in texts]
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if cache.get(k) is None}.items())
     batch = 512

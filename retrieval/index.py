@@ -69,6 +69,23 @@ def analyse(path: str, source: bytes) -> FileEntry:
     return entry
 
 
+def _cached_or_parsed(repo: Path, path: str, blob: str, cache: Cache, memo: dict | None) -> tuple[FileEntry, int]:
+    """The entry for a blob from the disk cache, the memo, or a fresh parse (then cached); 1 if parsed."""
+    entry = cache.get(blob)
+    if entry is not None:
+        if entry.parsed.symbols and not entry.parsed.symbols[0].uid:  # cached before uids existed
+            assign_uids(entry.parsed.symbols)
+        return entry, 0
+    entry = memo.get(blob) if memo is not None else None
+    parsed = entry is None
+    if entry is None:
+        entry = analyse(path, (repo / path).read_bytes())
+        if memo is not None and len(memo) < MEMO_LIMIT:
+            memo[blob] = entry
+    cache.put(blob, entry)
+    return entry, int(parsed)
+
+
 class RepoIndex:
     """Everything retrieval knows about one repository at its current (possibly dirty) state."""
 
@@ -82,6 +99,8 @@ class RepoIndex:
             (p, s.uid) for p in self.paths for s in entries[p].parsed.symbols
         ]
         self.bus: EventBus = null_bus()
+        self.blobs: dict[str, str] = {}
+        """path -> blob hash the entries were made from."""
 
     @classmethod
     def open(
@@ -92,36 +111,37 @@ class RepoIndex:
 
         ``memo`` (blob -> FileEntry) lets a caller opening many checkouts share parses between them.
         """
-        config = config or RetrievalConfig()
-        bus = bus or null_bus()
-        repo = repo.resolve()
+        return cls._open(repo.resolve(), config or RetrievalConfig(), bus or null_bus(), memo, {})
+
+    def refresh(self) -> RepoIndex:
+        """The index of the work tree now, reusing this one's parses: only changed files are read."""
+        known = {self.blobs[p]: e for p, e in self.entries.items()}
+        return self._open(self.repo, self.config, self.bus, None, known)
+
+    @classmethod
+    def _open(cls, repo: Path, config: RetrievalConfig, bus: EventBus, memo: dict | None, known: dict) -> RepoIndex:
         start = time.perf_counter()
         bus.emit("stage_started", STAGE, f"indexing {repo}")
         files = list_files(repo, lambda p: language_for(p) is not None)
-        cache = Cache(repo, "parsed.pkl")
+        cache = Cache(repo, "parsed")
         entries, parsed_now = {}, 0
         for n, (path, blob) in enumerate(sorted(files.items()), 1):
-            entry = cache.get(blob)
+            entry = known.get(blob)
             if entry is None:
-                entry = memo.get(blob) if memo is not None else None
-                if entry is None:
-                    entry = analyse(path, (repo / path).read_bytes())
-                    parsed_now += 1
-                    if memo is not None and len(memo) < MEMO_LIMIT:
-                        memo[blob] = entry
-                cache.put(blob, entry)
-                if parsed_now % 200 == 0:
+                entry, parsed = _cached_or_parsed(repo, path, blob, cache, memo)
+                parsed_now += parsed
+                if parsed and parsed_now % 200 == 0:
                     bus.progress(STAGE, n, len(files), f"parsed {path}")
-            elif entry.parsed.path != path:  # same content at another path
+            if entry.parsed.path != path:  # same content at another path
                 entry = replace(entry, parsed=replace(entry.parsed, path=path))
-            if entry.parsed.symbols and not entry.parsed.symbols[0].uid:  # cached before uids existed
-                assign_uids(entry.parsed.symbols)
             entries[path] = entry
-        cache.prune(set(files.values()))
+        if not known:
+            cache.prune(set(files.values()))
         cache.save()
         stats = {"files": len(files), "parsed": parsed_now, "open_s": round(time.perf_counter() - start, 3)}
         bus.emit("stage_finished", STAGE, f"{len(files)} files, {parsed_now} parsed", **stats)
         index = cls(repo, config, entries, stats)
+        index.blobs = files
         index.bus = bus
         return index
 

@@ -73,47 +73,59 @@ def _walk(repo: Path, keep: Callable[[str], bool]) -> dict[str, str]:
 
 
 class Cache:
-    """A pickled dict stored under the index dir, rewritten only when it changed."""
+    """A dict keyed by hex hashes, pickled in 16 shards under the index dir.
+
+    Shards load on first use and only changed shards are rewritten, so a one-file
+    update reads and writes about a sixteenth of the cache.
+    """
+
+    SHARDS = "0123456789abcdef"
 
     def __init__(self, repo: Path, name: str):
-        self.dir = repo / INDEX_DIR
-        self.path = self.dir / name
-        self.data: dict[str, Any] = {}
-        self.dirty = False
-        self._load()
+        self.dir = repo / INDEX_DIR / name
+        self._shards: dict[str, dict[str, Any]] = {}
+        self._dirty: set[str] = set()
 
-    def _load(self) -> None:
+    def _shard(self, key: str) -> dict[str, Any]:
+        sid = key[:1] if key[:1] in self.SHARDS else "0"
+        if sid not in self._shards:
+            self._shards[sid] = self._load(sid)
+        return self._shards[sid]
+
+    def _load(self, sid: str) -> dict[str, Any]:
         try:
-            with self.path.open("rb") as fh:
+            with (self.dir / f"{sid}.pkl").open("rb") as fh:
                 version, data = pickle.load(fh)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-            return  # missing or from another version: rebuild
-        if version == CACHE_VERSION:
-            self.data = data
+            return {}  # missing or unreadable: rebuilt
+        return data if version == CACHE_VERSION else {}
 
     def get(self, key: str) -> Any:
-        return self.data.get(key)
+        return self._shard(key).get(key)
 
     def put(self, key: str, value: Any) -> None:
-        self.data[key] = value
-        self.dirty = True
+        self._shard(key)[key] = value
+        self._dirty.add(key[:1] if key[:1] in self.SHARDS else "0")
 
     def prune(self, keep: set[str]) -> None:
-        """Drop entries no longer referenced, so the cache does not grow without bound."""
-        stale = [k for k in self.data if k not in keep]
-        for k in stale:
-            del self.data[k]
-        self.dirty = self.dirty or bool(stale)
+        """Drop entries no longer referenced from the shards in use, so the cache does not grow without bound."""
+        for sid, data in self._shards.items():
+            stale = [k for k in data if k not in keep]
+            for k in stale:
+                del data[k]
+            if stale:
+                self._dirty.add(sid)
 
     def save(self) -> None:
-        if not self.dirty:
+        if not self._dirty:
             return
         self.dir.mkdir(parents=True, exist_ok=True)
-        ignore = self.dir.parent / ".gitignore"
+        ignore = self.dir.parent.parent / ".gitignore"
         if not ignore.exists():  # keep the index out of `git status` and out of our own listing
             ignore.write_text("*\n")
-        tmp = self.path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump((CACHE_VERSION, self.data), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
-        self.dirty = False
+        for sid in sorted(self._dirty):
+            tmp = self.dir / f"{sid}.tmp"
+            with tmp.open("wb") as fh:
+                pickle.dump((CACHE_VERSION, self._shards[sid]), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(self.dir / f"{sid}.pkl")
+        self._dirty.clear()

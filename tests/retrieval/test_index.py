@@ -22,7 +22,7 @@ def test_blob_hash_matches_git(shop_repo):
 def test_first_open_parses_everything_then_nothing(shop_repo):
     first = RepoIndex.open(shop_repo, CONFIG)
     assert first.stats["parsed"] == 5
-    assert (shop_repo / ".capuchin/index/parsed.pkl").exists()
+    assert list((shop_repo / ".capuchin/index/parsed").glob("*.pkl"))
     again = RepoIndex.open(shop_repo, CONFIG)
     assert again.stats["parsed"] == 0
     assert again.symbol_refs == first.symbol_refs
@@ -53,3 +53,13 @@ def test_directory_without_git_is_walked(tmp_path):
     (tmp_path / "m.py").write_text("def f():\n    pass\n")
     index = RepoIndex.open(tmp_path, CONFIG)
     assert index.symbol_refs == [("m.py", "f")]
+
+
+def test_refresh_in_a_warm_process_rereads_only_the_edited_file(shop_repo):
+    index = RepoIndex.open(shop_repo, CONFIG)
+    pricing = shop_repo / "shop/pricing.py"
+    pricing.write_text(pricing.read_text() + "\n\ndef round_price(amount):\n    return round(amount, 2)\n")
+    fresh = index.refresh()
+    assert fresh.stats["parsed"] == 1
+    assert ("shop/pricing.py", "round_price") in fresh.symbol_refs
+    assert RepoIndex.open(shop_repo, CONFIG).stats["parsed"] == 0  # the refresh was persisted
