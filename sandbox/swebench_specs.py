@@ -105,7 +105,9 @@ def _sphinx_pre(v: tuple[int, ...]) -> tuple[str, ...]:
 def _sphinx(v: tuple[int, ...]) -> EnvSpec:
     apt = ("graphviz",) if v >= (7, 2) else ()
     return EnvSpec(name=f"sphinx-doc/sphinx@{_fmt(v)}", python="3.9",
-                   pip_packages=("tox==4.16.0", "tox-current-env==0.0.11", "Jinja2==3.0.3"), apt_packages=apt,
+                   # roman: old docutils installed it as a top-level module, and sphinx.writers.latex imports it
+                   pip_packages=("tox==4.16.0", "tox-current-env==0.0.11", "Jinja2==3.0.3", "roman"),
+                   apt_packages=apt,
                    pre_install=_sphinx_pre(v), install="python -m pip install -e .[test]",
                    test_cmd="tox --current-env -epy39 -v --")
 

@@ -9,6 +9,7 @@ Results are one JSON line per instance; instances already in the output are skip
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections import Counter, defaultdict
@@ -95,14 +96,23 @@ def validate_all(runner: InstanceRunner, rows: Sequence[dict], out: Path, *, wor
 
     def one(row: dict) -> None:
         record = validate_instance(runner, row)
-        with lock, out.open("a") as fh:
-            fh.write(json.dumps(record) + "\n")
+        _append(out, json.dumps(record) + "\n", lock)
         log(f"{row['instance_id']}: {record['status']} {record.get('reason', '')[:120]} ({record['seconds']}s)")
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for fut in [pool.submit(one, r) for r in todo]:
             fut.result()
     return tally(out)
+
+
+def _append(out: Path, line: str, lock: threading.Lock) -> None:
+    """One write(2) with O_APPEND, so several validate processes can share one results file."""
+    with lock:
+        fd = os.open(out, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode())
+        finally:
+            os.close(fd)
 
 
 def tally(out: Path) -> dict:
