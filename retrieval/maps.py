@@ -34,8 +34,12 @@ def summary_line(parsed: ParsedFile, width: int = 100) -> str:
     """One line about a file: its docstring's first line, else its top-level names."""
     if parsed.error:
         return f"({parsed.error})"
-    if parsed.module_docstring:
-        return parsed.module_docstring.strip().splitlines()[0][:width]
+    module = parsed.path.rsplit(".", 1)[0].replace("/", ".")
+    for line in (parsed.module_docstring or "").splitlines():
+        line = line.strip().strip("~=-#*").strip()
+        # Many docstrings open with the module's own name ('requests.models'): say something new.
+        if line and not module.endswith(line):
+            return line[:width]
     names = [s.name for s in parsed.symbols if s.parent is None] + parsed.top_level_names
     return (", ".join(names) or "(no definitions)")[:width]
 
