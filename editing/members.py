@@ -39,6 +39,25 @@ class Member:
         return self.node.end_byte
 
 
+def decorators(source: bytes, node: ts.Node) -> list[str]:
+    """Decorator lines of a (decorated) definition, whitespace-normalised, e.g. ``['@name.setter']``."""
+    if node.type != "decorated_definition":
+        return []
+    return [" ".join(node_text(source, d).split()) for d in node.named_children if d.type == "decorator"]
+
+
+def choose(candidates: list, decorations: list[list[str]], wanted: list[str], occurrence: int):
+    """Pick among same-named definitions (a property's getter and setter, dispatch overloads):
+    the one decorated alike, else the written definition's ``occurrence``-th, else the last."""
+    if not candidates:
+        return None
+    alike = [c for c, d in zip(candidates, decorations, strict=True) if [" ".join(x.split()) for x in d] == wanted]
+    if len(alike) == 1:
+        return alike[0]
+    pool = alike or candidates
+    return pool[min(occurrence, len(pool) - 1)]
+
+
 def parse_python(source: bytes) -> ts.Tree:
     spec = language_for("x.py")
     assert spec is not None  # the language table always has Python

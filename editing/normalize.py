@@ -38,21 +38,35 @@ class _StripDocstrings(ast.NodeTransformer):
     visit_Module = visit_ClassDef = visit_FunctionDef = visit_AsyncFunctionDef = _strip
 
 
+def _import_lines(stmt: ast.Import | ast.ImportFrom) -> list[str]:
+    """One line per imported name: where and how names are imported does not change behaviour."""
+    one = [ast.alias(a.name, a.asname) for a in stmt.names]
+    if isinstance(stmt, ast.Import):
+        return [ast.unparse(ast.Import([a])) for a in one]
+    return [ast.unparse(ast.ImportFrom(stmt.module, [a], stmt.level)) for a in one]
+
+
 def _units(tree: ast.Module) -> dict[str, str]:
     units: dict[str, str] = {}
 
     def body(stmts: list[ast.stmt], prefix: str, own_key: str, header: str = "") -> None:
         rest = [header] if header else []
+        imports: set[str] = set()
         for stmt in stmts:
-            if isinstance(stmt, _FUNCS):
-                units[prefix + stmt.name] = ast.unparse(stmt)
+            if isinstance(stmt, ast.Import | ast.ImportFrom):
+                imports.update(_import_lines(stmt))
+            elif isinstance(stmt, _FUNCS):
+                key = prefix + stmt.name
+                while key in units:  # a property setter, an overload: same name, own unit
+                    key += "'"
+                units[key] = ast.unparse(stmt)
             elif isinstance(stmt, ast.ClassDef):
                 shell = copy.copy(stmt)  # the class's own line (decorators, bases) without its members
                 shell.body = [ast.Pass()]
                 body(stmt.body, f"{prefix}{stmt.name}.", f"{prefix}{stmt.name}", ast.unparse(shell))
             else:
                 rest.append(ast.unparse(stmt))
-        units[own_key] = "\n".join(rest)
+        units[own_key] = "\n".join(sorted(imports) + rest)
 
     body(_StripDocstrings().visit(tree).body, "", "<module>")
     return units

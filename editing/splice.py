@@ -11,9 +11,10 @@ file's imports. The result must parse. Everything happens on in-memory text.
 
 from __future__ import annotations
 
-import difflib
+import ast
 import re
 import textwrap
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,7 +25,9 @@ from editing.feedback import not_found, numbered, syntax_error, syntax_problem
 from editing.members import (
     Member,
     body_indent,
+    choose,
     class_body,
+    decorators,
     has_elision,
     line_indent,
     members,
@@ -63,7 +66,8 @@ class SpliceResult:
 class _Level:
     """One body being merged into: the module, or a class body."""
 
-    find: Callable[[Member], ts.Node | None]
+    find: Callable[[Member, int], ts.Node | None]
+    """The existing member a written one replaces, given how many same-named ones came before it."""
     end: int
     """Where new members go when the answer gives no neighbour."""
     indent: bytes
@@ -91,6 +95,8 @@ class _Splicer:
         self.hint = hint
         self.answer_code = answer_code
         self.changes: list[_Change] = []
+        self.claims: list[tuple[int, int, str]] = []
+        """Spans replaced whole or merged into, to catch a block that writes the same code twice."""
         self.result = SpliceResult(source)
 
     # --- module level ------------------------------------------------------------------------
@@ -117,35 +123,39 @@ class _Splicer:
                 return m.start, True
         return (root_members[-1].end if root_members else 0), False
 
-    def _find_module(self, m: Member) -> ts.Node | None:
+    def _find_module(self, m: Member, occurrence: int) -> ts.Node | None:
         if m.kind == "assign":
             return next((t.node for t in members(self.src, self.tree.root_node)
                          if t.kind == "assign" and t.name == m.name), None)
         if m.kind not in _DEFS:
             return None
-        symbol = self._resolve(m)
+        symbol = self._resolve(m, occurrence)
         return self._node(symbol) if symbol else None
 
-    def _resolve(self, m: Member) -> Symbol | None:
+    def _pick(self, m: Member, symbols: list[Symbol], occurrence: int) -> Symbol | None:
+        wanted = decorators(self.snip, m.node)
+        return choose(symbols, [s.decorators for s in symbols], wanted, occurrence)
+
+    def _resolve(self, m: Member, occurrence: int) -> Symbol | None:
         syms = self.parsed.symbols
         if self.hint:
             for qual in (self.hint, f"{self.hint}.{m.name}"):
-                found = self.parsed.symbol(qual)
-                if found is not None and found.name == m.name:
-                    return found
+                found = [s for s in syms if s.qualname == qual and s.name == m.name]
+                if found:
+                    return self._pick(m, found, occurrence)
         top = [s for s in syms if s.parent is None and s.name == m.name]
         if top:
-            return top[0]
+            return self._pick(m, top, occurrence)
         kind = "method" if m.kind == "function" else "class"
         nested = [s for s in syms if s.kind == kind and s.name == m.name]
-        if len(nested) > 1:
+        if len({s.parent for s in nested}) > 1:
             where = "\n".join(f"  {self.path}:{s.start_line}  {s.signature}   [{s.qualname}]" for s in nested)
             raise EditError(
                 f"`{m.name}` is defined in several classes of {self.path}:\n{where}\n"
                 f"Write it inside its class (`class {nested[0].parent}:` followed by the method).",
                 path=self.path,
             )
-        return nested[0] if nested else None
+        return self._pick(m, nested, occurrence)
 
     def _node(self, symbol: Symbol) -> ts.Node:
         node = self.tree.root_node.descendant_for_byte_range(symbol.start_byte, symbol.end_byte)
@@ -159,7 +169,8 @@ class _Splicer:
         placed: list[tuple[int, int] | None] = []
         pending: list[tuple[int, Member]] = []
         for i, m in enumerate(written):
-            target = level.find(m) if m.kind in (*_DEFS, "assign", "docstring") else None
+            occurrence = sum(1 for w in written[:i] if (w.kind, w.name) == (m.kind, m.name))
+            target = level.find(m, occurrence) if m.kind in (*_DEFS, "assign", "docstring") else None
             if m.kind == "import":
                 self._import(m) if level.qual == "" else self.result.notes.append(f"ignored `{m.name}`")
             elif m.kind == "other":
@@ -179,7 +190,9 @@ class _Splicer:
 
     def _replace(self, m: Member, target: ts.Node, level: _Level) -> None:
         qual = _qualname(self.src, target) if m.kind != "docstring" else level.qual + "__doc__"
-        if m.kind == "class" and not self._is_whole_class(m, target):
+        whole = m.kind != "class" or self._is_whole_class(m, target)
+        self._claim(target, "whole" if whole else "merge")
+        if not whole:
             self._merge(m, target, qual)
             return
         if m.kind == "function":
@@ -190,6 +203,17 @@ class _Splicer:
             self._change(target.start_byte, target.end_byte, text.encode())
             self.result.applied.append(f"replaced {qual}")
 
+    def _claim(self, target: ts.Node, how: str) -> None:
+        """Refuse overlapping work: anything touching a span replaced whole, or a whole replacement
+        of a class already merged into. (A method replaced inside a merged class is the normal case.)"""
+        start, end = target.start_byte, target.end_byte
+        for s, e, kind in self.claims:
+            overlaps = start < e and s < end
+            if overlaps and (kind == "whole" or (how == "whole" and start <= s and e <= end)):
+                raise _Overlap(f"Your answer edits the same code of {self.path} twice; write each definition once.",
+                               path=self.path)
+        self.claims.append((start, end, how))
+
     def _is_whole_class(self, m: Member, target: ts.Node) -> bool:
         if has_elision(self.snip, m.node):
             return False
@@ -199,8 +223,8 @@ class _Splicer:
         # Whole only when nothing of the old class would vanish: a class written with just
         # its changed method must not drop the attributes, docstring or methods left out.
         kept = ("docstring", "assign", *_DEFS)
-        old = {(t.kind, t.name) for t in members(self.src, body) if t.kind in kept}
-        return old <= {(w.kind, w.name) for w in members(self.snip, written)}
+        old = Counter((t.kind, t.name) for t in members(self.src, body) if t.kind in kept)
+        return old <= Counter((w.kind, w.name) for w in members(self.snip, written))
 
     def _merge(self, m: Member, target: ts.Node, qual: str) -> None:
         body = class_body(target)
@@ -211,15 +235,24 @@ class _Splicer:
         existing = members(self.src, body)
         indent = body_indent(self.src, body, line_indent(self.src, target.start_byte) + b"    ")
 
-        def find(w: Member) -> ts.Node | None:
-            return next((t.node for t in existing if t.name == w.name and t.kind == w.kind), None)
+        def find(w: Member, occurrence: int) -> ts.Node | None:
+            same = [t for t in existing if t.name == w.name and t.kind == w.kind]
+            decorations = [decorators(self.src, t.node) for t in same]
+            found = choose(same, decorations, decorators(self.snip, w.node), occurrence)
+            return found.node if found else None
 
         names = [f"{qual}.{t.name}" for t in existing if t.name]
         level = _Level(find, body.end_byte, indent, qual + ".", names)
         self._level(members(self.snip, written), level, blank=1)
 
     def _merge_header(self, m: Member, target: ts.Node, qual: str) -> None:
-        """A merged class keeps its body but takes the answer's decorators and bases."""
+        """A merged class keeps its body but takes the answer's decorators and bases.
+
+        A bare ``class Name:`` is only context for the methods below it (models leave the
+        bases out), so it changes nothing; bases or decorators written out replace the old.
+        """
+        if m.node.type != "decorated_definition" and m.inner.child_by_field_name("superclasses") is None:
+            return
         old_end, new_end = _header_end(target), _header_end(m.node)
         old = self.src[target.start_byte:old_end]
         new = self.snip[m.node.start_byte:new_end]
@@ -246,7 +279,8 @@ class _Splicer:
             raise not_found(self.parsed, m.name,
                             f"`{m.name}` looks like a method, but no class in {self.path} defines it.")
         used = len(re.findall(rf"\b{re.escape(m.name)}\b", self.answer_code)) > 1
-        close = difflib.get_close_matches(level.qual + m.name, level.names, n=3, cutoff=0.75)
+        names = {n.rsplit(".", 1)[-1] for n in level.names if n.startswith(level.qual)}
+        close = [n for n in names if _misspelt(m.name, n)]
         if close and m.kind in _DEFS and not used:  # a helper the answer uses is genuinely new
             raise not_found(self.parsed, level.qual + m.name,
                             f"`{level.qual}{m.name}` is not defined in {self.path}, and nothing in your answer uses it.")
@@ -270,14 +304,21 @@ class _Splicer:
 
     def _import(self, m: Member) -> None:
         root = members(self.src, self.tree.root_node)
-        if any(t.kind == "import" and t.name == m.name for t in root):
-            return
+        imports = [t for t in root if t.kind == "import"]
+        text = node_text(self.snip, m.node).encode()
+        key, names = _imported(text)
+        for t in imports:
+            old_key, old_names = _imported(self.src[t.start:t.end])
+            if old_key == key and names <= old_names:
+                return  # already imported
+            if old_key == key and old_names <= names:  # the answer extends an import line: replace it
+                self._change(t.start, t.end, text)
+                self.result.applied.append(f"changed import: {m.name}")
+                return
         if m.node.type == "future_import_statement":
             self.result.notes.append(f"ignored `{m.name}`: a __future__ import cannot be added after code")
             return
-        imports = [t for t in root if t.kind == "import"]
         lead = [t for t in root[:1] if t.kind in ("docstring", "comment")]
-        text = node_text(self.snip, m.node).encode()
         if imports:
             self._change(imports[-1].end, imports[-1].end, b"\n" + text)
         elif lead:
@@ -295,8 +336,8 @@ class _Splicer:
         spans = sorted((c.start, c.end) for c in self.changes if c.end > c.start)
         for (_, end1), (start2, _) in zip(spans, spans[1:], strict=False):
             if start2 < end1:
-                raise EditError(f"Your answer edits the same code of {self.path} twice; write each definition once.",
-                                path=self.path)
+                raise _Overlap(f"Your answer edits the same code of {self.path} twice; write each definition once.",
+                               path=self.path)
         out = self.src
         for c in sorted(self.changes, key=_Change.order, reverse=True):
             out = out[:c.start] + c.text + out[c.end:]
@@ -329,10 +370,65 @@ def _qualname(source: bytes, node: ts.Node) -> str:
     return ".".join(reversed(parts))
 
 
+def _misspelt(new: str, old: str) -> bool:
+    """Whether ``new`` looks like a slip for ``old``: one edit or swap apart, or a clipped form.
+
+    Looser similarity would catch method families (``_print_dict`` beside ``_print_list``),
+    which are new code more often than typos.
+    """
+    if new == old or min(len(new), len(old)) < 4:
+        return False
+    short, long_ = sorted((new, old), key=len)
+    if short in long_ and len(short) >= 0.6 * len(long_):
+        return True
+    if len(long_) - len(short) > 1:
+        return False
+    prev2, prev = [], list(range(len(old) + 1))
+    for i, a in enumerate(new, 1):  # optimal-string-alignment distance, row by row
+        row = [i]
+        for j, b in enumerate(old, 1):
+            cost = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a != b))
+            if i > 1 and j > 1 and a == old[j - 2] and new[i - 2] == b:
+                cost = min(cost, prev2[j - 2] + 1)
+            row.append(cost)
+        prev2, prev = prev, row
+    return prev[-1] <= 1
+
+
+def _imported(statement: bytes) -> tuple[tuple, set[tuple[str, str | None]]]:
+    """(module key, {(name, alias)}) of an import statement, to compare imports by meaning."""
+    try:
+        node = ast.parse(statement.decode()).body[0]
+    except (SyntaxError, ValueError, IndexError):
+        return ("raw", statement.split()), set()
+    names = {(a.name, a.asname) for a in getattr(node, "names", [])}
+    if isinstance(node, ast.ImportFrom):
+        return ("from", node.module, node.level), names
+    return ("import",), names
+
+
 def _header_end(node: ts.Node) -> int:
     inner = node.child_by_field_name("definition") if node.type == "decorated_definition" else node
     colon = next((c for c in inner.children if c.type == ":"), None) if inner is not None else None
     return colon.end_byte if colon is not None else node.start_byte
+
+
+class _Overlap(EditError):
+    """Two written definitions cover the same code (a whole class and, again, one of its methods)."""
+
+
+def _splice_each(path: str, source: str, code: str, *, hint: str | None, answer_code: str) -> SpliceResult:
+    """Splice a block's top-level definitions one after another, each against the previous result."""
+    snippet = textwrap.dedent(code).encode()
+    result = SpliceResult(source)
+    for m in members(snippet, parse_python(snippet).root_node):
+        if m.kind in ("comment", "filler", "docstring"):
+            continue
+        step = _Splicer(path, result.text, node_text(snippet, m.node), hint=hint, answer_code=answer_code).run()
+        result.text = step.text
+        result.applied.extend(step.applied)
+        result.notes.extend(step.notes)
+    return result
 
 
 def splice(path: str, source: str, code: str, *, hint: str | None = None, answer_code: str = "") -> SpliceResult:
@@ -340,6 +436,12 @@ def splice(path: str, source: str, code: str, *, hint: str | None = None, answer
 
     ``answer_code`` is all code of the answer; a new definition used there is accepted
     as a new helper, an unused one close to an existing name is refused as a misspelling.
-    Raises ``EditError`` with feedback for the model.
+    A block that writes the same code twice (a class, then one of its methods again) is
+    applied definition by definition, the later one winning. Raises ``EditError`` with
+    feedback for the model.
     """
-    return _Splicer(path, source, code, hint=hint, answer_code=answer_code or code).run()
+    answer_code = answer_code or code
+    try:
+        return _Splicer(path, source, code, hint=hint, answer_code=answer_code).run()
+    except _Overlap:
+        return _splice_each(path, source, code, hint=hint, answer_code=answer_code)
