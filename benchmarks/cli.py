@@ -35,8 +35,11 @@ def localize_cmd(
         summary = run(dataset, checkouts, out, settings.retrieval, model=model, progress=progress)
     print(format_summary(summary))
     summary_path = out.with_suffix(".summary.json")
-    summary_path.write_text(json.dumps({"summary": summary, "config": settings.retrieval.model_dump(),
-                                        "llm": llm}, indent=2) + "\n")
+    command = ["capuchin", "bench", "localize", "--dataset", str(dataset), "--checkouts", str(checkouts),
+               "--out", str(out), *(["--llm"] if llm else []),
+               *([] if dense is None else ["--dense" if dense else "--no-dense"])]
+    summary_path.write_text(json.dumps({"summary": summary, "command": " ".join(command),
+                                        "config": settings.retrieval.model_dump(), "llm": llm}, indent=2) + "\n")
 
 
 def _model(settings):
