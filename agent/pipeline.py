@@ -114,8 +114,9 @@ class Solver:
         except EditError as exc:
             candidate.error = feedback_prompt(exc)
             return candidate
-        if not result.diff.strip():
-            candidate.error = "the answer changes nothing"
+        if not result.diff.strip() or not result.normalized:
+            # An empty normal form means only comments, docstrings or layout changed.
+            candidate.error = "the answer changes no code (at most comments, docstrings or layout)"
             return candidate
         candidate.diff, candidate.files, candidate.normalized = result.diff, result.files, result.normalized
         return candidate

@@ -9,36 +9,39 @@ from __future__ import annotations
 
 from agent.types import Context
 
-EDIT_SYSTEM = """You are an expert Python engineer fixing a bug in a repository.
-You are shown an issue and the relevant code. Change as little as possible.
+EDIT_SYSTEM = """You are an expert Python programmer. You fix bugs by rewriting whole functions.
+Change as little as possible and keep names and signatures unless the fix needs otherwise."""
 
-Answer with the complete new version of every function or class you change, each in its own
-```python block preceded by a line naming its file, like this:
 
-### path/to/module.py
-```python
-def the_function(arg):
-    ...whole fixed body...
-```
+def _example(context: Context) -> str:
+    """The answer format, shown on the most likely target so that even a parroting model aims right."""
+    targets = [b for b in context.blocks if b.role == "target" and b.qualname]
+    # Prefer a function: a class as the example invites rewriting the class header only.
+    target = next((b for b in targets if _first_def(b.text).startswith(("def ", "async def "))), None)
+    target = target or (targets[0] if targets else None)
+    if target is None:
+        return "File: package/module.py\n```python\ndef function_name(arguments):\n    <complete fixed body>\n```"
+    header = _first_def(target.text) or f"def {target.qualname.split('.')[-1]}():"
+    if "." in target.qualname and not header.startswith("class "):
+        owner = target.qualname.rsplit(".", 1)[0].split(".")[-1]
+        return (f"File: {target.path}\n```python\nclass {owner}:\n    {header}\n"
+                "        <complete fixed body>\n```")
+    return f"File: {target.path}\n```python\n{header}\n    <complete fixed body>\n```"
 
-For a method, write the whole method inside its class header:
 
-### path/to/module.py
-```python
-class TheClass:
-    def the_method(self):
-        ...whole fixed body...
-```
-
-Write whole definitions, never fragments or "..." placeholders. Keep names and signatures
-unless the fix requires otherwise. Add needed imports in a separate block for the same file."""
+def _first_def(text: str) -> str:
+    line = next((ln for ln in text.splitlines() if ln.lstrip().startswith(("def ", "async def ", "class "))), "")
+    return line.strip()
 
 
 def edit_messages(issue: str, context: Context) -> list[dict[str, str]]:
     user = (
-        f"## Issue\n{issue.strip()}\n\n"
-        f"## Relevant code\n{context.render()}\n\n"
-        "Fix the issue. Reply with the full fixed function(s) or class(es) as described."
+        f"Issue:\n{issue.strip()}\n\n"
+        f"Relevant code from the repository:\n\n{context.render()}\n\n"
+        "Rewrite the function or method that causes the issue so that the issue is fixed. "
+        "Reply with the file name on one line, then the complete fixed function in a python code block. "
+        "For a method, put it inside its class line. For example:\n\n"
+        f"{_example(context)}"
     )
     return [{"role": "system", "content": EDIT_SYSTEM}, {"role": "user", "content": user}]
 

@@ -62,9 +62,9 @@ class Context(_Model):
         """Render blocks as fenced code with their provenance, in order."""
         parts = []
         for b in self.blocks:
-            where = f"{b.path}:{b.start_line}-{b.end_line}"
-            label = f"{b.role}: {where}" + (f" ({b.qualname})" if b.qualname else "")
-            parts.append(f"### {label}\n```python\n{b.text.rstrip()}\n```")
+            what = {"skeleton": "outline of the file", "target": b.qualname or "code"}.get(b.role, f"{b.role} {b.qualname or ''}")
+            parts.append(f"File: {b.path} (lines {b.start_line}-{b.end_line}, {what.strip()})\n"
+                         f"```python\n{b.text.rstrip()}\n```")
         return "\n\n".join(parts)
 
 
