@@ -33,5 +33,10 @@ class SandboxConfig(Section):
     """CPUs an image build may use."""
     image: str | None = None
     """Use this image as is for local-repository runs (e.g. one from a registry) instead of building one."""
+    instance_image: str | None = None
+    """SWE-bench instances: use this image as is instead of building one, e.g.
+    'swebench/sweb.eval.x86_64.{instance_id}:latest' (pulled when missing; ``{instance_id}`` is filled in)."""
+    image_setup: list[str] = Field(default_factory=list)
+    """Shell lines run before the tests in a given image, e.g. 'source /opt/miniconda3/bin/activate testbed'."""
     gc_max_age_h: float = 24.0 * 14
     """`capuchin sandbox gc` removes Capuchin images not used for this many hours (containers: always)."""

@@ -8,10 +8,11 @@ import re
 import subprocess
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from agent.errors import InputError
+from agent.errors import InputError, SandboxError
 from agent.types import TestResult
 from sandbox.docker_backend import DockerSandbox, RunRequest
 from sandbox.specs import InstanceSpec
@@ -76,16 +77,29 @@ class InstanceRunner:
         # setuptools_scm cannot read a version from an archive without .git
         env_vars = {"SETUPTOOLS_SCM_PRETEND_VERSION": f"{version}.0"}
         install = " ".join(f"{k}={v}" for k, v in env_vars.items()) + " " + env.install
-        from dataclasses import replace
-
         return InstanceSpec(env=replace(env, install=install), source=f"{row['repo']}@{row['base_commit']}")
 
     def build(self, row: dict) -> str:
         """The instance image's tag (built when missing); environment builds are shared, so serialised."""
+        given = self.sandbox.config.instance_image
+        if given:
+            return self._given_image(given.format(instance_id=row["instance_id"]))
         spec = self.instance_spec(row)
         with self._lock_for(spec.env.env_tag(self.sandbox.config.image_prefix, self.sandbox.config.debian_mirror)):
             self.sandbox.builder.ensure_env(spec.env)
         return self.sandbox.builder.ensure_instance(spec, lambda: source_tar(row["repo"], row["base_commit"]))
+
+    def _given_image(self, tag: str) -> str:
+        """An image from a registry (e.g. an official SWE-bench instance image), used as is."""
+        import docker
+
+        if not self.sandbox.builder.exists(tag):
+            try:
+                self.sandbox.client.images.pull(tag)
+            except docker.errors.APIError as exc:
+                raise SandboxError(f"cannot pull {tag}: {exc.explanation or exc}",
+                                   hint="unset sandbox.instance_image to build images offline") from None
+        return tag
 
     def _lock_for(self, key: str) -> threading.Lock:
         with self._guard:
@@ -93,9 +107,11 @@ class InstanceRunner:
 
     def run(self, row: dict, patches: Sequence[str], tests: Sequence[str]) -> TestResult:
         """Run ``tests`` in a fresh container of the instance image with ``patches`` applied in order."""
-        spec = self.instance_spec(row)
+        env = self.instance_spec(row).env
         image = self.build(row)
-        return self.sandbox.run_in_image(RunRequest(image=image, env=spec.env, tests=tests, patches=patches,
+        if self.sandbox.config.instance_image:  # its own environment: only the setup lines differ
+            env = replace(env, eval_setup=(*self.sandbox.config.image_setup, *env.eval_setup))
+        return self.sandbox.run_in_image(RunRequest(image=image, env=env, tests=tests, patches=patches,
                                                     timeout_s=self.timeout_s))
 
 
