@@ -53,3 +53,27 @@ def test_second_server_on_same_port_reuses_the_first(server):
     assert again.base_url == server.base_url
     again.stop()  # must not stop the server it did not start
     assert server.alive()
+
+
+def test_server_dies_with_its_parent(tmp_path):
+    """Regression: a killed solve run left llama.cpp servers running (3.5 GB each) forever."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os\nfrom agent.config import EmbeddedConfig\nfrom agent.embedded import EmbeddedServer\n"
+        "s = EmbeddedServer(EmbeddedConfig(model='smollm2-135m-instruct', port=8797)).start()\n"
+        "print(s._proc.pid, flush=True)\nos.kill(os.getpid(), 9)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    child = int(proc.stdout.strip())
+    for _ in range(50):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(child, 9)
+    raise AssertionError("the embedded server outlived its parent")
