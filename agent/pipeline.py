@@ -125,9 +125,10 @@ class Solver:
         if not unique:
             return
         from sandbox import select_regression_tests
+        from sandbox.select import small_suite
 
         changed = sorted({f for c in unique for f in c.files})
-        regression = select_regression_tests(repo, changed)
+        regression = select_regression_tests(repo, changed) or small_suite(repo)
         repro = verifier.ask_for_repro_tests(self.parts.llm, issue, context, self.parts.config.repro_samples)
         verifier.baseline(regression, repro)
         report.regression_tests = regression

@@ -86,3 +86,10 @@ def select_regression_tests(repo: Path, changed_files: list[str], *, graph: Any 
         ordered += _by_import(repo, changed, tests, graph)
     unique = list(dict.fromkeys(ordered))
     return unique[:limit] if limit else unique
+
+
+def small_suite(repo: Path, max_files: int = 40) -> list[str]:
+    """Every test file of a small project: the regression set when no test maps to the change
+    (tests that import only the package, whose ``__init__`` pulls in the changed module)."""
+    tests = [f for f in worktree_files(check_repo(repo)) if is_test_file(f)]
+    return tests if len(tests) <= max_files else []

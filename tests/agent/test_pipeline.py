@@ -96,9 +96,14 @@ def test_picks_the_fix_over_wrong_breaking_and_garbage(bug_repo, tmp_path):
     # the wrong fix was kept as a candidate but does not pass the reproduction test
     wrong = next(c for c in report.candidates if c.diff and "local = when\n" in c.diff)
     assert report.verdict(wrong.id).repro_passed == 0
-    garbage = [c for c in report.candidates if c.diff is None]
-    assert garbage
-    assert all(c.error for c in garbage)
+    # the garbage answer got one retry with feedback (and the scripted model answered WRONG then)
+    retried = [c for c in report.candidates if "--- retry with feedback ---" in c.raw]
+    assert len(retried) == 1
+    assert retried[0].raw.startswith(GARBAGE)
+    # the breaking candidate survives nowhere: it fails the regression tests that passed before
+    breaking = next(c for c in report.candidates if c.diff and "+    return local\n" in c.diff)
+    assert report.verdict(breaking.id).regression_ok is False
+    assert report.verdict(breaking.id).broken_tests
     # the trajectory holds the evidence
     run = Path(report.trajectory_dir)
     saved = json.loads((run / "report.json").read_text())
