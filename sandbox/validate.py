@@ -61,6 +61,8 @@ def validate_instance(runner: InstanceRunner, row: dict) -> dict:
     record |= groups
     record["f2p_in_touched"] = sum(t in touched for t in groups["FAIL_TO_PASS"])
     ok = bool(groups["FAIL_TO_PASS"]) and not groups["PASS_TO_FAIL"]
+    # the official harness only needs FAIL_TO_PASS: tests the gold patch breaks just leave PASS_TO_PASS
+    record["valid_by_swebench_rule"] = bool(groups["FAIL_TO_PASS"])
     record["status"] = "validated" if ok else "not_validated"
     if not ok:
         record["reason"] = _why_not(before, after, groups)
@@ -125,6 +127,7 @@ def tally(out: Path) -> dict:
         rec = json.loads(line)
         per[rec["repo"]]["instances"] += 1
         per[rec["repo"]][rec["status"]] += 1
+        per[rec["repo"]]["valid_by_swebench_rule"] += bool(rec.get("FAIL_TO_PASS"))
         if rec["status"] != "validated":
             reasons[rec["repo"]][(rec.get("reason") or "").splitlines()[0][:100] if rec.get("reason") else ""] += 1
     return {repo: dict(c) | {"reasons": dict(reasons[repo])} for repo, c in sorted(per.items())}

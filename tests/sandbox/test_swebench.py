@@ -89,4 +89,5 @@ def test_classify_and_tally(tmp_path):
         {"instance_id": "1", "repo": "r", "status": "validated"},
         {"instance_id": "2", "repo": "r", "status": "build_failed", "reason": "pip\nmore"},
     ]) + "\n")
-    assert tally(out) == {"r": {"instances": 2, "validated": 1, "build_failed": 1, "reasons": {"pip": 1}}}
+    assert tally(out) == {"r": {"instances": 2, "validated": 1, "build_failed": 1, "valid_by_swebench_rule": 0,
+                                 "reasons": {"pip": 1}}}
