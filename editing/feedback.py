@@ -7,9 +7,9 @@ definitions (with signatures and line numbers) or the closest lines.
 
 from __future__ import annotations
 
-import ast
 import difflib
 
+from editing import pyparse
 from editing.errors import EditError
 from retrieval.parse import ParsedFile, Symbol
 
@@ -65,7 +65,7 @@ def numbered(text: str, first: int, last: int) -> str:
 def syntax_problem(text: str) -> tuple[str, int] | None:
     """(message, line) of the first syntax error in ``text``, or None when it parses."""
     try:
-        ast.parse(text)
+        pyparse.parse(text)
     except SyntaxError as exc:
         return exc.msg, exc.lineno or 1
     except (ValueError, RecursionError, MemoryError) as exc:

@@ -18,6 +18,7 @@ import difflib
 from collections.abc import Mapping
 from pathlib import Path
 
+from editing import pyparse
 from editing.patch import apply_diff
 
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -46,6 +47,15 @@ def _import_lines(stmt: ast.Import | ast.ImportFrom) -> list[str]:
     return [ast.unparse(ast.ImportFrom(stmt.module, [a], stmt.level)) for a in one]
 
 
+def _free_key(units: dict[str, str], key: str, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """A property's setter or a dispatch overload shares its name: key it by its decorators too."""
+    if key in units and stmt.decorator_list:
+        key += " " + " ".join("@" + ast.unparse(d) for d in stmt.decorator_list)
+    while key in units:
+        key += "'"
+    return key
+
+
 def _units(tree: ast.Module) -> dict[str, str]:
     units: dict[str, str] = {}
 
@@ -56,10 +66,7 @@ def _units(tree: ast.Module) -> dict[str, str]:
             if isinstance(stmt, ast.Import | ast.ImportFrom):
                 imports.update(_import_lines(stmt))
             elif isinstance(stmt, _FUNCS):
-                key = prefix + stmt.name
-                while key in units:  # a property setter, an overload: same name, own unit
-                    key += "'"
-                units[key] = ast.unparse(stmt)
+                units[_free_key(units, prefix + stmt.name, stmt)] = ast.unparse(stmt)
             elif isinstance(stmt, ast.ClassDef):
                 shell = copy.copy(stmt)  # the class's own line (decorators, bases) without its members
                 shell.body = [ast.Pass()]
@@ -76,7 +83,7 @@ def _parse(text: str | None) -> ast.Module | None:
     if text is None:
         return ast.Module(body=[], type_ignores=[])
     try:
-        return ast.parse(text)
+        return pyparse.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
@@ -93,17 +100,26 @@ def _line_fallback(path: str, before: str | None, after: str | None) -> str:
     return f"{path}\n" + "\n".join(out) if out else ""
 
 
-def normalize_change(path: str, before: str | None, after: str | None) -> str:
-    """The normal form of one file's change (None: the file is absent on that side)."""
+def changed_units(path: str, before: str | None, after: str | None) -> dict[str, str | None] | None:
+    """``{qualname: normal form after (None: deleted)}`` of the units a change touches, in key order.
+
+    Keys are qualified names (``Class.method``), ``Class`` for a class's own statements and
+    ``<module>`` for top-level ones. None when the file is not Python or does not parse.
+    """
     old, new = _parse(before), _parse(after)
     if not path.endswith((".py", ".pyi")) or old is None or new is None:
-        return _line_fallback(path, before, after)
+        return None
     old_units, new_units = _units(old), _units(new)
-    parts = []
-    for key in sorted(set(old_units) | set(new_units)):
-        if old_units.get(key) != new_units.get(key):
-            parts.append(f"{path}::{key}\n{new_units.get(key, '<deleted>')}")
-    return "\n\n".join(parts)
+    keys = sorted(set(old_units) | set(new_units))
+    return {k: new_units.get(k) for k in keys if old_units.get(k) != new_units.get(k)}
+
+
+def normalize_change(path: str, before: str | None, after: str | None) -> str:
+    """The normal form of one file's change (None: the file is absent on that side)."""
+    units = changed_units(path, before, after)
+    if units is None:
+        return _line_fallback(path, before, after)
+    return "\n\n".join(f"{path}::{k}\n{'<deleted>' if v is None else v}" for k, v in units.items())
 
 
 def normalize_changes(changes: Mapping[str, tuple[str | None, str | None]]) -> str:

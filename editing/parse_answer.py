@@ -11,12 +11,12 @@ never executed.
 
 from __future__ import annotations
 
-import ast
 import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from editing import pyparse
 from editing.errors import EditError
 
 
@@ -117,7 +117,7 @@ def _header_before(lines: list[str], index: int, floor: int) -> tuple[str | None
 
 def _parses(code: str) -> bool:
     try:
-        ast.parse(textwrap.dedent(code))
+        pyparse.parse(textwrap.dedent(code))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
@@ -235,7 +235,7 @@ def _largest_parsing_chunk(lines: list[str], start: int) -> int:
 
 def _drop_truncated_tail(chunk: list[str]) -> list[str]:
     """Cut the last top-level statement of a chunk whose continuation did not parse (a cut-off answer)."""
-    tree = ast.parse(textwrap.dedent("".join(chunk)))
+    tree = pyparse.parse(textwrap.dedent("".join(chunk)))
     last = tree.body[-1]
     first_line = min([last.lineno] + [d.lineno for d in getattr(last, "decorator_list", [])])
     return chunk[: first_line - 1]

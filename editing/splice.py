@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter as ts
 
+from editing import pyparse
 from editing.errors import EditError
 from editing.feedback import not_found, numbered, syntax_error, syntax_problem
 from editing.members import (
@@ -398,7 +399,7 @@ def _misspelt(new: str, old: str) -> bool:
 def _imported(statement: bytes) -> tuple[tuple, set[tuple[str, str | None]]]:
     """(module key, {(name, alias)}) of an import statement, to compare imports by meaning."""
     try:
-        node = ast.parse(statement.decode()).body[0]
+        node = pyparse.parse(statement.decode()).body[0]
     except (SyntaxError, ValueError, IndexError):
         return ("raw", statement.split()), set()
     names = {(a.name, a.asname) for a in getattr(node, "names", [])}
