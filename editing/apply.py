@@ -8,15 +8,26 @@ file is matched to the prompt's context files by the definitions it writes.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from editing import pyparse
 from editing.errors import EditError
 from editing.normalize import normalize_changes
-from editing.parse_answer import CodeEdit, DiffEdit, Edit, SearchReplace, clean_path, parse_answer
+from editing.parse_answer import (
+    FORMAT_HELP,
+    CodeEdit,
+    DiffEdit,
+    Edit,
+    SearchReplace,
+    clean_path,
+    parse_answer,
+)
 from editing.patch import apply_diff, file_diff
 from editing.search import search_replace
 from editing.splice import splice
@@ -175,9 +186,34 @@ class _Resolver:
         raise EditError(f"Name the file above each SEARCH block. Files in context:\n{self._listing()}")
 
 
+def _is_test_path(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return any(p.startswith("test") for p in parts) or path.endswith("_test.py") or "tests" in parts
+
+
+def _not_a_fix(code: str, raw: str | None, resolver: _Resolver) -> str | None:
+    """Why a code block is commentary rather than an edit (a usage example, tests for no test file)."""
+    try:
+        tree = pyparse.parse(textwrap.dedent(code))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # the splice reports the syntax error with its line
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom, ast.Assign)
+    if not any(isinstance(s, kinds) for s in tree.body):
+        return "ignored a code block without definitions (an example of use?)"
+    names = [s.name for s in tree.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
+    tests_only = bool(names) and all(n.lower().startswith("test") for n in names)
+    if tests_only and not (raw and _is_test_path(clean_path(raw)) and resolver.ws.exists(clean_path(raw))):
+        return f"ignored a block of tests ({', '.join(names[:3])}) that names no existing test file"
+    return None
+
+
 def _apply_edit(edit: Edit, ws: Workspace, resolver: _Resolver, answer_code: str) -> list[str]:
     match edit:
         case CodeEdit(code=code, path=raw, hint=hint):
+            skip = _not_a_fix(code, raw, resolver)
+            if skip:
+                resolver.notes.append(skip)
+                return []
             path = resolver.for_code(raw, code)
             if not path.endswith((".py", ".pyi")):
                 raise EditError(f"Whole-definition edits need a Python file; for {path} use a SEARCH/REPLACE block.")
@@ -212,5 +248,10 @@ def apply_answer(repo: Path, answer: str, *, context_paths: Sequence[str] = ()) 
         applied.extend(_apply_edit(edit, ws, resolver, answer_code))
     changes = ws.changes()
     if not changes:
-        raise EditError("Your answer does not change any code: the code you wrote is what is already there.")
+        ignored = "".join(f"\n- {n}" for n in parsed.notes + resolver.notes)
+        raise EditError(
+            "Your answer does not change any code: the code you wrote is what is already there."
+            + (f" Also:{ignored}" if ignored else "")
+            + f"\n{FORMAT_HELP}"
+        )
     return EditResult(ws.diff(), list(changes), applied, parsed.notes + resolver.notes, normalize_changes(changes))

@@ -272,10 +272,21 @@ _CODE_MATCHERS: tuple[Callable[[list[str], list[str]], list[Edit] | None], ...] 
 )
 
 
+_THINK = re.compile(r"<think(?:ing)?>.*?(?:</think(?:ing)?>|\Z)", re.S | re.I)
+
+
+def _drop_reasoning(text: str, notes: list[str]) -> str:
+    """Remove ``<think>…</think>`` sections: reasoning models draft code there that is not the answer."""
+    kept = _THINK.sub("", text)
+    if kept != text:
+        notes.append("ignored the answer's <think> section")
+    return kept
+
+
 def parse_answer(text: str) -> ParsedAnswer:
     """All edits in a model answer, in answer order; raises ``EditError`` when there are none."""
-    lines = text.replace("\r\n", "\n").splitlines(keepends=True)
     notes: list[str] = []
+    lines = _drop_reasoning(text.replace("\r\n", "\n"), notes).splitlines(keepends=True)
     edits: list[Edit] = []
     found = _search_replace_blocks(lines, notes)
     if found:

@@ -176,3 +176,24 @@ def test_splice_editor_satisfies_the_editor_protocol(shop):
     editor = SpliceEditor(CONTEXT)
     assert isinstance(editor, Editor)
     assert editor.to_diff(shop, FIX_UNFENCED_METHOD) == apply_answer(shop, FIX_UNFENCED_METHOD, context_paths=CONTEXT).diff
+
+
+def test_reasoning_usage_examples_and_stray_tests_are_not_spliced(shop, git_apply):
+    answer = (
+        "<think>Maybe:\n```python\ndef discount_for(code):\n    return 1.0\n```\nNo, better use get.</think>\n"
+        "### pkg/pricing.py\n```python\ndef discount_for(code):\n    if code is None:\n        return 0.0\n"
+        "    return CODES.get(code, 0.0)\n```\n"
+        "Example:\n```python\nprint(discount_for('nope'))\n```\n"
+        "And a test:\n```python\ndef test_unknown_code():\n    assert discount_for('nope') == 0.0\n```\n"
+    )
+    result = apply_answer(shop, answer, context_paths=CONTEXT)
+    assert result.applied == ["pkg/pricing.py: replaced discount_for"]
+    assert "return 1.0" not in result.diff
+    assert "test_unknown_code" not in result.diff
+    assert len(result.notes) == 3
+    assert git_apply(shop, result.diff).returncode == 0
+
+
+def test_answer_with_only_an_example_says_what_was_ignored(shop):
+    with pytest.raises(EditError, match=r"(?s)does not change any code.*without definitions"):
+        apply_answer(shop, "Try this:\n```python\nprint(discount_for('HALF'))\n```\n", context_paths=CONTEXT)
