@@ -276,7 +276,9 @@ def open_llm(settings: Settings, bus: EventBus | None = None) -> Iterator[LLMCli
     if bus:
         bus.emit("stage_started", "model", f"starting the embedded model {settings.embedded.model}")
     with EmbeddedServer(settings.embedded) as server:
-        config = llm.model_copy(update={"model": server.model})
+        # llama.cpp's Python server decodes one request at a time: requests queued in it would
+        # spend their timeout waiting, time out, and be retried on top of the queue. Queue here.
+        config = llm.model_copy(update={"model": server.model, "concurrency": 1})
         if bus:
             bus.emit("stage_finished", "model", f"embedded model ready at {server.base_url}")
         yield LLMClient(config, base_url=server.base_url, bus=bus)

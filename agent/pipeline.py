@@ -90,14 +90,16 @@ class Solver:
 
     def _candidates(self, repo: Path, messages: list[dict], context_paths: list[str]) -> list[Candidate]:
         cfg = self.parts.config
-        completions = self.parts.llm.sample(messages, n=cfg.samples, temperatures=cfg.temperatures)
+        completions = self.parts.llm.sample(messages, n=cfg.samples, temperatures=cfg.temperatures,
+                                            max_tokens=cfg.answer_tokens)
         candidates = [self._apply(repo, f"c{i:02d}", c, context_paths) for i, c in enumerate(completions)]
         for _ in range(cfg.edit_retries):
             failed = [(i, c) for i, c in enumerate(candidates) if c.diff is None and c.raw]
             if not failed:
                 break
             retries = [(retry_messages(messages, c.raw, c.error or ""), c.temperature) for _, c in failed]
-            for (i, old), comp in zip(failed, self.parts.llm.complete_many(retries), strict=True):
+            answers = self.parts.llm.complete_many(retries, max_tokens=cfg.answer_tokens)
+            for (i, old), comp in zip(failed, answers, strict=True):
                 candidates[i] = self._apply(repo, old.id, comp, context_paths, retry_of=old)
         _collapse_duplicates(candidates)
         for c in candidates:
@@ -129,7 +131,7 @@ class Solver:
 
         changed = sorted({f for c in unique for f in c.files})
         regression = select_regression_tests(repo, changed) or small_suite(repo)
-        repro = verifier.ask_for_repro_tests(self.parts.llm, issue, context, self.parts.config.repro_samples)
+        repro = verifier.ask_for_repro_tests(self.parts.llm, issue, context, self.parts.config)
         verifier.baseline(regression, repro)
         report.regression_tests = regression
         report.baseline_passing = sorted(verifier.passing_before)

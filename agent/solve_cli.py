@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.markup import escape
 from rich.syntax import Syntax
 
@@ -39,6 +40,10 @@ def render_event(event: Event) -> None:
         err.print(f"  {mark} {event.data['id']} T={event.data['temperature']}: {first}")
     elif event.kind in ("verdict", "log"):
         err.print(f"  {escape(event.message)}")
+    elif event.kind == "llm_call":
+        d = event.data
+        err.print(f"  [dim]model: {d.get('completion_tokens', 0)} tokens at T={d.get('temperature')} "
+                  f"in {d.get('seconds', 0):.1f}s[/]")
 
 
 def solve(
@@ -108,7 +113,7 @@ def demo(
     source = bug_dir(bug)
     repo = fresh_repo(source)
     err.print(f"[bold]demo[/]: {source.name} copied to {repo}")
-    err.print((source / "issue.md").read_text())
+    err.print(Markdown((source / "issue.md").read_text()))
     report_path = repo.parent / f"{source.name}-report.json"
     solve(repo, str(source / "issue.md"), samples=samples, temperatures=None, patch_out=None,
           report_out=report_path, apply=False, branch=None)

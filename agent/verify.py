@@ -18,6 +18,7 @@ from agent.events import EventBus
 from agent.prompts import repro_messages
 from agent.protocols import Sandbox
 from agent.report import ReproTest, Trajectory
+from agent.solve_config import SolveConfig
 from agent.types import Candidate, Context, TestResult, TestStatus, Verdict
 from editing.patch import file_diff
 
@@ -70,11 +71,11 @@ class Verifier:
         self.repro: list[ReproTest] = []
         self.passing_before: set[str] = set()
 
-    def ask_for_repro_tests(self, llm, issue: str, context: Context, samples: int) -> list[ReproTest]:
-        if samples <= 0:
+    def ask_for_repro_tests(self, llm, issue: str, context: Context, config: SolveConfig) -> list[ReproTest]:
+        if config.repro_samples <= 0:
             return []
-        requests = [(repro_messages(issue, context), 0.0 if i == 0 else 0.8) for i in range(samples)]
-        answers = [c.text for c in llm.complete_many(requests)]
+        requests = [(repro_messages(issue, context), 0.0 if i == 0 else 0.8) for i in range(config.repro_samples)]
+        answers = [c.text for c in llm.complete_many(requests, max_tokens=config.answer_tokens)]
         return write_repro_tests(answers)
 
     def baseline(self, regression: Sequence[str], repro: Sequence[ReproTest]) -> TestResult:
