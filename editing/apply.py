@@ -113,6 +113,7 @@ class _Resolver:
         self.ws = workspace
         self.context = [clean_path(p) for p in context_paths]
         self.notes: list[str] = []
+        self._names: dict[tuple[str, int], set[str]] = {}
 
     def _existing(self, raw: str) -> str | None:
         path = clean_path(raw)
@@ -126,16 +127,20 @@ class _Resolver:
         tails = [c for c in self.context if c.endswith("/" + path) or path.endswith("/" + c)]
         return tails[0] if len(tails) == 1 and self.ws.exists(tails[0]) else None
 
-    def _defined_names(self, path: str) -> set[str]:
+    def defined_names(self, path: str) -> set[str]:
+        """Names and qualified names defined in ``path`` as it is now (cached per text)."""
         text = self.ws.read_or_none(path) if path.endswith((".py", ".pyi")) else None
         if text is None:
             return set()
-        return {n for s in parse_file(path, text.encode()).symbols for n in (s.name, s.qualname)}
+        key = (path, hash(text))
+        if key not in self._names:
+            self._names[key] = {n for s in parse_file(path, text.encode()).symbols for n in (s.name, s.qualname)}
+        return self._names[key]
 
     def _closest_file(self, names: set[str]) -> str | None:
         best, best_path = 0.75, None
         for path in (c for c in self.context if self.ws.exists(c)):
-            defined = list(self._defined_names(path))
+            defined = list(self.defined_names(path))
             for name in names:
                 for close in difflib.get_close_matches(name, defined, n=1, cutoff=best):
                     best, best_path = difflib.SequenceMatcher(None, name, close).ratio(), path
@@ -149,7 +154,7 @@ class _Resolver:
         if found:
             return found
         names = set(_DEF_NAME.findall(code))
-        scored = [(len(names & self._defined_names(c)), -i, c) for i, c in enumerate(self.context) if self.ws.exists(c)]
+        scored = [(len(names & self.defined_names(c)), -i, c) for i, c in enumerate(self.context) if self.ws.exists(c)]
         best = max(scored, default=None)
         if best and best[0] > 0:
             if raw:
@@ -201,10 +206,14 @@ def _not_a_fix(code: str, raw: str | None, resolver: _Resolver) -> str | None:
     if not any(isinstance(s, kinds) for s in tree.body):
         return "ignored a code block without definitions (an example of use?)"
     names = [s.name for s in tree.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
-    tests_only = bool(names) and all(n.lower().startswith("test") for n in names)
-    if tests_only and not (raw and _is_test_path(clean_path(raw)) and resolver.ws.exists(clean_path(raw))):
-        return f"ignored a block of tests ({', '.join(names[:3])}) that names no existing test file"
-    return None
+    if not names or not all(n.lower().startswith("test") for n in names):
+        return None
+    if raw and _is_test_path(clean_path(raw)) and resolver.ws.exists(clean_path(raw)):
+        return None  # the answer means to edit that test file
+    places = [p for p in [clean_path(raw) if raw else "", *resolver.context] if p and resolver.ws.exists(p)]
+    if any(set(names) & resolver.defined_names(p) for p in places):
+        return None  # existing code that happens to be named Test… (pytest's TestCaseFunction)
+    return f"ignored a block of tests ({', '.join(names[:3])}) that names no existing test file"
 
 
 def _apply_edit(edit: Edit, ws: Workspace, resolver: _Resolver, answer_code: str) -> list[str]:

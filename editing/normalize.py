@@ -15,7 +15,9 @@ from __future__ import annotations
 import ast
 import copy
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from editing import pyparse
@@ -47,7 +49,7 @@ def _import_lines(stmt: ast.Import | ast.ImportFrom) -> list[str]:
     return [ast.unparse(ast.ImportFrom(stmt.module, [a], stmt.level)) for a in one]
 
 
-def _free_key(units: dict[str, str], key: str, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+def _free_key(units: dict[str, _Unit], key: str, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
     """A property's setter or a dispatch overload shares its name: key it by its decorators too."""
     if key in units and stmt.decorator_list:
         key += " " + " ".join("@" + ast.unparse(d) for d in stmt.decorator_list)
@@ -56,26 +58,57 @@ def _free_key(units: dict[str, str], key: str, stmt: ast.FunctionDef | ast.Async
     return key
 
 
-def _units(tree: ast.Module) -> dict[str, str]:
-    units: dict[str, str] = {}
+@dataclass
+class _Unit:
+    raw: str
+    """The unit's source text: equal text means equal unit, without re-printing anything."""
+    render: Callable[[], str]
+    """The normal form, computed only for units whose text changed (re-printing a file is slow)."""
 
-    def body(stmts: list[ast.stmt], prefix: str, own_key: str, header: str = "") -> None:
-        rest = [header] if header else []
-        imports: set[str] = set()
-        for stmt in stmts:
+
+def _segment(lines: list[str], node: ast.stmt) -> str:
+    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    return "".join(lines[first - 1:node.end_lineno])
+
+
+def _normal(stmt: ast.stmt) -> str:
+    return ast.unparse(_StripDocstrings().visit(stmt))  # each node belongs to one unit: mutating is fine
+
+
+def _own_unit(lines: list[str], imports: list[ast.stmt], rest: list[ast.stmt], shell: ast.ClassDef | None,
+              header: str) -> _Unit:
+    def render() -> str:
+        imported = sorted({line for stmt in imports for line in _import_lines(stmt)})  # type: ignore[arg-type]
+        return "\n".join(imported + ([ast.unparse(shell)] if shell else []) + [_normal(s) for s in rest])
+
+    return _Unit(header + "".join(_segment(lines, s) for s in imports + rest), render)
+
+
+def _units(tree: ast.Module, text: str) -> dict[str, _Unit]:
+    lines = text.splitlines(keepends=True)
+    units: dict[str, _Unit] = {}
+
+    def body(stmts: list[ast.stmt], prefix: str, own_key: str, shell: ast.ClassDef | None, header: str) -> None:
+        imports: list[ast.stmt] = []
+        rest: list[ast.stmt] = []
+        for i, stmt in enumerate(stmts):
+            if i == 0 and _is_docstring(stmt):
+                continue
             if isinstance(stmt, ast.Import | ast.ImportFrom):
-                imports.update(_import_lines(stmt))
+                imports.append(stmt)
             elif isinstance(stmt, _FUNCS):
-                units[_free_key(units, prefix + stmt.name, stmt)] = ast.unparse(stmt)
+                units[_free_key(units, prefix + stmt.name, stmt)] = _Unit(_segment(lines, stmt), partial(_normal, stmt))
             elif isinstance(stmt, ast.ClassDef):
-                shell = copy.copy(stmt)  # the class's own line (decorators, bases) without its members
-                shell.body = [ast.Pass()]
-                body(stmt.body, f"{prefix}{stmt.name}.", f"{prefix}{stmt.name}", ast.unparse(shell))
+                inner = copy.copy(stmt)  # the class's own line (decorators, bases) without its members
+                inner.body = [ast.Pass()]
+                first = min([stmt.lineno] + [d.lineno for d in stmt.decorator_list])
+                head = "".join(lines[first - 1:stmt.body[0].lineno - 1])
+                body(stmt.body, f"{prefix}{stmt.name}.", f"{prefix}{stmt.name}", inner, head)
             else:
-                rest.append(ast.unparse(stmt))
-        units[own_key] = "\n".join(sorted(imports) + rest)
+                rest.append(stmt)
+        units[own_key] = _own_unit(lines, imports, rest, shell, header)
 
-    body(_StripDocstrings().visit(tree).body, "", "<module>")
+    body(tree.body, "", "<module>", None, "")
     return units
 
 
@@ -109,9 +142,16 @@ def changed_units(path: str, before: str | None, after: str | None) -> dict[str,
     old, new = _parse(before), _parse(after)
     if not path.endswith((".py", ".pyi")) or old is None or new is None:
         return None
-    old_units, new_units = _units(old), _units(new)
-    keys = sorted(set(old_units) | set(new_units))
-    return {k: new_units.get(k) for k in keys if old_units.get(k) != new_units.get(k)}
+    old_units, new_units = _units(old, before or ""), _units(new, after or "")
+    out: dict[str, str | None] = {}
+    for key in sorted(set(old_units) | set(new_units)):
+        was, now = old_units.get(key), new_units.get(key)
+        if was is not None and now is not None and was.raw == now.raw:
+            continue
+        rendered = now.render() if now is not None else None
+        if (was.render() if was is not None else None) != rendered:
+            out[key] = rendered
+    return out
 
 
 def normalize_change(path: str, before: str | None, after: str | None) -> str:

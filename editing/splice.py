@@ -345,11 +345,13 @@ class _Splicer:
         return out
 
     def _check_syntax(self) -> None:
-        before = syntax_problem(self.src.decode())
         after = syntax_problem(self.result.text)
-        if after and not before:
+        if after is None:
+            return
+        if syntax_problem(self.src.decode()) is None:
             raise syntax_error(self.path, self.result.text, after, whose=f"{self.path} after your edit")
-        if before and parse_python(self.result.text.encode()).root_node.has_error and not self.tree.root_node.has_error:
+        # Python's parser already failed on the original (Python 2 code, say): compare tree-sitter's view.
+        if parse_python(self.result.text.encode()).root_node.has_error and not self.tree.root_node.has_error:
             raise EditError(f"{self.path} no longer parses after your edit.", path=self.path)
 
 

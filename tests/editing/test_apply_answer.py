@@ -197,3 +197,11 @@ def test_reasoning_usage_examples_and_stray_tests_are_not_spliced(shop, git_appl
 def test_answer_with_only_an_example_says_what_was_ignored(shop):
     with pytest.raises(EditError, match=r"(?s)does not change any code.*without definitions"):
         apply_answer(shop, "Try this:\n```python\nprint(discount_for('HALF'))\n```\n", context_paths=CONTEXT)
+
+
+def test_source_class_named_like_a_test_is_still_edited(make_repo):
+    """Regression (pytest-10081 gold fix as an answer): `class TestCaseFunction` in src/_pytest/unittest.py
+    was taken for a stray test block and skipped."""
+    repo = make_repo({"src/unit.py": "class TestCaseFunction:\n    def run(self):\n        return 1\n"})
+    answer = "### src/unit.py\n```python\nclass TestCaseFunction:\n    def run(self):\n        return 2\n```\n"
+    assert apply_answer(repo, answer).applied == ["src/unit.py: replaced TestCaseFunction"]

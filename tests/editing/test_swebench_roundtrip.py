@@ -104,7 +104,7 @@ def test_gold_fixes_written_as_whole_definitions_splice_back(tmp_path):
         except EditError as exc:
             outcomes["error"].append(f"{inst['instance_id']}: {exc.message[:200]}")
     tried = len(outcomes["equal"]) + len(outcomes["different"]) + len(outcomes["error"])
-    print({k: len(v) for k, v in outcomes.items()}, "different:", outcomes["different"])
+    print({k: len(v) for k, v in outcomes.items()}, "different:", outcomes["different"], outcomes["error"])
     assert tried >= 150, {k: len(v) for k, v in outcomes.items()}
     assert len(outcomes["equal"]) >= 0.95 * tried, outcomes  # measured: 156 of 162 (2026-11-29)
     assert len(outcomes["error"]) <= 2, outcomes["error"]
