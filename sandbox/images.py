@@ -146,15 +146,18 @@ class ImageBuilder:
 
         # Mounts, not `volumes=`: docker-py also declares volumes in the container config, which
         # `commit` would carry into the image (and every run would then mount over the files).
-        cache = sandbox_cache() / "pip-cache"
-        cache.mkdir(exist_ok=True)
-        mounts = [Mount("/root/.cache/pip", str(cache), type="bind")]
-        exports = ""
+        mounts = []
+        for kind in ("pip", "ccache"):  # shared across builds: wheels, and compiled C of similar commits
+            (sandbox_cache() / f"{kind}-cache").mkdir(exist_ok=True)
+            mounts.append(Mount(f"/root/.cache/{kind}", str(sandbox_cache() / f"{kind}-cache"), type="bind"))
+        # specs with C extensions install ccache; its compiler wrappers then come first on PATH
+        exports = ("export CCACHE_DIR=/root/.cache/ccache\n"
+                   "if [ -d /usr/lib/ccache ]; then export PATH=/usr/lib/ccache:$PATH; fi\n")
         ca = host_ca_bundle(self.config)
         if ca:
             mounts.append(Mount(CA_IN_CONTAINER, ca, type="bind", read_only=True))
             # exported in the script, not set on the container: `commit` would bake them in
-            exports = "".join(f"export {v}={CA_IN_CONTAINER}\n" for v in ("PIP_CERT", "SSL_CERT_FILE",
+            exports += "".join(f"export {v}={CA_IN_CONTAINER}\n" for v in ("PIP_CERT", "SSL_CERT_FILE",
                                                                           "REQUESTS_CA_BUNDLE"))
         full = f"set -eux\n{exports}{script}\n"
         cmd = ["timeout", "-s", "KILL", str(int(self.config.build_timeout_s) + engine.BACKSTOP_S),

@@ -157,8 +157,9 @@ def _astropy(v: tuple[int, ...]) -> EnvSpec:
     if v >= (4, 1):
         pre = ("sed -i 's/requires = \\[\"setuptools\",/requires = [\"setuptools==68.0.0\",/' pyproject.toml",)
     # --no-build-isolation: the C extensions build against the pinned numpy/cython already installed
+    # ccache: each instance compiles the same C extensions again; builds share a compiler cache
     return EnvSpec(name=f"astropy/astropy@{_fmt(v)}", python="3.9", pip_packages=_ASTROPY_PINS,
-                   pre_install=pre, install="python -m pip install --no-build-isolation -e .[test]",
+                   apt_packages=("ccache",), pre_install=pre, install="python -m pip install --no-build-isolation -e .[test]",
                    test_cmd="pytest -rA -p no:cacheprovider")
 
 
