@@ -101,3 +101,28 @@ def nearest_lines(text: str, wanted: str, *, context: int = 2) -> str:
         if ratio > best:
             best, best_at = ratio, i
     return numbered(text, best_at + 1 - context, best_at + size + context)
+
+
+def misspelt(new: str, old: str) -> bool:
+    """Whether ``new`` looks like a slip for ``old``: one edit or swap apart, or a clipped form.
+
+    Looser similarity would catch method families (``_print_dict`` beside ``_print_list``),
+    which are new code more often than typos.
+    """
+    if new == old or min(len(new), len(old)) < 4:
+        return False
+    short, long_ = sorted((new, old), key=len)
+    if short in long_ and len(short) >= 0.6 * len(long_):
+        return True
+    if len(long_) - len(short) > 1:
+        return False
+    prev2, prev = [], list(range(len(old) + 1))
+    for i, a in enumerate(new, 1):  # optimal-string-alignment distance, row by row
+        row = [i]
+        for j, b in enumerate(old, 1):
+            cost = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a != b))
+            if i > 1 and j > 1 and a == old[j - 2] and new[i - 2] == b:
+                cost = min(cost, prev2[j - 2] + 1)
+            row.append(cost)
+        prev2, prev = prev, row
+    return prev[-1] <= 1

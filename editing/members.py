@@ -8,11 +8,13 @@ direct children of one body with the same tree-sitter grammar.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 
 import tree_sitter as ts
 
+from editing import pyparse
 from retrieval.languages import language_for, parser_for
 
 _ELISION_COMMENT = re.compile(r"\.\.\.|existing|unchanged|rest of|same as before|omitted|other methods", re.I)
@@ -159,3 +161,45 @@ def body_indent(source: bytes, body: ts.Node, fallback: bytes) -> bytes:
     if first is None or first.start_point.row == body.parent.start_point.row:
         return fallback
     return line_indent(source, first.start_byte)
+
+
+def first_param(inner: ts.Node, source: bytes) -> str:
+    params = inner.child_by_field_name("parameters")
+    first = params.named_children[0] if params is not None and params.named_child_count else None
+    return node_text(source, first).split(":")[0].split("=")[0].strip() if first is not None else ""
+
+
+def qualname(source: bytes, node: ts.Node) -> str:
+    """``Outer.Inner.name`` of a definition (or assignment) node, from its ancestors."""
+    parts = []
+    current: ts.Node | None = node
+    while current is not None:
+        inner = current.child_by_field_name("definition") if current.type == "decorated_definition" else current
+        if inner is not None and inner.type in ("function_definition", "class_definition"):
+            name = inner.child_by_field_name("name")
+            if name is not None:
+                parts.append(node_text(source, name))
+        elif current is node and inner is not None and inner.type == "expression_statement":
+            parts.append(node_text(source, inner).split("=")[0].strip())
+        current = current.parent
+        if current is not None and current.type == "decorated_definition":
+            current = current.parent
+    return ".".join(reversed(parts))
+
+
+def header_end(node: ts.Node) -> int:
+    inner = node.child_by_field_name("definition") if node.type == "decorated_definition" else node
+    colon = next((c for c in inner.children if c.type == ":"), None) if inner is not None else None
+    return colon.end_byte if colon is not None else node.start_byte
+
+
+def imported(statement: bytes) -> tuple[tuple, set[tuple[str, str | None]]]:
+    """(module key, {(name, alias)}) of an import statement, to compare imports by meaning."""
+    try:
+        node = pyparse.parse(statement.decode()).body[0]
+    except (SyntaxError, ValueError, IndexError):
+        return ("raw", statement.split()), set()
+    names = {(a.name, a.asname) for a in getattr(node, "names", [])}
+    if isinstance(node, ast.ImportFrom):
+        return ("from", node.module, node.level), names
+    return ("import",), names

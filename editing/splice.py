@@ -11,7 +11,6 @@ file's imports. The result must parse. Everything happens on in-memory text.
 
 from __future__ import annotations
 
-import ast
 import re
 import textwrap
 from collections import Counter
@@ -20,20 +19,23 @@ from dataclasses import dataclass, field
 
 import tree_sitter as ts
 
-from editing import pyparse
 from editing.errors import EditError
-from editing.feedback import not_found, numbered, syntax_error, syntax_problem
+from editing.feedback import misspelt, not_found, numbered, syntax_error, syntax_problem
 from editing.members import (
     Member,
     body_indent,
     choose,
     class_body,
     decorators,
+    first_param,
     has_elision,
+    header_end,
+    imported,
     line_indent,
     members,
     node_text,
     parse_python,
+    qualname,
     reindent,
 )
 from retrieval.parse import ParsedFile, Symbol, parse_file
@@ -78,12 +80,6 @@ class _Level:
     """Names defined at this level, to tell a new definition from a misspelt one."""
     end_is_before: bool = False
     """``end`` is the start of a statement new members go above (an ``if __name__`` block)."""
-
-
-def _first_param(inner: ts.Node, source: bytes) -> str:
-    params = inner.child_by_field_name("parameters")
-    first = params.named_children[0] if params is not None and params.named_child_count else None
-    return node_text(source, first).split(":")[0].split("=")[0].strip() if first is not None else ""
 
 
 class _Splicer:
@@ -190,7 +186,7 @@ class _Splicer:
             self._insert(m, i, placed, level, blank if m.kind in _DEFS else blank - 1)
 
     def _replace(self, m: Member, target: ts.Node, level: _Level) -> None:
-        qual = _qualname(self.src, target) if m.kind != "docstring" else level.qual + "__doc__"
+        qual = qualname(self.src, target) if m.kind != "docstring" else level.qual + "__doc__"
         whole = m.kind != "class" or self._is_whole_class(m, target)
         self._claim(target, "whole" if whole else "merge")
         if not whole:
@@ -254,7 +250,7 @@ class _Splicer:
         """
         if m.node.type != "decorated_definition" and m.inner.child_by_field_name("superclasses") is None:
             return
-        old_end, new_end = _header_end(target), _header_end(m.node)
+        old_end, new_end = header_end(target), header_end(m.node)
         old = self.src[target.start_byte:old_end]
         new = self.snip[m.node.start_byte:new_end]
         if old.split() != new.split():
@@ -276,12 +272,19 @@ class _Splicer:
 
     def _check_new(self, m: Member, level: _Level) -> None:
         """Refuse a 'new' definition that is probably a misspelt existing one."""
-        if m.kind == "function" and level.qual == "" and _first_param(m.inner, self.snip) in ("self", "cls"):
+        inner = [s for s in self.parsed.symbols if s.name == m.name and s.kind == "function" and s.parent]
+        if level.qual == "" and inner:
+            raise EditError(
+                f"`{m.name}` is defined inside `{inner[0].parent}` in {self.path} (line {inner[0].start_line}); "
+                f"write the whole `{inner[0].parent}` with the new `{m.name}` in it.",
+                path=self.path,
+            )
+        if m.kind == "function" and level.qual == "" and first_param(m.inner, self.snip) in ("self", "cls"):
             raise not_found(self.parsed, m.name,
                             f"`{m.name}` looks like a method, but no class in {self.path} defines it.")
         used = len(re.findall(rf"\b{re.escape(m.name)}\b", self.answer_code)) > 1
         names = {n.rsplit(".", 1)[-1] for n in level.names if n.startswith(level.qual)}
-        close = [n for n in names if _misspelt(m.name, n)]
+        close = [n for n in names if misspelt(m.name, n)]
         if close and m.kind in _DEFS and not used:  # a helper the answer uses is genuinely new
             raise not_found(self.parsed, level.qual + m.name,
                             f"`{level.qual}{m.name}` is not defined in {self.path}, and nothing in your answer uses it.")
@@ -307,9 +310,9 @@ class _Splicer:
         root = members(self.src, self.tree.root_node)
         imports = [t for t in root if t.kind == "import"]
         text = node_text(self.snip, m.node).encode()
-        key, names = _imported(text)
+        key, names = imported(text)
         for t in imports:
-            old_key, old_names = _imported(self.src[t.start:t.end])
+            old_key, old_names = imported(self.src[t.start:t.end])
             if old_key == key and names <= old_names:
                 return  # already imported
             if old_key == key and old_names <= names:  # the answer extends an import line: replace it
@@ -353,67 +356,6 @@ class _Splicer:
         # Python's parser already failed on the original (Python 2 code, say): compare tree-sitter's view.
         if parse_python(self.result.text.encode()).root_node.has_error and not self.tree.root_node.has_error:
             raise EditError(f"{self.path} no longer parses after your edit.", path=self.path)
-
-
-def _qualname(source: bytes, node: ts.Node) -> str:
-    """``Outer.Inner.name`` of a definition (or assignment) node, from its ancestors."""
-    parts = []
-    current: ts.Node | None = node
-    while current is not None:
-        inner = current.child_by_field_name("definition") if current.type == "decorated_definition" else current
-        if inner is not None and inner.type in ("function_definition", "class_definition"):
-            name = inner.child_by_field_name("name")
-            if name is not None:
-                parts.append(node_text(source, name))
-        elif current is node and inner is not None and inner.type == "expression_statement":
-            parts.append(node_text(source, inner).split("=")[0].strip())
-        current = current.parent
-        if current is not None and current.type == "decorated_definition":
-            current = current.parent
-    return ".".join(reversed(parts))
-
-
-def _misspelt(new: str, old: str) -> bool:
-    """Whether ``new`` looks like a slip for ``old``: one edit or swap apart, or a clipped form.
-
-    Looser similarity would catch method families (``_print_dict`` beside ``_print_list``),
-    which are new code more often than typos.
-    """
-    if new == old or min(len(new), len(old)) < 4:
-        return False
-    short, long_ = sorted((new, old), key=len)
-    if short in long_ and len(short) >= 0.6 * len(long_):
-        return True
-    if len(long_) - len(short) > 1:
-        return False
-    prev2, prev = [], list(range(len(old) + 1))
-    for i, a in enumerate(new, 1):  # optimal-string-alignment distance, row by row
-        row = [i]
-        for j, b in enumerate(old, 1):
-            cost = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a != b))
-            if i > 1 and j > 1 and a == old[j - 2] and new[i - 2] == b:
-                cost = min(cost, prev2[j - 2] + 1)
-            row.append(cost)
-        prev2, prev = prev, row
-    return prev[-1] <= 1
-
-
-def _imported(statement: bytes) -> tuple[tuple, set[tuple[str, str | None]]]:
-    """(module key, {(name, alias)}) of an import statement, to compare imports by meaning."""
-    try:
-        node = pyparse.parse(statement.decode()).body[0]
-    except (SyntaxError, ValueError, IndexError):
-        return ("raw", statement.split()), set()
-    names = {(a.name, a.asname) for a in getattr(node, "names", [])}
-    if isinstance(node, ast.ImportFrom):
-        return ("from", node.module, node.level), names
-    return ("import",), names
-
-
-def _header_end(node: ts.Node) -> int:
-    inner = node.child_by_field_name("definition") if node.type == "decorated_definition" else node
-    colon = next((c for c in inner.children if c.type == ":"), None) if inner is not None else None
-    return colon.end_byte if colon is not None else node.start_byte
 
 
 class _Overlap(EditError):

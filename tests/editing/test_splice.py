@@ -190,3 +190,26 @@ def test_whole_class_then_a_new_method_in_a_wrapper_is_not_added_twice():
     code = f"class C:\n    def a(self):\n        return 1\n\n{new_method}\n\nclass C:\n{new_method}"
     result = splice("m.py", src, code)
     assert result.text.count("def b(") == 1
+
+
+def test_a_nested_function_written_alone_asks_for_its_enclosing_function():
+    src = "def outer():\n    def inner():\n        return 1\n    return inner()\n"
+    with pytest.raises(EditError, match="defined inside `outer`"):
+        splice("m.py", src, "def inner():\n    return 2\n")
+
+
+def test_async_method_is_replaced():
+    src = "class C:\n    async def fetch(self):\n        return 1\n"
+    result = splice("m.py", src, "async def fetch(self):\n    return await other()\n")
+    assert result.text == "class C:\n    async def fetch(self):\n        return await other()\n"
+
+
+@pytest.mark.parametrize(
+    ("new", "old", "slip"),
+    [("helpr", "helper", True), ("grete", "greet", True), ("discount", "discount_for", True),
+     ("_print_dict", "_print_list", False), ("visit_Name", "visit_Call", False), ("get", "get_value", False)],
+)
+def test_misspelling_is_one_edit_a_swap_or_a_clipped_name(new, old, slip):
+    from editing.feedback import misspelt
+
+    assert misspelt(new, old) is slip
