@@ -6,6 +6,7 @@ Public API::
     normalize_patch(repo, diff) -> str                              # dedup/voting key
     SpliceEditor(context_paths).to_diff(repo, answer) -> str        # agent.protocols.Editor
     feedback_prompt(error) -> str                                   # retry message for the model
+    EDIT_INSTRUCTIONS                                               # the format, as told to the model
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from pathlib import Path
 
 from editing.apply import EditResult, Workspace, apply_answer
 from editing.errors import EditError
+from editing.instructions import EDIT_INSTRUCTIONS
 from editing.normalize import normalize_change, normalize_changes, normalize_patch
 from editing.parse_answer import FORMAT_HELP, parse_answer
 
 __all__ = [
+    "EDIT_INSTRUCTIONS",
     "FORMAT_HELP",
     "EditError",
     "EditResult",

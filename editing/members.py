@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from dataclasses import dataclass
 
 import tree_sitter as ts
@@ -60,10 +61,18 @@ def choose(candidates: list, decorations: list[list[str]], wanted: list[str], oc
     return pool[min(occurrence, len(pool) - 1)]
 
 
+_local = threading.local()
+
+
 def parse_python(source: bytes) -> ts.Tree:
-    spec = language_for("x.py")
-    assert spec is not None  # the language table always has Python
-    return parser_for(spec).parse(source)
+    """Parse with this thread's own parser: the pipeline applies answers from a thread pool, and
+    a tree-sitter ``Parser`` holds per-parse state, so one shared parser is not safe across threads."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        spec = language_for("x.py")
+        assert spec is not None  # the language table always has Python
+        parser = _local.parser = ts.Parser(parser_for(spec).language)
+    return parser.parse(source)
 
 
 def node_text(source: bytes, node: ts.Node) -> str:

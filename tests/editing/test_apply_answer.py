@@ -205,3 +205,35 @@ def test_source_class_named_like_a_test_is_still_edited(make_repo):
     repo = make_repo({"src/unit.py": "class TestCaseFunction:\n    def run(self):\n        return 1\n"})
     answer = "### src/unit.py\n```python\nclass TestCaseFunction:\n    def run(self):\n        return 2\n```\n"
     assert apply_answer(repo, answer).applied == ["src/unit.py: replaced TestCaseFunction"]
+
+
+def test_answers_applied_from_many_threads_agree(shop):
+    """The pipeline applies samples concurrently; parsing must not share state across threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    answers = [FIX_FENCED, NEW_HELPER_AND_IMPORT, CLASS_PARTIAL, WHOLE_CLASS] * 6
+    expected = [apply_answer(shop, a, context_paths=CONTEXT).diff for a in answers]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(lambda a: apply_answer(shop, a, context_paths=CONTEXT).diff, answers))
+    assert got == expected
+
+
+def test_header_with_class_context_picks_the_method_of_that_class(shop, git_apply):
+    answer = ("### pkg/cart.py::Wishlist.add\n```python\ndef add(self, item):\n"
+              "    if item not in self.items:\n        self.items.append(item)\n```\n")
+    result = apply_answer(shop, answer)
+    assert result.applied == ["pkg/cart.py: replaced Wishlist.add"]
+    assert git_apply(shop, result.diff).returncode == 0
+
+
+def test_the_example_in_the_instructions_applies(make_repo, git_apply):
+    from editing.instructions import EDIT_INSTRUCTIONS, EXAMPLE_ANSWER
+
+    cart = ("class Cart:\n    def __init__(self):\n        self.items = []\n\n"
+            "    @property\n    def subtotal(self):\n        return sum(item.price for item in self.items)\n")
+    repo = make_repo({"shop/cart.py": cart})
+    result = apply_answer(repo, EXAMPLE_ANSWER)
+    assert result.applied == ["shop/cart.py: added import: import math", "shop/cart.py: replaced Cart.subtotal",
+                              "shop/cart.py: added Cart.rounded_total"]
+    assert git_apply(repo, result.diff).returncode == 0
+    assert EXAMPLE_ANSWER in EDIT_INSTRUCTIONS
