@@ -119,13 +119,26 @@ def members(source: bytes, container: ts.Node) -> list[Member]:
     return out
 
 
+def is_stub(source: bytes, node: ts.Node) -> bool:
+    """Whether a function's body is only ``...`` (after an optional docstring): a signature, not code."""
+    inner = node.child_by_field_name("definition") if node.type == "decorated_definition" else node
+    body = inner.child_by_field_name("body") if inner is not None else None
+    if body is None:
+        return False
+    statements = [m for m in members(source, body) if m.kind != "comment"]
+    if statements and statements[0].kind == "docstring":
+        statements = statements[1:]
+    return len(statements) == 1 and node_text(source, statements[0].node).strip() == "..."
+
+
 def class_body(class_node: ts.Node) -> ts.Node | None:
     inner = class_node.child_by_field_name("definition") if class_node.type == "decorated_definition" else class_node
     return inner.child_by_field_name("body") if inner is not None else None
 
 
 def has_elision(source: bytes, class_node: ts.Node) -> bool:
-    """Whether a written class leaves parts out (``...`` or a '# rest unchanged' comment)."""
+    """Whether a written class leaves parts out: ``...``, a '# rest unchanged' comment, or
+    methods given only by their signature (an echoed skeleton), in it or a nested class."""
     body = class_body(class_node)
     if body is None:
         return False
@@ -133,6 +146,8 @@ def has_elision(source: bytes, class_node: ts.Node) -> bool:
         if m.kind == "filler" and node_text(source, m.node).strip() == "...":
             return True
         if m.kind == "comment" and _ELISION_COMMENT.search(node_text(source, m.node)):
+            return True
+        if (m.kind == "function" and is_stub(source, m.node)) or (m.kind == "class" and has_elision(source, m.node)):
             return True
     return False
 

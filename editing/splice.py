@@ -31,6 +31,7 @@ from editing.members import (
     has_elision,
     header_end,
     imported,
+    is_stub,
     line_indent,
     members,
     node_text,
@@ -172,6 +173,9 @@ class _Splicer:
                 self._import(m) if level.qual == "" else self.result.notes.append(f"ignored `{m.name}`")
             elif m.kind == "other":
                 self.result.notes.append(f"ignored a statement in the answer: `{m.name[:60]}`")
+            elif m.kind == "function" and is_stub(self.snip, m.node) and not (target and is_stub(self.src, target)):
+                # An echoed skeleton (`def f(x): ...`) says nothing about the body: keep the real one.
+                self.result.notes.append(f"kept `{level.qual}{m.name}`: the answer gives only its signature")
             elif target is not None:
                 self._replace(m, target, level)
                 same_level = target.parent is not None and target.parent.type in ("module", "block") and (

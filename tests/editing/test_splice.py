@@ -213,3 +213,21 @@ def test_misspelling_is_one_edit_a_swap_or_a_clipped_name(new, old, slip):
     from editing.feedback import misspelt
 
     assert misspelt(new, old) is slip
+
+
+def test_an_echoed_skeleton_keeps_the_real_bodies():
+    """Regression: a model that echoes the prompt's skeleton (`def deep(self):` / `...`) alongside its
+    fix had the whole answer refused for leaving code out, or real bodies replaced by `...`."""
+    skeleton = ("# m.py\nclass Outer:  # L5-11\n    class Inner:  # L6-8\n        def deep(self):  # L7-8\n"
+                "            ...\n    def method(self):  # L10-11\n        ...\n\n"
+                "def helper(x):\n    return x * 3\n")
+    result = splice("m.py", SRC, skeleton)
+    assert result.applied == ["replaced helper"]
+    assert "        def deep(self):\n            return 1\n" in result.text
+    assert any("only its signature" in n for n in result.notes)
+
+
+def test_a_stub_replacing_a_stub_is_an_edit():
+    src = "class P:\n    def f(self) -> int:\n        ...\n"
+    result = splice("m.py", src, "class P:\n    def f(self) -> str:\n        ...\n")
+    assert result.text == "class P:\n    def f(self) -> str:\n        ...\n"
