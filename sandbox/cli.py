@@ -127,6 +127,8 @@ def validate_cmd(
     repos: list[str] = typer.Option(None, "--repo-filter", help="Only instances of these repositories."),
     workers: int = typer.Option(1, "--workers", help="Instances at once."),
     timeout: float | None = typer.Option(None, "--timeout", help="Per-run test timeout in seconds."),
+    rerun: list[str] = typer.Option(None, "--rerun", help="Run again instances whose last status is this "
+                                    "(not_validated, build_failed, apply_failed)."),
 ) -> None:
     """SWE-bench validation: FAIL_TO_PASS / PASS_TO_PASS per instance, without and with the gold patch."""
     from sandbox.swebench import InstanceRunner, load_instances
@@ -137,7 +139,7 @@ def validate_cmd(
         rows = [r for r in rows if r["repo"] in set(repos)]
     config = _settings(None)
     runner = InstanceRunner(_docker(config), timeout_s=timeout)
-    tally = validate_all(runner, rows, out, workers=workers, log=console.print)
+    tally = validate_all(runner, rows, out, workers=workers, log=console.print, rerun=rerun or ())
     print(json.dumps(tally, indent=2))
 
 

@@ -81,17 +81,27 @@ def _why_not(before: TestResult, after: TestResult, groups: dict[str, list[str]]
     return "no test fails without the gold patch and passes with it"
 
 
-def done_ids(out: Path) -> set[str]:
+def latest_records(out: Path) -> dict[str, dict]:
+    """The last record of each instance (a re-run appends a newer one)."""
     if not out.is_file():
-        return set()
-    return {json.loads(line)["instance_id"] for line in out.read_text().splitlines() if line.strip()}
+        return {}
+    records = (json.loads(line) for line in out.read_text().splitlines() if line.strip())
+    return {r["instance_id"]: r for r in records}
+
+
+def done_ids(out: Path, rerun: Sequence[str] = ()) -> set[str]:
+    """Instances with a record, except those whose latest status is in ``rerun``."""
+    return {i for i, r in latest_records(out).items() if r["status"] not in set(rerun)}
 
 
 def validate_all(runner: InstanceRunner, rows: Sequence[dict], out: Path, *, workers: int = 1,
-                 log: Callable[[str], None] = print) -> dict:
-    """Validate ``rows`` not yet in ``out`` (resumable), ``workers`` at a time; return the per-repo tally."""
+                 log: Callable[[str], None] = print, rerun: Sequence[str] = ()) -> dict:
+    """Validate ``rows`` not yet in ``out`` (resumable), ``workers`` at a time; return the per-repo tally.
+
+    ``rerun``: statuses (e.g. 'not_validated') whose instances run again; the newest record counts.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
-    skip = done_ids(out)
+    skip = done_ids(out, rerun)
     todo = [r for r in rows if r["instance_id"] not in skip]
     log(f"validating {len(todo)} instances ({len(skip)} already in {out})")
     lock = threading.Lock()
@@ -121,10 +131,7 @@ def tally(out: Path) -> dict:
     """Per repository: instances, validated, build failures, other failures, and the reasons."""
     per: dict[str, Counter] = defaultdict(Counter)
     reasons: dict[str, Counter] = defaultdict(Counter)
-    for line in out.read_text().splitlines():
-        if not line.strip():
-            continue
-        rec = json.loads(line)
+    for rec in latest_records(out).values():
         per[rec["repo"]]["instances"] += 1
         per[rec["repo"]][rec["status"]] += 1
         per[rec["repo"]]["valid_by_swebench_rule"] += bool(rec.get("FAIL_TO_PASS"))
