@@ -108,3 +108,27 @@ def test_gold_fixes_written_as_whole_definitions_splice_back(tmp_path):
     assert tried >= 150, {k: len(v) for k, v in outcomes.items()}
     assert len(outcomes["equal"]) >= 0.95 * tried, outcomes  # measured: 156 of 162 (2026-11-29)
     assert len(outcomes["error"]) <= 2, outcomes["error"]
+
+
+@pytest.mark.skipif(not DATA.is_file() or not MIRRORS.is_dir(), reason="needs the SWE-bench dev set and mirrors")
+def test_published_patches_apply_in_memory_and_collapse_by_normal_form():
+    """Every gold patch and every published resolving patch (465) applies in memory and normalises;
+    normal forms merge more duplicates than whitespace-normalised changed lines do."""
+    normal_forms = line_forms = patches = 0
+    for inst in _instances():
+        mirror = MIRRORS / inst["repo"].replace("/", "+") / "repo"
+        cache: dict[str, str | None] = {}
+
+        def read(path: str, mirror: Path = mirror, commit: str = inst["base_commit"], cache: dict = cache) -> str | None:
+            if path not in cache:
+                cache[path] = _show(mirror, commit, path)
+            return cache[path]
+
+        diffs = [inst["patch"]] + [p["patch"] for p in inst["resolving_patches"]]
+        forms = {normalize_changes({p: (read(p), a) for p, a in apply_diff(d, read).items()}) for d in diffs}
+        lines = {tuple(" ".join(ln[1:].split()) for ln in d.splitlines()
+                       if ln[:1] in "+-" and not ln.startswith(("+++", "---")) and ln[1:].strip()) for d in diffs}
+        patches, normal_forms, line_forms = patches + len(diffs), normal_forms + len(forms), line_forms + len(lines)
+    print(f"{patches} patches, {normal_forms} normal forms, {line_forms} distinct changed-line sets")
+    assert patches >= 400
+    assert normal_forms < line_forms  # measured: 465 patches, 387 normal forms, 399 line sets (2026-11-29)
