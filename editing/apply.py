@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+import subprocess
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -106,6 +107,16 @@ class Workspace:
         return "".join(file_diff(p, before, after) for p, (before, after) in self.changes().items())
 
 
+def _tracked_with_suffix(repo: Path, path: str) -> list[str]:
+    """Files tracked by git whose path ends with ``/path`` (empty when not a git repository)."""
+    try:
+        done = subprocess.run(["git", "-C", str(repo), "ls-files", "-z", "--", f"*/{path}"],
+                              capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return [p for p in done.stdout.decode("utf-8", "replace").split("\0") if p] if done.returncode == 0 else []
+
+
 class _Resolver:
     """Which file an edit is for: the path the answer names, else the context file that fits."""
 
@@ -125,7 +136,13 @@ class _Resolver:
         if self.ws.exists(path):
             return path
         tails = [c for c in self.context if c.endswith("/" + path) or path.endswith("/" + c)]
-        return tails[0] if len(tails) == 1 and self.ws.exists(tails[0]) else None
+        if len(tails) == 1 and self.ws.exists(tails[0]):
+            return tails[0]
+        tracked = _tracked_with_suffix(self.ws.repo, path)  # "cart.py" for pkg/cart.py
+        if len(tracked) == 1:
+            self.notes.append(f"{raw} is not a repository path; used {tracked[0]}")
+            return tracked[0]
+        return None
 
     def defined_names(self, path: str) -> set[str]:
         """Names and qualified names defined in ``path`` as it is now (cached per text)."""

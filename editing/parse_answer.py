@@ -72,7 +72,7 @@ FORMAT_HELP = (
 _PATH = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w-][\w.-]*\.pyi?)(?![\w/-])")
 _HINT = re.compile(r"::\s*([A-Za-z_][\w.]*)|\.pyi?(?::[\d-]+)?\s*\(([A-Za-z_][\w.]*)\)")
 _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
-_PYTHON_LANGS = {"", "python", "py", "python3", "py3", "ipython", "pycon"}
+_PYTHON_LANGS = {"", "python", "py", "python3", "py3"}  # not pycon/ipython: sessions are examples
 _DIFF_LANGS = {"diff", "patch", "udiff"}
 _CODE_START = re.compile(
     r"^[ \t]*(?:@[\w.]+|(?:async[ \t]+)?def[ \t]+\w+[ \t]*\(|class[ \t]+\w+[ \t]*[(:]"

@@ -117,7 +117,8 @@ class _Splicer:
 
     def _module_end(self, root_members: list[Member]) -> tuple[int, bool]:
         for m in root_members:  # new code goes above an `if __name__ == "__main__":` block
-            if m.node.type == "if_statement" and b"__name__" in self.src[m.start:m.end]:
+            condition = m.node.child_by_field_name("condition") if m.node.type == "if_statement" else None
+            if condition is not None and b"__name__" in self.src[condition.start_byte:condition.end_byte]:
                 return m.start, True
         return (root_members[-1].end if root_members else 0), False
 

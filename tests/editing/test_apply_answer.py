@@ -237,3 +237,10 @@ def test_the_example_in_the_instructions_applies(make_repo, git_apply):
                               "shop/cart.py: added Cart.rounded_total"]
     assert git_apply(repo, result.diff).returncode == 0
     assert EXAMPLE_ANSWER in EDIT_INSTRUCTIONS
+
+
+def test_a_bare_file_name_is_found_among_the_tracked_files(shop, git_apply):
+    answer = "In `pricing.py`:\n```python\ndef discount_for(code):\n    return CODES.get(code, 0.0)\n```\n"
+    result = apply_answer(shop, answer)
+    assert result.files == ["pkg/pricing.py"]
+    assert "pricing.py is not a repository path; used pkg/pricing.py" in result.notes
