@@ -94,7 +94,7 @@ class DockerSandbox:
 
     def _limits(self) -> dict[str, Any]:
         return {
-            "network_disabled": True,
+            # only loopback; not `network_disabled`, which also drops /etc/hosts (no 'localhost')
             "network_mode": "none",
             "nano_cpus": int(self.config.cpus * 1e9),
             "mem_limit": self.config.memory,

@@ -79,12 +79,16 @@ def test_timeout_kills_and_removes_the_container(sandbox, tiny_repo):
     assert not _leftover_runs(sandbox)
 
 
-def test_network_is_disabled(sandbox, tiny_repo):
+def test_network_is_disabled_but_localhost_works(sandbox, tiny_repo):
+    """Regression: `network_disabled` dropped /etc/hosts, so suites serving on 'localhost' failed."""
     (tiny_repo / "tests" / "test_net.py").write_text(
-        "import socket\n\ndef test_net():\n    socket.create_connection(('pypi.org', 443), timeout=3)\n"
+        "import socket\n\ndef test_net():\n    socket.create_connection(('pypi.org', 443), timeout=3)\n\n\n"
+        "def test_localhost():\n    srv = socket.create_server(('localhost', 0))\n"
+        "    socket.create_connection(('localhost', srv.getsockname()[1]), timeout=3).close()\n"
     )
     result = sandbox.run(tiny_repo, tests=["tests/test_net.py"])
     assert result.tests["tests/test_net.py::test_net"] == Status.FAILED
+    assert result.tests["tests/test_net.py::test_localhost"] == Status.PASSED
 
 
 def test_orphans_of_dead_callers_are_collected(sandbox):
