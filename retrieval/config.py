@@ -48,7 +48,7 @@ class RetrievalConfig(Section):
     """Stage 3: a definition inherits 1 / (its file's rank ** this) as its 'file' signal."""
     weights: dict[str, float] = Field(
         default_factory=lambda: {
-            "bm25_file": 0.24, "bm25_symbol": 0.25, "bm25_title": 1.65, "bm25_code": 0.48, "dense": 0.0,
+            "bm25_file": 0.24, "bm25_symbol": 0.5, "bm25_title": 1.65, "bm25_code": 0.34, "dense": 0.0,
             "mention": 0.5, "trace": 0.25, "path": 0.24, "graph": 0.2,
         }
     )
