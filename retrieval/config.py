@@ -38,8 +38,9 @@ class RetrievalConfig(Section):
     """Cap on blocks embedded per repository; the rest rank by BM25 and exact signals only."""
     embedding_layer: int | None = None
     """Multi-exit: take embeddings from this transformer layer (cheaper); None for the full model."""
-    aggregation: Literal["mean", "max", "weighted"] = "max"
-    """How block vectors combine into function and file vectors (SEA)."""
+    aggregation: Literal["mean", "max", "weighted"] = "mean"
+    """How block vectors combine into function and file vectors (SEA). Measured dense-only file Acc@5 on 36
+    dev instances (model2vec): mean 0.53, length-weighted 0.42, max 0.00 (max lets tiny files win)."""
     fusion_power: float = Field(default=0.5, gt=0)
     """Stage 1: each max-normalised signal is raised to this power before weighting (see retrieval.rank)."""
     symbol_fusion_power: float = Field(default=1.0, gt=0)
