@@ -168,15 +168,17 @@ class _Resolver:
 
     def for_code(self, raw: str | None, code: str) -> str:
         found = self._existing(raw) if raw else None
-        if found:
-            return found
         names = set(_DEF_NAME.findall(code))
+        if found and (not names or names & self.defined_names(found)):
+            return found
         scored = [(len(names & self.defined_names(c)), -i, c) for i, c in enumerate(self.context) if self.ws.exists(c)]
         best = max(scored, default=None)
         if best and best[0] > 0:
-            if raw:
-                self.notes.append(f"{raw} does not exist; used {best[2]}, which defines the code's names")
+            if raw:  # prose named another file ("unlike `setup.py`, …"): the definitions decide
+                self.notes.append(f"{raw} does not define the code's names; used {best[2]}, which does")
             return best[2]
+        if found:
+            return found  # new definitions for the file the answer names
         if raw:
             raise EditError(f"{raw} does not exist in the repository. The files in context are:\n{self._listing()}")
         if len(scored) == 1:

@@ -244,3 +244,11 @@ def test_a_bare_file_name_is_found_among_the_tracked_files(shop, git_apply):
     result = apply_answer(shop, answer)
     assert result.files == ["pkg/pricing.py"]
     assert "pricing.py is not a repository path; used pkg/pricing.py" in result.notes
+
+
+def test_a_path_named_in_passing_yields_to_the_file_that_defines_the_code(shop):
+    answer = ("Nothing in `pkg/pricing.py` needs to change; the fix is:\n"
+              "```python\nclass Cart:\n    @property\n    def subtotal(self):\n"
+              "        return sum(i.price * i.quantity for i in self.items)\n```\n")
+    result = apply_answer(shop, answer, context_paths=CONTEXT)
+    assert result.files == ["pkg/cart.py"]
