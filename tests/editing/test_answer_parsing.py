@@ -142,3 +142,24 @@ def test_no_code_at_all_is_an_edit_error_that_explains_the_format():
 )
 def test_clean_path(raw, clean):
     assert clean_path(raw) == clean
+
+
+def test_fence_indented_inside_a_list_item_and_colon_info_string():
+    answer = (
+        "1. Change the pricing:\n\n   ```python:pkg/pricing.py\n   def discount_for(code):\n       return 0.0\n   ```\n"
+        "2. **pkg/cart.py**\n   ~~~py\n   def empty_cart(owner):\n       return None\n   ~~~\n"
+    )
+    edits = parse_answer(answer).edits
+    assert [(e.path, e.code.splitlines()[0]) for e in edits] == [
+        ("pkg/pricing.py", "   def discount_for(code):"), ("pkg/cart.py", "   def empty_cart(owner):")]
+
+
+def test_windows_line_endings_and_reasoning_sections():
+    answer = "<think>\n```python\ndef draft():\n    pass\n```\n</think>\r\nFix:\r\n```python\r\ndef f():\r\n    return 1\r\n```\r\n"
+    parsed = parse_answer(answer)
+    assert [e.code for e in parsed.edits] == ["def f():\n    return 1\n"]
+
+
+def test_unclosed_reasoning_means_no_answer():
+    with pytest.raises(EditError):
+        parse_answer("<think>\nLet me write\n```python\ndef f():\n    return 1\n```\n")
