@@ -169,7 +169,10 @@ def normalize_changes(changes: Mapping[str, tuple[str | None, str | None]]) -> s
 
 
 def normalize_patch(repo: Path, diff: str) -> str:
-    """Normal form of a unified diff against the files of ``repo`` (read, never written)."""
+    """Normal form of a unified diff against the files of ``repo`` (read, never written).
+
+    Raises ``EditError`` when the diff does not apply to those files.
+    """
     from editing.apply import Workspace  # apply imports this module for EditResult.normalized
 
     workspace = Workspace(repo)
