@@ -31,13 +31,13 @@ def _leftover_runs(sb) -> list:
 
 def test_run_without_and_with_fix(sandbox, tiny_repo, fix_patch):
     before = sandbox.run(tiny_repo, tests=["tests/test_add.py::test_add", "tests/test_add.py::test_other"])
-    assert before.applied
+    assert before.applied, before.apply_error
     assert before.tests == {"tests/test_add.py::test_add": Status.FAILED,
-                            "tests/test_add.py::test_other": Status.PASSED}
+                            "tests/test_add.py::test_other": Status.PASSED}, before.output[-3000:]
     after = sandbox.run(tiny_repo, patch=fix_patch, tests=["tests/test_add.py::test_add"])
-    assert after.tests == {"tests/test_add.py::test_add": Status.PASSED}
+    assert after.tests == {"tests/test_add.py::test_add": Status.PASSED}, after.output[-3000:]
     assert after.exit_code == 0
-    assert not _leftover_runs(sandbox)
+    assert not _leftover_runs(sandbox), [c.status for c in _leftover_runs(sandbox)]
 
 
 def test_uncommitted_changes_are_tested_without_rebuild(sandbox, tiny_repo):
