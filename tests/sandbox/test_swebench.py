@@ -91,3 +91,25 @@ def test_classify_and_tally(tmp_path):
     ]) + "\n")
     assert tally(out) == {"r": {"instances": 2, "validated": 1, "build_failed": 1, "valid_by_swebench_rule": 0,
                                  "reasons": {"pip": 1}}}
+
+
+def test_source_tar_survives_blobs_missing_from_the_mirror(tmp_path, monkeypatch):
+    """Regression: astropy's mirror lacks a large data blob, and `git archive` refused the whole commit."""
+    import io
+    import subprocess
+    import tarfile
+
+    import sandbox.swebench as sw
+
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    (tmp_path / "big.dat").write_text("large data\n")
+    (tmp_path / "code.py").write_text("x = 1\n")
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "c"], check=True)
+    sha = subprocess.run([*git, "rev-parse", "HEAD:big.dat"], capture_output=True, text=True).stdout.strip()
+    (tmp_path / ".git" / "objects" / sha[:2] / sha[2:]).unlink()
+    monkeypatch.setattr(sw, "mirror_of", lambda repo: tmp_path / ".git")
+    with tarfile.open(fileobj=io.BytesIO(sw.source_tar("o/r", "HEAD"))) as tar:
+        assert tar.extractfile("code.py").read() == b"x = 1\n"
+        assert tar.getmember("big.dat").size == 0
