@@ -77,7 +77,10 @@ def localize_one(inst: Instance, checkout: Path, config, model=None) -> dict:
     start = time.perf_counter()
     index = RepoIndex.open(checkout, config, memo=_PARSE_MEMO)
     localizer = Localizer(index, config, model=model)
-    files = [p for p, _ in localizer.rank_files(inst.problem_statement)[: max(20, config.top_files)]]
+    want = max(20, config.top_files)
+    files = [p for p, _ in localizer.rank_files(inst.problem_statement)[:want]]
+    # Tiny repositories have fewer candidate files than the format's 20: the rest (tests) follow unranked.
+    files += [p for p in index.paths if p not in files][: want - len(files)]
     locations = localizer.localize(inst.problem_statement, top_k=max(50, config.top_locations))
     return {"instance_id": inst.instance_id, "files": files,
             "functions": [loc.key for loc in locations], "seconds": round(time.perf_counter() - start, 3)}
