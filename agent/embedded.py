@@ -185,6 +185,9 @@ class EmbeddedServer:
             "--model", str(weights), "--model_alias", self.spec.name,
             "--host", self.config.host, "--port", str(self.config.port),
             "--n_ctx", str(self.config.n_ctx), "--n_threads", str(threads),
+            # A RAM cache of prompt states: edit, retry and reproduction prompts interleave, and
+            # without it each switch re-reads a ~2k-token prompt (a minute on a busy CPU).
+            "--cache", "True", "--cache_size", str(1 << 30),
         ]  # fmt: skip
 
     def start(self) -> EmbeddedServer:
