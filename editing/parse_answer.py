@@ -70,7 +70,12 @@ FORMAT_HELP = (
 )
 
 _PATH = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w-][\w.-]*\.pyi?)(?![\w/-])")
-_HINT = re.compile(r"::\s*([A-Za-z_][\w.]*)|\.pyi?(?::[\d-]+)?\s*\(([A-Za-z_][\w.]*)\)")
+# "path::Class.method", "path:12-30 (Class.method)", or agent.types.Context.render's
+# "File: path (lines 12-30, Class.method)" that models copy from the prompt.
+_HINT = re.compile(
+    r"::\s*([A-Za-z_][\w.]*)|\.pyi?(?::[\d-]+)?\s*\((?:lines [\d-]+, (?:(?:callee|caller|similar|target) )?)?"
+    r"([A-Za-z_][\w.]*)\)"
+)
 _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
 _PYTHON_LANGS = {"", "python", "py", "python3", "py3"}  # not pycon/ipython: sessions are examples
 _DIFF_LANGS = {"diff", "patch", "udiff"}

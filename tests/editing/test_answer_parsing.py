@@ -163,3 +163,14 @@ def test_windows_line_endings_and_reasoning_sections():
 def test_unclosed_reasoning_means_no_answer():
     with pytest.raises(EditError):
         parse_answer("<think>\nLet me write\n```python\ndef f():\n    return 1\n```\n")
+
+
+@pytest.mark.parametrize(
+    ("header", "hint"),
+    [("File: pkg/cart.py (lines 17-46, Cart.subtotal)", "Cart.subtotal"),
+     ("File: pkg/pricing.py (lines 1-8, callee discount_for)", "discount_for"),
+     ("File: pkg/cart.py (lines 1-60, outline of the file)", None)],
+)
+def test_headers_copied_from_the_rendered_context(header, hint):
+    (edit,) = parse_answer(f"{header}\n```python\ndef f():\n    pass\n```\n").edits
+    assert (edit.path, edit.hint) == (header.split()[1], hint)
