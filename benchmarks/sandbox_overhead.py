@@ -168,7 +168,8 @@ def main(argv: list[str] | None = None) -> dict:
     sb = DockerSandbox(SandboxConfig())
     with tempfile.TemporaryDirectory() as tmp:
         repo = make_repo(Path(tmp) / "repo")
-        report = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+        report = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
+                              "load_avg_at_start": os.getloadavg()},
                   "args": {"runs": args.runs, "churn": args.churn}}
         report["per_run"] = per_run_overhead(sb, repo, args.runs)
         print(json.dumps(report["per_run"]))

@@ -52,6 +52,15 @@ def open_sandbox(config: SandboxConfig, bus: EventBus | None = None) -> Sandbox:
     return _backend_class(config.backend)(config, bus)
 
 
+def open_instance_sandbox(config: SandboxConfig, instance: dict, bus: EventBus | None = None, *,
+                          with_test_patch: bool = False) -> Sandbox:
+    """A Docker sandbox bound to one SWE-bench instance (a dataset row): runs use its instance image."""
+    from sandbox.docker_backend import DockerSandbox
+    from sandbox.swebench import InstanceRunner, InstanceSandbox
+
+    return InstanceSandbox(InstanceRunner(DockerSandbox(config, bus)), instance, with_test_patch=with_test_patch)
+
+
 def select_regression_tests(repo: Path, changed_files: list[str], *, graph: object | None = None,
                             limit: int | None = None) -> list[str]:
     """Existing test files that exercise ``changed_files`` (naming conventions + imports).
@@ -63,4 +72,4 @@ def select_regression_tests(repo: Path, changed_files: list[str], *, graph: obje
     return select(repo, changed_files, graph=graph, limit=limit)
 
 
-__all__ = ["BACKENDS", "open_sandbox", "select_regression_tests"]
+__all__ = ["BACKENDS", "open_instance_sandbox", "open_sandbox", "select_regression_tests"]

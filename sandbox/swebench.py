@@ -150,3 +150,24 @@ class InstanceRunner:
 def summarize(result: TestResult) -> dict[str, Any]:
     return {"applied": result.applied, "exit_code": result.exit_code, "timed_out": result.timed_out,
             "duration_s": round(result.duration_s, 1), "n_tests": len(result.tests), "error": result.error}
+
+
+class InstanceSandbox:
+    """``agent.protocols.Sandbox`` bound to one SWE-bench instance: runs happen in its instance image.
+
+    ``repo`` (the caller's checkout) is not copied in: the image already holds the repository at
+    ``base_commit`` with its environment installed, which a generic local-repository image of an
+    old scientific stack could not reproduce. With ``with_test_patch`` the upstream test changes
+    are applied before the candidate patch, as the official evaluation does.
+    """
+
+    def __init__(self, runner: InstanceRunner, row: dict, *, with_test_patch: bool = False):
+        self.runner = runner
+        self.row = row
+        self.with_test_patch = with_test_patch
+
+    def run(self, repo: Path, *, patch: str | None = None, tests: Sequence[str] = (),
+            timeout_s: float | None = None) -> TestResult:
+        patches = [p for p in (patch, self.row["test_patch"] if self.with_test_patch else None) if p]
+        runner = InstanceRunner(self.runner.sandbox, timeout_s=timeout_s or self.runner.timeout_s)
+        return runner.run(self.row, patches, tests)

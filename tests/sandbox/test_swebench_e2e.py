@@ -36,3 +36,18 @@ def test_requests_instance_validates():
     assert record["status"] == "validated", record.get("reason")
     assert record["FAIL_TO_PASS"] == row["touched_tests"]
     assert not record["PASS_TO_FAIL"]
+
+
+def test_instance_sandbox_runs_a_candidate_in_the_instance_image():
+    from sandbox import open_instance_sandbox
+    from sandbox.engine import docker_available
+    from sandbox.swebench import load_instances
+    from sandbox.swebench_specs import MIRRORS
+
+    if not docker_available() or not DATASET.is_file() or not (MIRRORS / "psf+requests" / "repo").exists():
+        pytest.skip("needs Docker, the dev set and the psf/requests mirror")
+    row = load_instances(DATASET, [INSTANCE])[0]
+    sb = open_instance_sandbox(SandboxConfig(backend="docker"), row, with_test_patch=True)
+    target = row["touched_tests"][0]
+    assert not sb.run(Path("."), tests=[target], timeout_s=300).passed(target)
+    assert sb.run(Path("."), patch=row["patch"], tests=[target], timeout_s=300).passed(target)
