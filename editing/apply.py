@@ -34,6 +34,8 @@ from editing.search import search_replace
 from editing.splice import splice
 from retrieval.parse import parse_file
 
+# retrieval.maps marks outline entries with their lines: "def f(x):  # L12-30".
+_OUTLINE_MARK = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t][^\n]*#[ \t]*L\d+-\d+[ \t]*$", re.M)
 _DEF_NAME = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)", re.M)
 
 
@@ -216,7 +218,10 @@ def _is_test_path(path: str) -> bool:
 
 
 def _not_a_fix(code: str, raw: str | None, resolver: _Resolver) -> str | None:
-    """Why a code block is commentary rather than an edit (a usage example, tests for no test file)."""
+    """Why a code block is commentary rather than an edit (a usage example, tests for no test file,
+    the prompt's file outline echoed back)."""
+    if _OUTLINE_MARK.search(code):
+        return "ignored a copy of a file outline from the prompt"
     try:
         tree = pyparse.parse(textwrap.dedent(code))
     except (SyntaxError, ValueError, RecursionError, MemoryError):

@@ -252,3 +252,17 @@ def test_a_path_named_in_passing_yields_to_the_file_that_defines_the_code(shop):
               "        return sum(i.price * i.quantity for i in self.items)\n```\n")
     result = apply_answer(shop, answer, context_paths=CONTEXT)
     assert result.files == ["pkg/cart.py"]
+
+
+def test_an_echoed_file_outline_is_skipped_not_an_error(shop):
+    """Regression: a model that copied the prompt's file outline (not valid Python: `class Item:  # L10-14`
+    with no body) next to its fix had the whole answer rejected for a syntax error."""
+    from retrieval.maps import schematic
+    from retrieval.parse import parse_file
+
+    cart = (shop / "pkg/cart.py").read_text()
+    outline = schematic(parse_file("pkg/cart.py", cart.encode()), parse_file("pkg/cart.py", cart.encode()).symbols)
+    answer = f"File: pkg/cart.py (lines 1-60, outline of the file)\n```python\n{outline}\n```\n\n{FIX_FENCED}"
+    result = apply_answer(shop, answer, context_paths=CONTEXT)
+    assert result.applied == ["pkg/cart.py: replaced Cart.subtotal"]
+    assert "ignored a copy of a file outline from the prompt" in result.notes
