@@ -28,7 +28,7 @@ BACKENDS = {
 }
 
 LOCAL_WARNING = ("no Docker engine answers: tests run in the local fallback (a temporary copy, a "
-                 "virtualenv, bubblewrap when available), which isolates much less than a container")
+                 "virtualenv, bubblewrap: {bwrap}), which isolates much less than a container")
 
 
 def _backend_class(name: str) -> type:
@@ -45,10 +45,13 @@ def open_sandbox(config: SandboxConfig, bus: EventBus | None = None) -> Sandbox:
         try:
             return _backend_class("docker")(config, bus)
         except DockerUnavailable:
-            warnings.warn(LOCAL_WARNING, RuntimeWarning, stacklevel=2)
+            from sandbox.local_backend import bwrap_usable
+
+            message = LOCAL_WARNING.format(bwrap="yes" if bwrap_usable() else "not available")
+            warnings.warn(message, RuntimeWarning, stacklevel=2)
             if bus is not None:
-                bus.emit("log", "sandbox", "warning: " + LOCAL_WARNING)
-            return _backend_class("local")(config, bus)
+                bus.emit("log", "sandbox", "warning: " + message)
+            return _backend_class("local")(config, bus, warn=False)
     return _backend_class(config.backend)(config, bus)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import typer
@@ -83,8 +84,12 @@ def run_cmd(
         raise InputError(f"patch file {patch} does not exist")
     ids = [t for item in (tests or []) for t in item.split()]
     config = _settings(repo, backend=backend)
-    result = open_sandbox(config).run(repo, patch=patch.read_text() if patch else None, tests=ids,
-                                      timeout_s=timeout)
+    with warnings.catch_warnings(record=True) as caught:  # shown as one line, not with a source excerpt
+        warnings.simplefilter("always", RuntimeWarning)
+        sandbox = open_sandbox(config)
+    for w in caught:
+        console.print(f"[yellow]warning:[/] {w.message}")
+    result = sandbox.run(repo, patch=patch.read_text() if patch else None, tests=ids, timeout_s=timeout)
     if json_out:
         print(result.model_dump_json(indent=2))
     else:

@@ -57,13 +57,13 @@ def bwrap_prefix(tmp: Path) -> list[str]:
 class LocalSandbox:
     """``agent.protocols.Sandbox`` without Docker."""
 
-    def __init__(self, config: SandboxConfig, bus: EventBus | None = None):
+    def __init__(self, config: SandboxConfig, bus: EventBus | None = None, *, warn: bool = True):
         global _warned
         self.config = config
         self.bus = bus or null_bus()
         self._slots = threading.BoundedSemaphore(config.concurrency)
         self._venv_lock = threading.Lock()
-        if not _warned:
+        if warn and not _warned:
             _warned = True
             msg = WARNING.format(bwrap="yes" if bwrap_usable() else "not available")
             warnings.warn(msg, RuntimeWarning, stacklevel=2)

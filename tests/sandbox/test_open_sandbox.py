@@ -22,12 +22,17 @@ def test_docker_backend_without_engine_is_a_user_error(no_docker):
     assert "--backend local" in info.value.hint
 
 
-def test_auto_falls_back_to_local_with_a_warning(no_docker, monkeypatch):
-    monkeypatch.setattr(lb, "_warned", False)
-    with pytest.warns(RuntimeWarning, match="isolates much less"):
+def test_auto_falls_back_to_local_with_a_warning(no_docker):
+    with pytest.warns(RuntimeWarning, match="no Docker engine answers.*isolates much less"):
         sb = open_sandbox(SandboxConfig(backend="auto"))
     assert isinstance(sb, lb.LocalSandbox)
     assert isinstance(sb, Sandbox)
+
+
+def test_local_backend_warns_once(monkeypatch):
+    monkeypatch.setattr(lb, "_warned", False)
+    with pytest.warns(RuntimeWarning, match="isolates much less than Docker"):
+        open_sandbox(SandboxConfig(backend="local"))
 
 
 @pytest.mark.docker
