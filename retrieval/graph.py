@@ -8,10 +8,13 @@ the files it imports.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from functools import cached_property
 
 from retrieval.parse import ParsedFile, Symbol
+
+_BASES = re.compile(r"(?<![=\w.])([A-Za-z_][\w.]*)\s*(?=[,)])")
 
 SymbolRef = tuple[str, str]
 """(path, uid): the uid is the qualname, suffixed on repeated definitions (see parse.Symbol.uid)."""
@@ -77,6 +80,17 @@ class CodeGraph:
         for src, targets in self.imports.items():
             for t in targets:
                 out[t].add(src)
+        return out
+
+    @cached_property
+    def subclasses(self) -> dict[str, list[SymbolRef]]:
+        """Base class name -> classes that name it among their bases (resolved by name, like calls)."""
+        out: dict[str, list[SymbolRef]] = defaultdict(list)
+        for path, parsed in self.files.items():
+            for sym in parsed.symbols:
+                if sym.kind == "class" and "(" in sym.signature:
+                    for base in _BASES.findall(sym.signature.split("(", 1)[1]):
+                        out[base.rsplit(".", 1)[-1]].append((path, sym.uid))
         return out
 
     def neighbours(self, path: str) -> set[str]:

@@ -61,6 +61,8 @@ class Localizer:
             "bm25_code": idx.file_scores(tokenize(code_of(issue))).astype(np.float64),
             "bm25_symbol": best_symbol,
             "mention": from_dict(sig.mention_files),
+            "title_mention": from_dict(sig.title_files),
+            "family": from_dict(sig.family_files),
             "trace": from_dict(sig.trace_files),
             "path": from_dict(sig.paths),
         }

@@ -33,6 +33,10 @@ class IssueSignals:
     mention_files: dict[str, float] = field(default_factory=dict)
     """Files defining identifiers the issue mentions, weighted by how specific the name is."""
     mention_symbols: dict[SymbolRef, float] = field(default_factory=dict)
+    title_files: dict[str, float] = field(default_factory=dict)
+    """Files defining identifiers named in the title line."""
+    family_files: dict[str, float] = field(default_factory=dict)
+    """Files defining subclasses of classes the issue names (fixes often land in an override)."""
 
 
 def _match_path(graph: CodeGraph, raw: str) -> str | None:
@@ -123,9 +127,24 @@ def name_overlap(name: str, words: set[str]) -> float:
     return sum(p in words for p in parts) / len(parts) if parts else 0.0
 
 
+def _family(graph: CodeGraph, sig: IssueSignals) -> None:
+    named = {}
+    for (path, uid), weight in sig.mention_symbols.items():
+        sym = graph.symbol(path, uid)
+        if sym is not None and sym.kind == "class":
+            named[sym.name] = max(named.get(sym.name, 0.0), weight)
+    for name, weight in named.items():
+        for path, _uid in graph.subclasses.get(name, []):
+            sig.family_files[path] = sig.family_files.get(path, 0.0) + weight
+
+
 def extract(graph: CodeGraph, issue: str) -> IssueSignals:
     sig = IssueSignals()
     _trace(graph, issue, sig)
     _paths(graph, issue, sig)
     _mentions(graph, issue, sig)
+    title = IssueSignals()
+    _mentions(graph, title_of(issue), title)
+    sig.title_files = title.mention_files
+    _family(graph, sig)
     return sig

@@ -114,3 +114,14 @@ def test_llm_answer_naming_nothing_keeps_retrieval_order(shop_repo):
     plain = Localizer(index, CONFIG).localize("cart total discount", top_k=5)
     model = ScriptedModel(["no idea", "nothing here"])
     assert Localizer(index, CONFIG, model=model).localize("cart total discount", top_k=5) == plain
+
+
+def test_subclasses_of_named_classes_are_family(shop_repo):
+    (shop_repo / "shop/special.py").write_text("from shop.cart import Cart\n\n\nclass GiftCart(Cart):\n    pass\n")
+    index = RepoIndex.open(shop_repo, CONFIG)
+    assert index.graph.subclasses["Cart"] == [("shop/special.py", "GiftCart")]
+    from retrieval.signals import extract
+
+    sig = extract(index.graph, "Cart totals are wrong")
+    assert "shop/special.py" in sig.family_files
+    assert "shop/cart.py" in sig.title_files
