@@ -131,6 +131,8 @@ def validate_cmd(
     instances: list[str] = typer.Option(None, "--instances", help="Only these instance ids."),
     repos: list[str] = typer.Option(None, "--repo-filter", help="Only instances of these repositories."),
     workers: int = typer.Option(1, "--workers", help="Instances at once."),
+    reverse: bool = typer.Option(False, "--reverse", help="Last instances first (a second process meets the "
+                                 "first one in the middle)."),
     timeout: float | None = typer.Option(None, "--timeout", help="Per-run test timeout in seconds."),
     rerun: list[str] = typer.Option(None, "--rerun", help="Run again instances whose last status is this "
                                     "(not_validated, build_failed, apply_failed)."),
@@ -142,6 +144,8 @@ def validate_cmd(
     rows = load_instances(dataset, instances or None)
     if repos:
         rows = [r for r in rows if r["repo"] in set(repos)]
+    if reverse:
+        rows = rows[::-1]
     config = _settings(None)
     runner = InstanceRunner(_docker(config), timeout_s=timeout)
     tally = validate_all(runner, rows, out, workers=workers, log=console.print, rerun=rerun or ())

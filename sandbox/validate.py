@@ -107,6 +107,8 @@ def validate_all(runner: InstanceRunner, rows: Sequence[dict], out: Path, *, wor
     lock = threading.Lock()
 
     def one(row: dict) -> None:
+        if row["instance_id"] in done_ids(out, rerun) - skip:  # another process did it meanwhile
+            return
         record = validate_instance(runner, row)
         _append(out, json.dumps(record) + "\n", lock)
         log(f"{row['instance_id']}: {record['status']} {record.get('reason', '')[:120]} ({record['seconds']}s)")
