@@ -7,7 +7,9 @@ definitions (with signatures and line numbers) or the closest lines.
 
 from __future__ import annotations
 
+import ast
 import difflib
+import textwrap
 
 from editing import pyparse
 from editing.errors import EditError
@@ -126,3 +128,15 @@ def misspelt(new: str, old: str) -> bool:
             row.append(cost)
         prev2, prev = prev, row
     return prev[-1] <= 1
+
+
+def same_code(old: str, new: str) -> bool:
+    """Whether ``new`` only re-types ``old``: the same tokens and the same syntax tree, so no
+    change but layout (whitespace alone is not enough: indentation moves statements)."""
+    if "".join(old.split()) != "".join(new.split()):
+        return False
+    try:
+        trees = [pyparse.parse(textwrap.dedent(t)) for t in (old, new)]
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return ast.dump(trees[0]) == ast.dump(trees[1])

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import tree_sitter as ts
 
 from editing.errors import EditError
-from editing.feedback import misspelt, not_found, numbered, syntax_error, syntax_problem
+from editing.feedback import misspelt, not_found, numbered, same_code, syntax_error, syntax_problem
 from editing.members import (
     Member,
     body_indent,
@@ -81,6 +81,8 @@ class _Level:
     """Names defined at this level, to tell a new definition from a misspelt one."""
     end_is_before: bool = False
     """``end`` is the start of a statement new members go above (an ``if __name__`` block)."""
+    start: int | None = None
+    """Start of a class body's first statement, where a new docstring goes."""
 
 
 class _Splicer:
@@ -94,6 +96,7 @@ class _Splicer:
         self.answer_code = answer_code
         self.changes: list[_Change] = []
         self.claims: list[tuple[int, int, str]] = []
+        self.added: set[tuple[int, str, str]] = set()
         """Spans replaced whole or merged into, to catch a block that writes the same code twice."""
         self.result = SpliceResult(source)
 
@@ -186,13 +189,18 @@ class _Splicer:
             elif m.kind in (*_DEFS, "assign"):
                 self._check_new(m, level)
                 pending.append((i, m))
+            elif m.kind == "docstring" and level.start is not None:
+                self._change(level.start, level.start, node_text(self.snip, m.node).encode() + b"\n\n" + level.indent)
+                self.result.applied.append(f"added the docstring of {level.qual.rstrip('.')}")
             placed.append(None)
         for i, m in pending:
             self._insert(m, i, placed, level, blank if m.kind in _DEFS else blank - 1)
 
     def _replace(self, m: Member, target: ts.Node, level: _Level) -> None:
         qual = qualname(self.src, target) if m.kind != "docstring" else level.qual + "__doc__"
-        whole = m.kind != "class" or self._is_whole_class(m, target)
+        # A class is merged member by member, so members the answer only re-typed stay as they
+        # were; only a whole class with statements a merge cannot place is replaced as one.
+        whole = m.kind != "class" or (self._is_whole_class(m, target) and self._has_loose_statements(m))
         self._claim(target, "whole" if whole else "merge")
         if not whole:
             self._merge(m, target, qual)
@@ -201,9 +209,13 @@ class _Splicer:
             self._check_elision(m, target)
         text = reindent(node_text(self.snip, m.node), m.node.start_point.column,
                         line_indent(self.src, target.start_byte).decode())
-        if text.encode() != self.src[target.start_byte:target.end_byte]:
+        if not same_code(node_text(self.src, target), text):
             self._change(target.start_byte, target.end_byte, text.encode())
             self.result.applied.append(f"replaced {qual}")
+
+    def _has_loose_statements(self, m: Member) -> bool:
+        written = class_body(m.node)
+        return written is not None and any(w.kind == "other" for w in members(self.snip, written))
 
     def _claim(self, target: ts.Node, how: str) -> None:
         """Refuse overlapping work: anything touching a span replaced whole, or a whole replacement
@@ -244,7 +256,7 @@ class _Splicer:
             return found.node if found else None
 
         names = [f"{qual}.{t.name}" for t in existing if t.name]
-        level = _Level(find, body.end_byte, indent, qual + ".", names)
+        level = _Level(find, body.end_byte, indent, qual + ".", names, start=body.named_children[0].start_byte)
         self._level(members(self.snip, written), level, blank=1)
 
     def _merge_header(self, m: Member, target: ts.Node, qual: str) -> None:
@@ -296,6 +308,10 @@ class _Splicer:
         self.result.applied.append(f"added {level.qual}{m.name}")
 
     def _insert(self, m: Member, i: int, placed: list, level: _Level, blank: int) -> None:
+        key = (level.end, m.kind, m.name)
+        if key in self.added:  # added twice (two `class C:` blocks with the new method): later one wins
+            raise _Overlap(f"Your answer adds `{level.qual}{m.name}` twice in {self.path}.", path=self.path)
+        self.added.add(key)
         text = reindent(node_text(self.snip, m.node), m.node.start_point.column, level.indent.decode()).encode()
         sep = b"\n" * (max(blank, 0) + 1)
         before = next((p for p in reversed(placed[:i]) if p), None)

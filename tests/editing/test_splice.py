@@ -33,7 +33,7 @@ def test_nested_class_method_keeps_its_indentation():
     code = "class Outer:\n    class Inner:\n        def deep(self):\n            return 2\n"
     result = splice("m.py", SRC, code)
     assert "        def deep(self):\n            return 2\n" in result.text
-    assert result.applied == ["replaced Outer.Inner"]  # Inner was written whole
+    assert result.applied == ["replaced Outer.Inner.deep"]  # classes merge member by member
 
 
 def test_dedented_method_is_moved_to_the_class_indentation():
@@ -231,3 +231,19 @@ def test_a_stub_replacing_a_stub_is_an_edit():
     src = "class P:\n    def f(self) -> int:\n        ...\n"
     result = splice("m.py", src, "class P:\n    def f(self) -> str:\n        ...\n")
     assert result.text == "class P:\n    def f(self) -> str:\n        ...\n"
+
+
+def test_a_re_typed_definition_is_no_change_but_moved_indentation_is():
+    result = splice("m.py", SRC, "def helper(x):\n\n    return x*2\n")
+    assert (result.text, result.applied) == (SRC, [])
+    src = "def f(x):\n    if x:\n        a()\n        b()\n"
+    moved = "def f(x):\n    if x:\n        a()\n    b()\n"
+    assert splice("m.py", src, moved).text == moved
+
+
+def test_a_class_with_statements_a_merge_cannot_place_is_replaced_whole():
+    src = "class C:\n    x = 1\n\n    def f(self):\n        return 1\n"
+    code = "class C:\n    x = 1\n    if True:\n        y = 2\n\n    def f(self):\n        return 2\n"
+    result = splice("m.py", src, code)
+    assert result.text == code
+    assert result.applied == ["replaced C"]
