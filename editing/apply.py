@@ -266,6 +266,17 @@ def _apply_edit(edit: Edit, ws: Workspace, resolver: _Resolver, answer_code: str
     raise TypeError(f"unknown edit {edit!r}")
 
 
+def _no_change(answer_code: str, notes: list[str]) -> EditError:
+    """Small models often echo the prompt's code unchanged: say so plainly, naming what was echoed."""
+    names = list(dict.fromkeys(_DEF_NAME.findall(answer_code)))
+    echoed = f" It repeats {', '.join(f'`{n}`' for n in names[:5])} exactly as the code already is." if names else ""
+    ignored = "".join(f"\n- {n}" for n in notes)
+    return EditError(
+        f"Your answer does not change any code.{echoed} Write the definitions again *with the fix* "
+        f"for the issue applied.{f' Also:{ignored}' if ignored else ''}\n{FORMAT_HELP}"
+    )
+
+
 def apply_answer(repo: Path, answer: str, *, context_paths: Sequence[str] = ()) -> EditResult:
     """Parse ``answer``, apply its edits in memory and return the diff against ``repo``'s files.
 
@@ -281,10 +292,5 @@ def apply_answer(repo: Path, answer: str, *, context_paths: Sequence[str] = ()) 
         applied.extend(_apply_edit(edit, ws, resolver, answer_code))
     changes = ws.changes()
     if not changes:
-        ignored = "".join(f"\n- {n}" for n in parsed.notes + resolver.notes)
-        raise EditError(
-            "Your answer does not change any code: the code you wrote is what is already there."
-            + (f" Also:{ignored}" if ignored else "")
-            + f"\n{FORMAT_HELP}"
-        )
+        raise _no_change(answer_code, parsed.notes + resolver.notes)
     return EditResult(ws.diff(), list(changes), applied, parsed.notes + resolver.notes, normalize_changes(changes))
