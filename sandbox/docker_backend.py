@@ -65,6 +65,10 @@ class DockerSandbox:
         with self._build_lock:  # concurrent first runs must not build the same layers twice
             return self.builder.ensure_instance(spec, lambda: worktree_tar(repo))
 
+    def kill_running(self) -> int:
+        """Stop every run and build of this process now (for a caller handling Ctrl-C with runs in threads)."""
+        return kill_own_containers(self.client)
+
     # -- runs in a given image ---------------------------------------------------------------------
     def run_in_image(self, req: RunRequest) -> TestResult:
         """Run once; when pytest refuses some ids as unknown (and so ran nothing), rerun without them."""
@@ -102,6 +106,18 @@ class DockerSandbox:
             "pids_limit": self.config.pids_limit,
             "working_dir": "/testbed",
         }
+
+
+def kill_own_containers(client: Any) -> int:
+    """Remove this process's running containers (Ctrl-C: waiting threads then return at once)."""
+    import os
+
+    from sandbox.labels import OWNER_PID
+
+    mine = client.containers.list(all=True, filters={"label": [LABEL, f"{OWNER_PID}={os.getpid()}"]})
+    for c in mine:
+        engine._remove(c)
+    return len(mine)
 
 
 def remove_orphans(client: Any) -> int:

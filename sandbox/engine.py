@@ -94,6 +94,7 @@ def _remove(c: Any) -> None:
 
 def wait(c: Any, timeout_s: float | None, max_output: int = 400_000) -> Finished:
     """Start ``c``, wait at most ``timeout_s`` (then kill it), and collect its output."""
+    import docker
     import requests
 
     start = time.monotonic()
@@ -107,8 +108,13 @@ def wait(c: Any, timeout_s: float | None, max_output: int = 400_000) -> Finished
         timed_out = True
         with contextlib.suppress(Exception):  # already gone: removal in the caller's finally still runs
             c.kill()
+    except docker.errors.APIError:  # removed under us (kill_running on Ctrl-C): 404 or 409
+        return Finished(None, "[container removed before the run finished]", False, time.monotonic() - start)
     duration = time.monotonic() - start
-    output = c.logs(stdout=True, stderr=True).decode("utf-8", errors="replace")
+    try:
+        output = c.logs(stdout=True, stderr=True).decode("utf-8", errors="replace")
+    except docker.errors.APIError:  # 404 gone, 409 "dead or marked for removal"
+        output = "[container removed before its output was read]"
     if len(output) > max_output:  # keep the end: pytest's summary is there
         output = output[:2000] + "\n[... output truncated ...]\n" + output[-(max_output - 2000):]
     return Finished(exit_code, output, timed_out, duration)

@@ -114,8 +114,15 @@ def validate_all(runner: InstanceRunner, rows: Sequence[dict], out: Path, *, wor
         log(f"{row['instance_id']}: {record['status']} {record.get('reason', '')[:120]} ({record['seconds']}s)")
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for fut in [pool.submit(one, r) for r in todo]:
-            fut.result()
+        futures = [pool.submit(one, r) for r in todo]
+        try:
+            for fut in futures:
+                fut.result()
+        except KeyboardInterrupt:  # do not wait for running tests: kill them, keep what is written
+            for fut in futures:
+                fut.cancel()
+            runner.sandbox.kill_running()
+            raise
     return tally(out)
 
 

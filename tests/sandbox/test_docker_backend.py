@@ -112,3 +112,24 @@ def test_orphans_of_dead_callers_are_collected(sandbox):
     assert second.name not in names
     report = collect(sandbox.client, max_age_h=1e6, dry_run=True)
     assert report["images"] == []  # nothing is that old; base images are kept anyway
+
+
+def test_kill_running_stops_runs_in_other_threads(sandbox, tiny_repo):
+    """What Ctrl-C does in `validate`: waiting threads return at once and nothing is left behind."""
+    import threading
+    import time
+
+    (tiny_repo / "tests" / "test_hang.py").write_text("import time\n\ndef test_hang():\n    time.sleep(600)\n")
+    results = []
+    worker = threading.Thread(target=lambda: results.append(sandbox.run(tiny_repo, tests=["tests/test_hang.py"])))
+    worker.start()
+    deadline = time.monotonic() + 60
+    while not _leftover_runs(sandbox) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
+    assert sandbox.kill_running() >= 1
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert results[0].error
+    assert not results[0].passed("tests/test_hang.py::test_hang")
+    assert not _leftover_runs(sandbox)
