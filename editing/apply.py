@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from agent.errors import InputError
 from editing import pyparse
 from editing.errors import EditError
 from editing.normalize import normalize_changes
@@ -57,8 +58,8 @@ class Workspace:
 
     def __init__(self, repo: Path):
         self.repo = Path(repo).resolve()
-        if not self.repo.is_dir():
-            raise EditError(f"{repo} is not a directory.")
+        if not self.repo.is_dir():  # the caller's mistake, not the model's: no feedback to give
+            raise InputError(f"{repo} is not a directory.")
         self._before: dict[str, str | None] = {}
         self._now: dict[str, str | None] = {}
 

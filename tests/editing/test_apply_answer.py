@@ -273,3 +273,10 @@ def test_real_small_model_answer_that_only_re_types_the_class_changes_nothing(sh
     would make a diff of layout noise; it is refused as 'no change' so the retry loop kicks in."""
     with pytest.raises(EditError, match="does not change any code"):
         apply_answer(shop, (ANSWERS / "qwen05_retyped_class.md").read_text(), context_paths=CONTEXT)
+
+
+def test_a_repository_that_is_not_a_directory_is_an_input_error(tmp_path):
+    from agent.errors import InputError
+
+    with pytest.raises(InputError, match="not a directory"):
+        apply_answer(tmp_path / "missing", FIX_FENCED)
