@@ -24,10 +24,21 @@ def _settings(repo: Path | None, **flags):
     return settings_for(repo, sandbox=flags).sandbox
 
 
+def _bus():
+    """Image builds take minutes: show their log events on stderr."""
+    from agent.events import EventBus
+
+    bus = EventBus()
+    # warnings also go through `warnings`, which the commands print themselves
+    bus.subscribe(lambda e: console.print(f"[dim]{e.message}[/]")
+                  if e.kind == "log" and not e.message.startswith("warning:") else None)
+    return bus
+
+
 def _docker(config):
     from sandbox.docker_backend import DockerSandbox
 
-    return DockerSandbox(config)
+    return DockerSandbox(config, _bus())
 
 
 @sandbox_app.command("base")
@@ -86,7 +97,7 @@ def run_cmd(
     config = _settings(repo, backend=backend)
     with warnings.catch_warnings(record=True) as caught:  # shown as one line, not with a source excerpt
         warnings.simplefilter("always", RuntimeWarning)
-        sandbox = open_sandbox(config)
+        sandbox = open_sandbox(config, _bus())
     for w in caught:
         console.print(f"[yellow]warning:[/] {w.message}")
     result = sandbox.run(repo, patch=patch.read_text() if patch else None, tests=ids, timeout_s=timeout)
