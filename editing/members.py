@@ -49,16 +49,28 @@ def decorators(source: bytes, node: ts.Node) -> list[str]:
     return [" ".join(node_text(source, d).split()) for d in node.named_children if d.type == "decorator"]
 
 
-def choose(candidates: list, decorations: list[list[str]], wanted: list[str], occurrence: int):
+def choose(candidates: list, decorations: list[list[str]], wanted: list[str], occurrence: int,
+           params: list[str] | None = None, wanted_params: str = ""):
     """Pick among same-named definitions (a property's getter and setter, dispatch overloads):
-    the one decorated alike, else the written definition's ``occurrence``-th, else the last."""
+    the one decorated alike, else the one with the same parameters (a setter written without
+    its decorator), else the written definition's ``occurrence``-th, else the last."""
     if not candidates:
         return None
     alike = [c for c, d in zip(candidates, decorations, strict=True) if [" ".join(x.split()) for x in d] == wanted]
     if len(alike) == 1:
         return alike[0]
     pool = alike or candidates
+    if params is not None:
+        same = [c for c, p in zip(candidates, params, strict=True) if c in pool and p == wanted_params]
+        if len(same) == 1:
+            return same[0]
     return pool[min(occurrence, len(pool) - 1)]
+
+
+def parameters(text: str) -> str:
+    """The parameter list of a ``def`` header, without whitespace: ``def f(a, b=1):`` -> ``a,b=1``."""
+    inside = text.split("(", 1)[1] if "(" in text else ""
+    return "".join(inside.rsplit(")", 1)[0].split())
 
 
 _local = threading.local()

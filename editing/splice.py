@@ -35,6 +35,7 @@ from editing.members import (
     line_indent,
     members,
     node_text,
+    parameters,
     parse_python,
     qualname,
     reindent,
@@ -136,7 +137,16 @@ class _Splicer:
 
     def _pick(self, m: Member, symbols: list[Symbol], occurrence: int) -> Symbol | None:
         wanted = decorators(self.snip, m.node)
-        return choose(symbols, [s.decorators for s in symbols], wanted, occurrence)
+        params = [parameters(s.signature) for s in symbols]
+        return choose(symbols, [s.decorators for s in symbols], wanted, occurrence, params, self._params(m))
+
+    def _params(self, m: Member, source: bytes | None = None) -> str:
+        """Parameters of a written (or, given ``source``, an existing) function member."""
+        body = m.inner.child_by_field_name("body")
+        if m.kind != "function" or body is None:
+            return ""
+        src = self.snip if source is None else source
+        return parameters(src[m.inner.start_byte:body.start_byte].decode())
 
     def _resolve(self, m: Member, occurrence: int) -> Symbol | None:
         syms = self.parsed.symbols
@@ -207,6 +217,11 @@ class _Splicer:
             return
         if m.kind == "function":
             self._check_elision(m, target)
+        if target.type == "decorated_definition" and m.node.type != "decorated_definition":
+            # Models drop decorators they were not shown or did not think about (qwen2.5-coder
+            # rewrote `@property def subtotal` without it): keep them, replace the definition.
+            target = target.child_by_field_name("definition") or target
+            self.result.notes.append(f"kept the decorators of {qual}")
         text = reindent(node_text(self.snip, m.node), m.node.start_point.column,
                         line_indent(self.src, target.start_byte).decode())
         if not same_code(node_text(self.src, target), text):
@@ -252,7 +267,8 @@ class _Splicer:
         def find(w: Member, occurrence: int) -> ts.Node | None:
             same = [t for t in existing if t.name == w.name and t.kind == w.kind]
             decorations = [decorators(self.src, t.node) for t in same]
-            found = choose(same, decorations, decorators(self.snip, w.node), occurrence)
+            params = [self._params(t, self.src) for t in same]
+            found = choose(same, decorations, decorators(self.snip, w.node), occurrence, params, self._params(w))
             return found.node if found else None
 
         names = [f"{qual}.{t.name}" for t in existing if t.name]

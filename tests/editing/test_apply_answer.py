@@ -280,3 +280,13 @@ def test_a_repository_that_is_not_a_directory_is_an_input_error(tmp_path):
 
     with pytest.raises(InputError, match="not a directory"):
         apply_answer(tmp_path / "missing", FIX_FENCED)
+
+
+def test_real_small_model_fix_that_drops_the_decorator_keeps_it(shop, git_apply, run_python):
+    """Regression, seen with qwen2.5-coder-0.5b: the right fix of `subtotal` written without its
+    `@property` replaced the decorated span, so the property became a method and `total()` broke."""
+    result = apply_answer(shop, (ANSWERS / "qwen05_fix_without_decorator.md").read_text(), context_paths=CONTEXT)
+    assert "pkg/cart.py: kept the decorators of Cart.subtotal" in result.notes
+    assert "-    @property" not in result.diff
+    assert git_apply(shop, result.diff, check_only=False).returncode == 0
+    assert run_python(shop, CHECK_TOTAL) == "6.0 7.19"

@@ -247,3 +247,9 @@ def test_a_class_with_statements_a_merge_cannot_place_is_replaced_whole():
     result = splice("m.py", src, code)
     assert result.text == code
     assert result.applied == ["replaced C"]
+
+
+def test_setter_written_without_its_decorator_finds_the_setter_by_parameters():
+    code = "class Var:\n    def name(self, value):\n        self._name = str(value)\n"
+    result = splice("m.py", PROPERTY, code)
+    assert result.text == PROPERTY.replace("self._name = value", "self._name = str(value)")
