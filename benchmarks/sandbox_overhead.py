@@ -131,7 +131,7 @@ def _killed_caller(repo: str) -> None:
 def _wait_for_container(sb: DockerSandbox, pid: int, limit_s: float = 120) -> None:
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
-        if sb.client.containers.list(filters={"label": f"{OWNER_PID}={pid}"}):
+        if sb.client.containers.list(ignore_removed=True, filters={"label": f"{OWNER_PID}={pid}"}):
             time.sleep(1)
             return
         time.sleep(0.2)
@@ -163,7 +163,7 @@ def churn(repo: Path, total: int) -> dict:
         kinds[k] += 1
     orphans = remove_orphans(sb.client)  # what the next sandbox (or `capuchin sandbox gc`) does
     # other users of the engine (a validation run) may have containers of their own at this moment
-    left = [c for c in sb.client.containers.list(all=True, filters={"label": f"{LABEL}=run"})
+    left = [c for c in sb.client.containers.list(all=True, ignore_removed=True, filters={"label": f"{LABEL}=run"})
             if c.labels.get(OWNER_PID) in owners]
     return {"runs": kinds, "orphans_removed_after_caller_kills": orphans, "containers_left": len(left)}
 

@@ -114,7 +114,7 @@ def kill_own_containers(client: Any) -> int:
 
     from sandbox.labels import OWNER_PID
 
-    mine = client.containers.list(all=True, filters={"label": [LABEL, f"{OWNER_PID}={os.getpid()}"]})
+    mine = client.containers.list(all=True, ignore_removed=True, filters={"label": [LABEL, f"{OWNER_PID}={os.getpid()}"]})
     for c in mine:
         engine._remove(c)
     return len(mine)
@@ -123,7 +123,7 @@ def kill_own_containers(client: Any) -> int:
 def remove_orphans(client: Any) -> int:
     """Remove Capuchin containers whose owner process is gone (crashed or SIGKILLed callers)."""
     removed = 0
-    for c in client.containers.list(all=True, filters={"label": LABEL}):
+    for c in client.containers.list(all=True, ignore_removed=True, filters={"label": LABEL}):
         if not owner_alive(c.labels):
             engine._remove(c)
             removed += 1

@@ -16,14 +16,14 @@ KEEP_LAYERS = {"base"}
 def collect(client: Any, *, max_age_h: float, dry_run: bool = False, include_base: bool = False) -> dict:
     """Remove Capuchin containers whose owner is gone or that stopped, and images older than ``max_age_h``."""
     report: dict[str, list[str]] = {"containers": [], "images": []}
-    for c in client.containers.list(all=True, filters={"label": LABEL}):
+    for c in client.containers.list(all=True, ignore_removed=True, filters={"label": LABEL}):
         if owner_alive(c.labels) and c.status in {"created", "running"}:
             continue  # a run in progress in a live process
         report["containers"].append(c.name)
         if not dry_run:
             engine._remove(c)
     cutoff = time.time() - max_age_h * 3600
-    in_use = {c.attrs.get("Image") for c in client.containers.list(all=True)}
+    in_use = {c.attrs.get("Image") for c in client.containers.list(all=True, ignore_removed=True)}
     for image in client.images.list(filters={"label": LABEL}):
         layer = image.labels.get(LABEL, "")
         if (layer in KEEP_LAYERS and not include_base) or image.id in in_use:

@@ -25,7 +25,7 @@ def _leftover_runs(sb) -> list:
 
     from sandbox.labels import LABEL, OWNER_PID
 
-    return [c for c in sb.client.containers.list(all=True, filters={"label": f"{LABEL}=run"})
+    return [c for c in sb.client.containers.list(all=True, ignore_removed=True, filters={"label": f"{LABEL}=run"})
             if c.labels.get(OWNER_PID) == str(os.getpid())]
 
 
@@ -107,7 +107,7 @@ def test_orphans_of_dead_callers_are_collected(sandbox):
     first = sandbox.client.containers.create(image.id, ["true"], labels=labels)
     second = sandbox.client.containers.create(image.id, ["true"], labels=labels)
     assert remove_orphans(sandbox.client) >= 2
-    names = {c.name for c in sandbox.client.containers.list(all=True, filters={"label": LABEL})}
+    names = {c.name for c in sandbox.client.containers.list(all=True, ignore_removed=True, filters={"label": LABEL})}
     assert first.name not in names
     assert second.name not in names
     report = collect(sandbox.client, max_age_h=1e6, dry_run=True)
