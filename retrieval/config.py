@@ -41,6 +41,11 @@ class RetrievalConfig(Section):
     aggregation: Literal["mean", "max", "weighted"] = "mean"
     """How block vectors combine into function and file vectors (SEA). Measured dense-only file Acc@5 on 36
     dev instances (model2vec): mean 0.53, length-weighted 0.42, max 0.00 (max lets tiny files win)."""
+    bm25_k1: float = Field(default=1.5, gt=0)
+    """BM25 term-frequency saturation."""
+    bm25_b: float = Field(default=0.75, ge=0, le=1)
+    """BM25 length normalisation (higher: long hub files are penalised more). On 60 dev instances the
+    defaults (k1 1.5, b 0.75) ranked files best of (1.2, 0.9), (1.5, 1.0), (0.9, 0.5)."""
     fusion_power: float = Field(default=0.5, gt=0)
     """Stage 1: each max-normalised signal is raised to this power before weighting (see retrieval.rank)."""
     symbol_fusion_power: float = Field(default=1.0, gt=0)

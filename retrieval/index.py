@@ -178,12 +178,12 @@ class RepoIndex:
 
     @cached_property
     def _file_bm25(self) -> bm25s.BM25:
-        return _bm25([self.entries[self.paths[i]].file_tokens.split() for i in self._file_rows])
+        return _bm25([self.entries[self.paths[i]].file_tokens.split() for i in self._file_rows], self.config)
 
     @cached_property
     def _symbol_bm25(self) -> bm25s.BM25:
         tokens = [t for p in self.paths for t in self.entries[p].symbol_tokens]
-        return _bm25([tokens[i].split() for i in self._symbol_rows])
+        return _bm25([tokens[i].split() for i in self._symbol_rows], self.config)
 
     def file_scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every file in ``self.paths`` order (0 for files not searched)."""
@@ -209,8 +209,8 @@ class RepoIndex:
         _ = self.graph.imports, self._file_bm25, self._symbol_bm25, self.dense
 
 
-def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
-    model = bm25s.BM25()
+def _bm25(corpus: list[list[str]], config: RetrievalConfig) -> bm25s.BM25:
+    model = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
     # An empty document list or all-empty documents would make bm25s fail; one dummy token keeps shapes.
     model.index([doc or ["\0"] for doc in corpus] or [["\0"]], show_progress=False)
     return model
