@@ -17,14 +17,14 @@ from pathlib import Path
 from agent.errors import NoVerifiedCandidate
 from agent.events import EventBus
 from agent.llm import Completion
-from agent.prompts import edit_messages, retry_messages
+from agent.prompts import edit_messages, focus_targets, retry_messages
 from agent.protocols import Retriever, Sandbox
 from agent.report import SolveReport, Trajectory, exclude_capuchin_dir, new_run_id
 from agent.selection import choose
 from agent.solve_config import SolveConfig
-from agent.types import Candidate, Verdict
+from agent.types import Candidate, Context, Verdict
 from agent.verify import Verifier
-from editing import EditError, apply_answer, feedback_prompt
+from editing import EditError, apply_answer
 
 RetrieverFactory = Callable[[Path, EventBus], Retriever]
 
@@ -76,10 +76,9 @@ class Solver:
             report.locations = retriever.localize(issue, top_k=20)
             context = retriever.context(report.locations, budget_tokens=self.parts.context_tokens)
             report.context_tokens = context.tokens
-        messages = edit_messages(issue, context)
         context_paths = list(dict.fromkeys(b.path for b in context.blocks))
         with self._stage(report, "sample"):
-            report.candidates = self._candidates(repo, messages, context_paths)
+            report.candidates = self._candidates(repo, issue, context, context_paths)
         unique = [c for c in report.candidates if c.diff and not _is_duplicate(c, report.candidates)]
         verdicts = {c.id: Verdict(candidate_id=c.id, applies=True, votes=1 + len(c.duplicates)) for c in unique}
         verifier = Verifier(repo, self.parts.sandbox, self.bus, trajectory,
@@ -88,23 +87,29 @@ class Solver:
             self._verify(repo, issue, context, unique, verdicts, verifier, report)
         self._select(report, unique, verdicts)
 
-    def _candidates(self, repo: Path, messages: list[dict], context_paths: list[str]) -> list[Candidate]:
+    def _candidates(self, repo: Path, issue: str, context: Context, context_paths: list[str]) -> list[Candidate]:
         cfg = self.parts.config
-        completions = self.parts.llm.sample(messages, n=cfg.samples, temperatures=cfg.temperatures,
-                                            max_tokens=cfg.answer_tokens)
+        focuses = focus_targets(context, cfg.focus_targets) or [None]
+        prompts = [edit_messages(issue, context, f) for f in focuses]
+        plan = sampling_plan(len(focuses), cfg.samples, cfg.temperatures)
+        completions = self.parts.llm.complete_many([(prompts[f], t) for f, t in plan], max_tokens=cfg.answer_tokens)
         candidates = [self._apply(repo, f"c{i:02d}", c, context_paths) for i, c in enumerate(completions)]
+        for c, (f, _) in zip(candidates, plan, strict=True):
+            c.focus = focuses[f].qualname if focuses[f] else None
         for _ in range(cfg.edit_retries):
-            failed = [(i, c) for i, c in enumerate(candidates) if c.diff is None and c.raw]
+            failed = [i for i, c in enumerate(candidates) if c.diff is None and c.raw]
             if not failed:
                 break
-            retries = [(retry_messages(messages, c.raw, c.error or ""), c.temperature) for _, c in failed]
+            retries = [(retry_messages(prompts[plan[i][0]], completions[i].text, candidates[i].error or ""),
+                        candidates[i].temperature) for i in failed]
             answers = self.parts.llm.complete_many(retries, max_tokens=cfg.answer_tokens)
-            for (i, old), comp in zip(failed, answers, strict=True):
-                candidates[i] = self._apply(repo, old.id, comp, context_paths, retry_of=old)
+            for i, comp in zip(failed, answers, strict=True):
+                retried = self._apply(repo, candidates[i].id, comp, context_paths, retry_of=candidates[i])
+                candidates[i] = retried.model_copy(update={"focus": candidates[i].focus})
         _collapse_duplicates(candidates)
         for c in candidates:
             self.bus.emit("candidate", "sample", c.error or f"{len(c.diff or '')} bytes of diff",
-                          id=c.id, temperature=c.temperature, ok=c.diff is not None, files=c.files)
+                          id=c.id, temperature=c.temperature, ok=c.diff is not None, files=c.files, focus=c.focus)
         return candidates
 
     def _apply(self, repo: Path, cid: str, comp: Completion, context_paths: list[str],
@@ -114,7 +119,7 @@ class Solver:
         try:
             result = apply_answer(repo, comp.text, context_paths=context_paths)
         except EditError as exc:
-            candidate.error = feedback_prompt(exc)
+            candidate.error = exc.message
             return candidate
         if not result.diff.strip() or not result.normalized:
             # An empty normal form means only comments, docstrings or layout changed.
@@ -192,3 +197,14 @@ def _why_none(report: SolveReport) -> str:
         return f"none of the {len(report.candidates)} candidates could be applied (see the report for why)"
     return f"all {len(report.verdicts)} distinct candidates failed verification (broken tests or not applying)"
 
+
+
+def sampling_plan(focuses: int, samples: int, temperatures: list[float]) -> list[tuple[int, float]]:
+    """(focus index, temperature) per request: one greedy answer per focus at temperature 0, and
+    ``samples`` per other temperature spread round-robin over the focuses, so that repeated
+    sampling also covers the localiser's second and third guesses."""
+    plan: list[tuple[int, float]] = []
+    for t in temperatures:
+        count = focuses if t == 0 else samples
+        plan += [(i % focuses, t) for i in range(count)]
+    return plan

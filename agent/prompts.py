@@ -7,26 +7,31 @@ accepted as a fallback, so the prompt does not mention them.
 
 from __future__ import annotations
 
-from agent.types import Context
+from agent.types import Context, ContextBlock
 
 EDIT_SYSTEM = """You are an expert Python programmer. You fix bugs by rewriting whole functions.
 Change as little as possible and keep names and signatures unless the fix needs otherwise."""
 
 
-def _example(context: Context) -> str:
-    """The answer format, shown on the most likely target so that even a parroting model aims right."""
+def focus_targets(context: Context, limit: int = 3) -> list[ContextBlock]:
+    """The located definitions to aim samples at: functions and methods first, then classes."""
     targets = [b for b in context.blocks if b.role == "target" and b.qualname]
-    # Prefer a function: a class as the example invites rewriting the class header only.
-    target = next((b for b in targets if _first_def(b.text).startswith(("def ", "async def "))), None)
-    target = target or (targets[0] if targets else None)
-    if target is None:
+    functions = [b for b in targets if _first_def(b.text).startswith(("def ", "async def "))]
+    ordered = functions + [b for b in targets if b not in functions]
+    unique = {(b.path, b.qualname): b for b in reversed(ordered)}  # first occurrence wins
+    return [b for b in ordered if unique[(b.path, b.qualname)] is b][:limit]
+
+
+def _example(focus: ContextBlock | None) -> str:
+    """The answer format, shown on one located definition so that even a parroting model aims right."""
+    if focus is None or not focus.qualname:
         return "File: package/module.py\n```python\ndef function_name(arguments):\n    <complete fixed body>\n```"
-    header = _first_def(target.text) or f"def {target.qualname.split('.')[-1]}():"
-    if "." in target.qualname and not header.startswith("class "):
-        owner = target.qualname.rsplit(".", 1)[0].split(".")[-1]
-        return (f"File: {target.path}\n```python\nclass {owner}:\n    {header}\n"
+    header = _first_def(focus.text) or f"def {focus.qualname.split('.')[-1]}():"
+    if "." in focus.qualname and not header.startswith("class "):
+        owner = focus.qualname.rsplit(".", 1)[0].split(".")[-1]
+        return (f"File: {focus.path}\n```python\nclass {owner}:\n    {header}\n"
                 "        <complete fixed body>\n```")
-    return f"File: {target.path}\n```python\n{header}\n    <complete fixed body>\n```"
+    return f"File: {focus.path}\n```python\n{header}\n    <complete fixed body>\n```"
 
 
 def _first_def(text: str) -> str:
@@ -34,24 +39,30 @@ def _first_def(text: str) -> str:
     return line.strip()
 
 
-def edit_messages(issue: str, context: Context) -> list[dict[str, str]]:
+def edit_messages(issue: str, context: Context, focus: ContextBlock | None = None) -> list[dict[str, str]]:
+    """The edit prompt; ``focus`` is the definition the format example shows (None: the first located)."""
+    if focus is None:
+        focus = next(iter(focus_targets(context, 1)), None)
     user = (
         f"Issue:\n{issue.strip()}\n\n"
         f"Relevant code from the repository:\n\n{context.render()}\n\n"
         "Rewrite the function or method that causes the issue so that the issue is fixed. "
         "Reply with the file name on one line, then the complete fixed function in a python code block. "
         "For a method, put it inside its class line. For example:\n\n"
-        f"{_example(context)}"
+        f"{_example(focus)}"
     )
     return [{"role": "system", "content": EDIT_SYSTEM}, {"role": "user", "content": user}]
 
 
-def retry_messages(messages: list[dict[str, str]], answer: str, feedback: str) -> list[dict[str, str]]:
-    """Continue the conversation with the failed answer and what went wrong."""
+def retry_messages(messages: list[dict[str, str]], answer: str, problem: str) -> list[dict[str, str]]:
+    """Continue the conversation with the failed answer and what went wrong (no placeholder examples:
+    a small model copies them, and a stub named after a placeholder then applies cleanly)."""
     return [
         *messages,
         {"role": "assistant", "content": answer},
-        {"role": "user", "content": f"Your edit could not be applied:\n{feedback}\n\nReply with a corrected edit."},
+        {"role": "user", "content": f"That edit could not be applied: {problem}\n\n"
+                                    "Reply again with the file name and the complete fixed function, "
+                                    "in the format of the example above."},
     ]
 
 

@@ -113,6 +113,8 @@ class Candidate(_Model):
     files: list[str] = Field(default_factory=list)
     duplicates: list[str] = Field(default_factory=list)
     """Ids of later candidates that collapsed into this one."""
+    focus: str | None = None
+    """The located definition the prompt aimed this sample at."""
 
 
 class Verdict(_Model):

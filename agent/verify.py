@@ -83,11 +83,13 @@ class Verifier:
         self.regression = list(regression)
         result = self._run("baseline", repro_diff(repro) or None, list(regression) + [t.path for t in repro])
         self.passing_before = {t for t, s in result.tests.items() if s == TestStatus.PASSED and not _is_repro(t)}
+        broken_tests = failing_from_own_errors(result.output)
         for test in repro:
             failing = sorted(t for t, s in result.tests.items()
-                             if _in_file(t, test.path) and s == TestStatus.FAILED)
+                             if _in_file(t, test.path) and s == TestStatus.FAILED and t not in broken_tests)
             test.failing_tests = failing
-            test.note = "fails on the original code" if failing else "does not fail on the original code; ignored"
+            test.note = ("fails on the original code" if failing
+                         else "does not fail on the original code, or fails from its own error; ignored")
         self.repro = [t for t in repro if t.failing_tests]
         return result
 
@@ -125,6 +127,17 @@ class Verifier:
         result = self.sandbox.run(self.repo, patch=patch, tests=tests, timeout_s=self.timeout_s)
         self.trajectory.test_log(name, result)
         return result
+
+
+# A reproduction test that fails with one of these is broken itself (undefined names, a wrong
+# import), not showing the bug: seen with a 0.5B model, whose tests used fixtures they never defined.
+_OWN_BUGS = ("NameError", "ImportError", "ModuleNotFoundError", "SyntaxError", "IndentationError")
+_SUMMARY = re.compile(r"^FAILED (.+?) - ([A-Za-z_][\w.]*)", re.M)
+
+
+def failing_from_own_errors(output: str) -> set[str]:
+    """Test ids whose failure (per pytest's short summary, ``-rA``) is an error in the test's own code."""
+    return {test for test, error in _SUMMARY.findall(output) if error.rsplit(".", 1)[-1] in _OWN_BUGS}
 
 
 def _is_repro(test_id: str) -> bool:
