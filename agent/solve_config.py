@@ -18,7 +18,7 @@ class SolveConfig(Section):
     """Retries with feedback for an edit that does not apply."""
     repro_samples: int = Field(default=4, ge=0)
     """Reproduction tests asked of the model."""
-    focus_targets: int = Field(default=3, ge=1)
+    focus_targets: int = Field(default=4, ge=1)
     """Located definitions that samples are spread over (the answer format is shown on each in turn)."""
     answer_tokens: int = Field(default=768, ge=64)
     """Cap on one answer's length: a whole fixed function fits; a rambling small model stops sooner."""
