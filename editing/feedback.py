@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 import textwrap
 
 from editing import pyparse
@@ -140,3 +141,14 @@ def same_code(old: str, new: str) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return ast.dump(trees[0]) == ast.dump(trees[1])
+
+
+_ELISION = re.compile(r"#.*(\.\.\.|existing code|unchanged|rest of|same as before|omitted)", re.I)
+
+
+def elides(new: str, old: str) -> bool:
+    """Whether a written function leaves code out that the old one has: more ``...`` lines, or a
+    '# ... rest unchanged' style comment the old one did not have."""
+    new_dots = sum(1 for line in new.splitlines() if line.strip() == "...")
+    old_dots = sum(1 for line in old.splitlines() if line.strip() == "...")
+    return new_dots > old_dots or bool(_ELISION.search(new) and not _ELISION.search(old))

@@ -67,6 +67,14 @@ def choose(candidates: list, decorations: list[list[str]], wanted: list[str], oc
     return pool[min(occurrence, len(pool) - 1)]
 
 
+def function_params(source: bytes, m: Member) -> str:
+    """The parameters of a function member, as ``parameters`` writes them ('' for other members)."""
+    body = m.inner.child_by_field_name("body")
+    if m.kind != "function" or body is None:
+        return ""
+    return parameters(source[m.inner.start_byte:body.start_byte].decode())
+
+
 def parameters(text: str) -> str:
     """The parameter list of a ``def`` header, without whitespace: ``def f(a, b=1):`` -> ``a,b=1``."""
     inside = text.split("(", 1)[1] if "(" in text else ""
@@ -239,3 +247,13 @@ def imported(statement: bytes) -> tuple[tuple, set[tuple[str, str | None]]]:
     if isinstance(node, ast.ImportFrom):
         return ("from", node.module, node.level), names
     return ("import",), names
+
+
+def module_end(source: bytes, root_members: list[Member]) -> tuple[int, bool]:
+    """Where new top-level code goes: (offset, True) above an ``if __name__ == "__main__":`` block,
+    else (end of the last statement, False)."""
+    for m in root_members:
+        condition = m.node.child_by_field_name("condition") if m.node.type == "if_statement" else None
+        if condition is not None and b"__name__" in source[condition.start_byte:condition.end_byte]:
+            return m.start, True
+    return (root_members[-1].end if root_members else 0), False

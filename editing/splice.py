@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 import tree_sitter as ts
 
 from editing.errors import EditError
-from editing.feedback import misspelt, not_found, numbered, same_code, syntax_error, syntax_problem
+from editing.feedback import elides, misspelt, not_found, numbered, same_code, syntax_error, syntax_problem
+from editing.imports import plan_import
 from editing.members import (
     Member,
     body_indent,
@@ -28,12 +29,13 @@ from editing.members import (
     class_body,
     decorators,
     first_param,
+    function_params,
     has_elision,
     header_end,
-    imported,
     is_stub,
     line_indent,
     members,
+    module_end,
     node_text,
     parameters,
     parse_python,
@@ -43,7 +45,6 @@ from editing.members import (
 from retrieval.parse import ParsedFile, Symbol, parse_file
 
 _DEFS = ("function", "class")
-_ELISION = re.compile(r"#.*(\.\.\.|existing code|unchanged|rest of|same as before|omitted)", re.I)
 
 
 @dataclass
@@ -111,20 +112,13 @@ class _Splicer:
         root_members = members(self.src, self.tree.root_node)
         if not any(m.kind in (*_DEFS, "import", "assign") for m in top):
             raise EditError(f"The code block for {self.path} defines no function, class or import to splice in.")
-        end, before = self._module_end(root_members)
+        end, before = module_end(self.src, root_members)
         names = [s.qualname for s in self.parsed.symbols] + self.parsed.top_level_names
         level = _Level(self._find_module, end, b"", "", names, end_is_before=before)
         self._level(top, level, blank=2)
         self.result.text = self._apply().decode("utf-8")
         self._check_syntax()
         return self.result
-
-    def _module_end(self, root_members: list[Member]) -> tuple[int, bool]:
-        for m in root_members:  # new code goes above an `if __name__ == "__main__":` block
-            condition = m.node.child_by_field_name("condition") if m.node.type == "if_statement" else None
-            if condition is not None and b"__name__" in self.src[condition.start_byte:condition.end_byte]:
-                return m.start, True
-        return (root_members[-1].end if root_members else 0), False
 
     def _find_module(self, m: Member, occurrence: int) -> ts.Node | None:
         if m.kind == "assign":
@@ -142,11 +136,7 @@ class _Splicer:
 
     def _params(self, m: Member, source: bytes | None = None) -> str:
         """Parameters of a written (or, given ``source``, an existing) function member."""
-        body = m.inner.child_by_field_name("body")
-        if m.kind != "function" or body is None:
-            return ""
-        src = self.snip if source is None else source
-        return parameters(src[m.inner.start_byte:body.start_byte].decode())
+        return function_params(self.snip if source is None else source, m)
 
     def _resolve(self, m: Member, occurrence: int) -> Symbol | None:
         syms = self.parsed.symbols
@@ -217,16 +207,28 @@ class _Splicer:
             return
         if m.kind == "function":
             self._check_elision(m, target)
-        if target.type == "decorated_definition" and m.node.type != "decorated_definition":
-            # Models drop decorators they were not shown or did not think about (qwen2.5-coder
-            # rewrote `@property def subtotal` without it): keep them, replace the definition.
-            target = target.child_by_field_name("definition") or target
-            self.result.notes.append(f"kept the decorators of {qual}")
         text = reindent(node_text(self.snip, m.node), m.node.start_point.column,
                         line_indent(self.src, target.start_byte).decode())
+        if target.type == "decorated_definition" and m.node.type != "decorated_definition":
+            # Models drop decorators they were not shown or did not think about (qwen2.5-coder
+            # rewrote `@property def subtotal` without it): keep them, except a @staticmethod or
+            # @classmethod that the written first parameter contradicts (`self` means: no more).
+            kept = self._kept_decorators(m, target)
+            if len(kept) == len(decorators(self.src, target)):  # all kept: leave their text alone
+                target = target.child_by_field_name("definition") or target
+                self.result.notes.append(f"kept the decorators of {qual}")
+            else:
+                indent = line_indent(self.src, target.start_byte).decode()
+                text = "".join(f"{d}\n{indent}" for d in kept) + text
+                self.result.notes.append(f"dropped a decorator of {qual}: the written parameters contradict it")
         if not same_code(node_text(self.src, target), text):
             self._change(target.start_byte, target.end_byte, text.encode())
             self.result.applied.append(f"replaced {qual}")
+
+    def _kept_decorators(self, m: Member, target: ts.Node) -> list[str]:
+        first = first_param(m.inner, self.snip) if m.kind == "function" else ""
+        contradicted = {"@staticmethod": first in ("self", "cls"), "@classmethod": first == "self"}
+        return [d for d in decorators(self.src, target) if not contradicted.get(d, False)]
 
     def _has_loose_statements(self, m: Member) -> bool:
         written = class_body(m.node)
@@ -292,10 +294,7 @@ class _Splicer:
             self.result.applied.append(f"changed the header of {qual}")
 
     def _check_elision(self, m: Member, target: ts.Node) -> None:
-        new, old = node_text(self.snip, m.node), node_text(self.src, target)
-        new_dots = sum(1 for line in new.splitlines() if line.strip() == "...")
-        old_dots = sum(1 for line in old.splitlines() if line.strip() == "...")
-        if new_dots > old_dots or (_ELISION.search(new) and not _ELISION.search(old)):
+        if elides(node_text(self.snip, m.node), node_text(self.src, target)):
             raise EditError(
                 f"Your `{m.name}` leaves code out (`...` or a comment like '# rest unchanged'). "
                 f"Write the complete function; the current one is:\n"
@@ -344,29 +343,12 @@ class _Splicer:
             self._change(level.end, level.end, sep + level.indent + text)
 
     def _import(self, m: Member) -> None:
-        root = members(self.src, self.tree.root_node)
-        imports = [t for t in root if t.kind == "import"]
-        text = node_text(self.snip, m.node).encode()
-        key, names = imported(text)
-        for t in imports:
-            old_key, old_names = imported(self.src[t.start:t.end])
-            if old_key == key and names <= old_names:
-                return  # already imported
-            if old_key == key and old_names <= names:  # the answer extends an import line: replace it
-                self._change(t.start, t.end, text)
-                self.result.applied.append(f"changed import: {m.name}")
-                return
-        if m.node.type == "future_import_statement":
-            self.result.notes.append(f"ignored `{m.name}`: a __future__ import cannot be added after code")
-            return
-        lead = [t for t in root[:1] if t.kind in ("docstring", "comment")]
-        if imports:
-            self._change(imports[-1].end, imports[-1].end, b"\n" + text)
-        elif lead:
-            self._change(lead[-1].end, lead[-1].end, b"\n\n" + text)
-        else:
-            self._change(0, 0, text + b"\n\n")
-        self.result.applied.append(f"added import: {m.name}")
+        plan = plan_import(self.src, self.tree.root_node, m, self.snip)
+        if isinstance(plan, str):
+            self.result.notes.append(plan)
+        elif plan is not None:
+            self._change(plan.start, plan.end, plan.text)
+            self.result.applied.append(plan.message)
 
     # --- apply and check ---------------------------------------------------------------------
 

@@ -253,3 +253,10 @@ def test_setter_written_without_its_decorator_finds_the_setter_by_parameters():
     code = "class Var:\n    def name(self, value):\n        self._name = str(value)\n"
     result = splice("m.py", PROPERTY, code)
     assert result.text == PROPERTY.replace("self._name = value", "self._name = str(value)")
+
+
+def test_a_staticmethod_rewritten_with_self_loses_only_that_decorator():
+    """pylint-6528's gold fix turns a @staticmethod into a method; writing it with `self` says so."""
+    src = "class L:\n    @other\n    @staticmethod\n    def f(x):\n        return x\n"
+    result = splice("m.py", src, "class L:\n    def f(self, x):\n        return x + 1\n")
+    assert result.text == "class L:\n    @other\n    def f(self, x):\n        return x + 1\n"
