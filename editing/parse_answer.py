@@ -61,10 +61,11 @@ class ParsedAnswer:
     """What the parser dropped or guessed (truncated blocks, shell snippets), for the trajectory."""
 
 
+# Prose only: small models copy placeholder code from feedback (the lead saw a stub named after
+# a placeholder chosen in the demo), so error messages carry no example code.
 FORMAT_HELP = (
     "Answer with the complete new code of each function, method or class you change, in a "
-    "```python fenced block preceded by a line naming the file, e.g.\n"
-    "### path/to/file.py\n```python\ndef changed_function(arg):\n    ...\n```\n"
+    "```python fenced block preceded by a line naming the file (### path/to/file.py). "
     "Write a method inside its class (`class Name:` followed by only the changed methods) "
     "so it is clear where it belongs."
 )
