@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from agent.errors import CapuchinError, InputError
 from agent.inputs import dirty_files
-
-
-def _git(repo: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-C", str(repo), *args], input=stdin, capture_output=True, text=True)
+from agent.inputs import git as _git
 
 
 def check_can_apply(repo: Path, branch: str | None) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 from agent.errors import InputError
 
 
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+def git(repo: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """Run git in ``repo``; never raises for a failing command (callers read returncode)."""
+    return subprocess.run(["git", "-C", str(repo), *args], input=stdin, capture_output=True, text=True)
 
 
 def check_repo(path: Path) -> Path:
@@ -19,17 +20,17 @@ def check_repo(path: Path) -> Path:
         raise InputError(f"{path} does not exist")
     if not path.is_dir():
         raise InputError(f"{path} is not a directory")
-    top = _git(path, "rev-parse", "--show-toplevel")
+    top = git(path, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
         raise InputError(f"{path} is not a git repository", hint="run `git init` and commit your code first")
-    if _git(path, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
+    if git(path, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
         raise InputError(f"{path} has no commits yet", hint="commit your code first")
     return Path(top.stdout.strip())
 
 
 def dirty_files(repo: Path) -> list[str]:
     """Tracked files with uncommitted changes (untracked files do not count)."""
-    out = _git(repo, "status", "--porcelain", "--untracked-files=no").stdout
+    out = git(repo, "status", "--porcelain", "--untracked-files=no").stdout
     return [line[3:] for line in out.splitlines() if line.strip()]
 
 

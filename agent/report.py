@@ -10,7 +10,6 @@ interrupted run leaves its evidence too.
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 import uuid
 from dataclasses import asdict
@@ -20,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from agent.events import Event, EventBus
+from agent.inputs import git
 from agent.types import Candidate, Location, TestResult, Verdict
 
 
@@ -64,9 +64,7 @@ def new_run_id() -> str:
 
 def exclude_capuchin_dir(repo: Path) -> None:
     """Keep ``.capuchin/`` out of ``git status`` without touching the user's .gitignore."""
-    git_dir = subprocess.run(
-        ["git", "-C", str(repo), "rev-parse", "--git-dir"], capture_output=True, text=True
-    ).stdout.strip()
+    git_dir = git(repo, "rev-parse", "--git-dir").stdout.strip()
     if not git_dir:
         return
     exclude = (repo / git_dir if not Path(git_dir).is_absolute() else Path(git_dir)) / "info" / "exclude"
