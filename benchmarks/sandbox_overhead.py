@@ -144,6 +144,7 @@ def churn(repo: Path, total: int) -> dict:
     sb = DockerSandbox(SandboxConfig(memory="256m"))
     kinds = {"normal": 0, "timed_out": 0, "oom": 0, "caller_killed": 0}
     owners = {str(os.getpid())}
+    orphaned = 0
     for i in range(total):
         kind = ["normal"] * 7 + ["timed_out", "oom", "caller_killed"]
         k = kind[i % 10]
@@ -160,12 +161,16 @@ def churn(repo: Path, total: int) -> dict:
             _wait_for_container(sb, proc.pid)  # kill it mid-run, not before its container exists
             os.kill(proc.pid, signal.SIGKILL)
             proc.join()
+            # the killed caller's container outlives it; the next sandbox's start-up sweep removes it
+            orphaned += bool(sb.client.containers.list(all=True, ignore_removed=True,
+                                                       filters={"label": f"{OWNER_PID}={proc.pid}"}))
         kinds[k] += 1
     orphans = remove_orphans(sb.client)  # what the next sandbox (or `capuchin sandbox gc`) does
     # other users of the engine (a validation run) may have containers of their own at this moment
     left = [c for c in sb.client.containers.list(all=True, ignore_removed=True, filters={"label": f"{LABEL}=run"})
             if c.labels.get(OWNER_PID) in owners]
-    return {"runs": kinds, "orphans_removed_after_caller_kills": orphans, "containers_left": len(left)}
+    return {"runs": kinds, "orphaned_by_killed_callers": orphaned, "orphans_removed_by_final_sweep": orphans,
+            "containers_left": len(left)}
 
 
 def main(argv: list[str] | None = None) -> dict:
