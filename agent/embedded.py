@@ -185,9 +185,9 @@ class EmbeddedServer:
             "--model", str(weights), "--model_alias", self.spec.name,
             "--host", self.config.host, "--port", str(self.config.port),
             "--n_ctx", str(self.config.n_ctx), "--n_threads", str(threads),
-            # A RAM cache of prompt states: edit, retry and reproduction prompts interleave, and
-            # without it each switch re-reads a ~2k-token prompt (a minute on a busy CPU).
-            "--cache", "True", "--cache_size", str(1 << 30),
+            # No --cache: llama-cpp-python's RAM cache keeps each state's logits (tokens x 152k
+            # floats, ~1.5 GB at 2.6k tokens) outside its size limit; the server grew to 22 GB
+            # and was OOM-killed mid-run. Consecutive identical prompts still reuse the prefix.
         ]  # fmt: skip
 
     def start(self) -> EmbeddedServer:

@@ -77,3 +77,10 @@ def test_server_dies_with_its_parent(tmp_path):
         time.sleep(0.2)
     os.kill(child, 9)
     raise AssertionError("the embedded server outlived its parent")
+
+
+def test_server_runs_without_the_ram_prompt_cache():
+    """Regression: with --cache, llama-cpp-python kept ~1.5 GB of logits per cached prompt state
+    beyond its size limit; the server reached 22 GB and was OOM-killed in the middle of a demo."""
+    cmd = EmbeddedServer(EmbeddedConfig()).command(weights_path(MODELS["qwen2.5-coder-0.5b-instruct"]))
+    assert "--cache" not in cmd
