@@ -27,7 +27,7 @@ from agent.types import TestResult
 from sandbox import runscript
 from sandbox.config import SandboxConfig
 from sandbox.images import sandbox_cache
-from sandbox.specs import local_spec
+from sandbox.specs import _test_extras, local_spec
 from sandbox.worktree import check_repo, worktree_files
 
 WARNING = ("local sandbox: tests run on this machine in a temporary copy (bubblewrap: {bwrap}); "
@@ -134,7 +134,9 @@ def _make_venv(venv: Path, repo: Path, requirements: str | None, bus: EventBus) 
         # installed (not editable) for its dependencies; runs put the copy first on PYTHONPATH
         with tempfile.TemporaryDirectory() as tmp:
             _copy_tree(repo, Path(tmp) / "src")
-            proc = subprocess.run([*pip, str(Path(tmp) / "src")], capture_output=True, text=True)
+            extras = _test_extras(repo)
+            target = str(Path(tmp) / "src") + (f"[{','.join(extras)}]" if extras else "")
+            proc = subprocess.run([*pip, target], capture_output=True, text=True)
         if proc.returncode != 0:
             bus.emit("log", "sandbox", f"warning: installing {repo.name} failed; tests run from source only")
 

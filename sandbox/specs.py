@@ -106,6 +106,18 @@ def _pyproject_has_build(repo: Path) -> bool:
     return "[build-system]" in text or "[project]" in text or (repo / "setup.py").is_file()
 
 
+def _test_extras(repo: Path) -> list[str]:
+    """Optional-dependency groups of pyproject.toml that hold test requirements (plugins, fixtures)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return []
+    extras = data.get("project", {}).get("optional-dependencies", {})
+    return [name for name in ("test", "tests", "testing", "dev") if name in extras]
+
+
 def local_spec(repo: Path) -> InstanceSpec:
     """The generic environment of a local repository: Python 3.11, pytest, its own install."""
     deps = {}
@@ -115,13 +127,15 @@ def local_spec(repo: Path) -> InstanceSpec:
             deps[name] = hashlib.sha256(path.read_bytes()).hexdigest()
     requirements = next((n for n in ("requirements-dev.txt", "requirements-test.txt", "test-requirements.txt",
                                      "dev-requirements.txt", "requirements.txt") if n in deps), None)
+    extras = _test_extras(repo)
     installable = _installable(repo) and (not (repo / "pyproject.toml").is_file() or _pyproject_has_build(repo))
     env = EnvSpec(
         name="local",
         python="3.11",
         pip_packages=("pytest",),
         requirements=requirements,
-        install="python -m pip install -e ." if installable else "true",
+        install=(f"python -m pip install -e '.[{','.join(extras)}]'" if extras else "python -m pip install -e .")
+        if installable else "true",
         env={"PYTHONPATH": "/testbed/src:/testbed"},
     )
     return InstanceSpec(env=env, source=f"local:{content_hash(deps)}", keep_source=False)

@@ -113,3 +113,11 @@ def test_source_tar_survives_blobs_missing_from_the_mirror(tmp_path, monkeypatch
     with tarfile.open(fileobj=io.BytesIO(sw.source_tar("o/r", "HEAD"))) as tar:
         assert tar.extractfile("code.py").read() == b"x = 1\n"
         assert tar.getmember("big.dat").size == 0
+
+
+def test_local_spec_installs_test_extras(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        '[project]\nname = "x"\nversion = "1"\n[project.optional-dependencies]\ntest = ["pytest-mock"]\ndocs = []\n'
+    )
+    assert local_spec(tmp_path).env.install == "python -m pip install -e '.[test]'"
