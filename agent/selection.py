@@ -24,8 +24,11 @@ class Weights:
 
 
 def survives(verdict: Verdict) -> bool:
-    """Hard filters: applies and breaks no regression test."""
-    return verdict.applies and verdict.regression_ok is not False
+    """Hard filters: applies, breaks no regression test, and passes a reproduction test when any
+    exists (a test that fails on the original code and that no change makes pass says the
+    candidate does not fix the issue; the demo once chose a docstring edit without this)."""
+    repro_ok = verdict.repro_total == 0 or verdict.repro_passed > 0
+    return verdict.applies and verdict.regression_ok is not False and repro_ok
 
 
 def score(verdict: Verdict, max_votes: int, weights: Weights = Weights()) -> float:

@@ -52,6 +52,30 @@ def write_repro_tests(answers: Sequence[str]) -> list[ReproTest]:
     return out
 
 
+_ISSUE_BLOCK = re.compile(r"```(?:python|py|pycon)?[ \t]*\n(.*?)```", re.S)
+
+
+def issue_snippet_tests(issue: str) -> list[ReproTest]:
+    """Reproduction tests taken from the issue itself: each Python snippet it quotes, run as a test.
+
+    Such a test fails on the original code when the snippet raises (the commonest kind of
+    report: "this call raises X"); the baseline run keeps it only if it does.
+    """
+    out = []
+    for block in _ISSUE_BLOCK.findall(issue):
+        code = "\n".join(line[4:] if line.startswith((">>> ", "... ")) else line for line in block.splitlines())
+        if "import " not in code:  # tracebacks and expected output are quoted in fences too
+            continue
+        try:
+            compile(code, "<issue>", "exec")
+        except SyntaxError:
+            continue
+        test = (f"SNIPPET = {code!r}\n\n\ndef test_issue_snippet_runs():\n"
+                "    exec(compile(SNIPPET, 'issue_snippet', 'exec'), {'__name__': '__issue__'})\n")
+        out.append(ReproTest(path=f"test_capuchin_repro_issue_{len(out)}.py", code=test))
+    return out
+
+
 def repro_diff(tests: Sequence[ReproTest]) -> str:
     return "".join(file_diff(t.path, None, t.code) for t in tests)
 
@@ -76,7 +100,7 @@ class Verifier:
             return []
         requests = [(repro_messages(issue, context), 0.0 if i == 0 else 0.8) for i in range(config.repro_samples)]
         answers = [c.text for c in llm.complete_many(requests, max_tokens=config.answer_tokens)]
-        return write_repro_tests(answers)
+        return issue_snippet_tests(issue) + write_repro_tests(answers)
 
     def baseline(self, regression: Sequence[str], repro: Sequence[ReproTest]) -> TestResult:
         """Run tests on the original code; keep failing repro tests and passing regression tests."""

@@ -39,3 +39,25 @@ def test_sampling_plan_spreads_samples_over_focuses():
     assert plan[:3] == [(0, 0.0), (1, 0.0), (2, 0.0)]  # one greedy answer per focus
     assert plan[3:] == [(0, 0.8), (1, 0.8), (2, 0.8), (0, 0.8)]
     assert sampling_plan(1, 2, [0.0, 1.0]) == [(0, 0.0), (0, 1.0), (0, 1.0)]
+
+
+def test_issue_snippets_become_tests_and_tracebacks_do_not():
+    from agent.verify import issue_snippet_tests
+
+    issue = ("It crashes:\n```python\nfrom confini import to_bool\nprint(to_bool('True'))\n```\n"
+             "```\nconfini.convert.ConfigError: not a boolean: 'True'\n```\n"
+             "```pycon\n>>> import math\n>>> math.floor(2.5)\n```\n")
+    tests = issue_snippet_tests(issue)
+    assert [t.path for t in tests] == ["test_capuchin_repro_issue_0.py", "test_capuchin_repro_issue_1.py"]
+    namespace: dict = {}
+    exec(compile(tests[1].code, "t", "exec"), namespace)
+    namespace["test_issue_snippet_runs"]()  # the pycon snippet runs once its prompts are stripped
+
+
+def test_a_candidate_failing_every_reproduction_test_does_not_survive():
+    from agent.selection import survives
+    from agent.types import Verdict
+
+    assert not survives(Verdict(candidate_id="a", applies=True, regression_ok=True, repro_total=2, repro_passed=0))
+    assert survives(Verdict(candidate_id="a", applies=True, regression_ok=True, repro_total=2, repro_passed=1))
+    assert survives(Verdict(candidate_id="a", applies=True, regression_ok=None, repro_total=0))
