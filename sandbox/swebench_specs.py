@@ -155,16 +155,17 @@ _ASTROPY_PINS = ("attrs==23.1.0", "exceptiongroup==1.1.3", "execnet==2.0.2", "hy
 
 
 def _astropy(v: tuple[int, ...]) -> EnvSpec:
-    pre = ()
+    pre: tuple[str, ...] = ()
     if v >= (4, 1):
         pre = ("sed -i 's/requires = \\[\"setuptools\",/requires = [\"setuptools==68.0.0\",/' pyproject.toml",)
     # --no-build-isolation: the C extensions build against the pinned numpy/cython already installed
-    pins = _ASTROPY_PINS
     if v < (4, 1):  # astropy_helpers is a git submodule (not in the archive); its bootstrap asks the
         # retired pypi.python.org index, so install the release of that era where it will find it
-        pins += ("astropy-helpers==3.1.1" if v < (4, 0) else "astropy-helpers==4.0.1",)
+        # (its sdist imports pkg_resources: build it with the pinned setuptools, not an isolated new one)
+        helpers = "astropy-helpers==3.1.1" if v < (4, 0) else "astropy-helpers==4.0.1"
+        pre = (*pre, f"python -m pip install --no-build-isolation {helpers}")
     # ccache: each instance compiles the same C extensions again; builds share a compiler cache
-    return EnvSpec(name=f"astropy/astropy@{_fmt(v)}", python="3.9", pip_packages=pins,
+    return EnvSpec(name=f"astropy/astropy@{_fmt(v)}", python="3.9", pip_packages=_ASTROPY_PINS,
                    apt_packages=("ccache",), pre_install=pre, install="python -m pip install --no-build-isolation -e .[test]",
                    test_cmd="pytest -rA -p no:cacheprovider")
 
