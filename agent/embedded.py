@@ -279,11 +279,11 @@ def open_llm(settings: Settings, bus: EventBus | None = None) -> Iterator[LLMCli
     if bus:
         bus.emit("stage_started", "model", f"starting the embedded model {settings.embedded.model}")
     with EmbeddedServer(settings.embedded) as server:
-        # llama.cpp's Python server decodes one request at a time. Two in flight let it parse
-        # and template the next request while decoding (measured: 1 in flight was about half
-        # as fast); more would wait in its queue against their timeout and be retried on top.
+        # llama.cpp's Python server decodes one request at a time: on an idle machine 8 samples
+        # ran 0.78x as fast concurrently as one after another (benchmarks/llm_throughput.py),
+        # and requests queued in the server waited against their timeout. Queue here instead.
         config = llm.model_copy(update={
-            "model": server.model, "concurrency": min(llm.concurrency, 2), "timeout_s": max(llm.timeout_s, 900.0)})
+            "model": server.model, "concurrency": 1, "timeout_s": max(llm.timeout_s, 900.0)})
         if bus:
             bus.emit("stage_finished", "model", f"embedded model ready at {server.base_url}")
         yield LLMClient(config, base_url=server.base_url, bus=bus)
