@@ -75,6 +75,9 @@ def serve(config: VLLMConfig, *, ready_timeout_s: float = 1800.0) -> int:
             except httpx.HTTPError:
                 pass
             time.sleep(2)
+        else:
+            if proc.poll() is None:
+                print(f"vLLM did not answer {health} within {ready_timeout_s:.0f}s; still waiting", flush=True)
         return proc.wait()
     except KeyboardInterrupt:
         proc.terminate()
