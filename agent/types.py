@@ -69,6 +69,8 @@ class Context(_Model):
 
 
 class TestStatus(StrEnum):
+    __test__ = False  # not a pytest class
+
     PASSED = "PASSED"
     FAILED = "FAILED"
     ERROR = "ERROR"

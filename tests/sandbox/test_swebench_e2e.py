@@ -15,7 +15,8 @@ from sandbox.config import SandboxConfig
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
-DATASET = Path("/work/shared/data/swebench-dev.jsonl")
+# CI lays shared/ beside the clone; a developer's checkout sits at /work/main beside /work/shared.
+DATASET = Path(__file__).resolve().parents[3] / "shared" / "data" / "swebench-dev.jsonl"
 INSTANCE = "psf__requests-1142"
 
 
