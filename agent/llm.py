@@ -171,41 +171,37 @@ class LLMClient:
     async def asample(
         self, messages: Messages, *, n: int, temperatures: Sequence[float], max_tokens: int | None = None
     ) -> list[Completion]:
-        transport = self._transport()
-        try:
-            sem = asyncio.Semaphore(self.config.concurrency)
-            jobs = [
-                self._complete_n(transport, sem, messages, 1 if t == 0 else n, t, max_tokens) for t in temperatures
-            ]
-            batches = await asyncio.gather(*jobs)
-        finally:
-            await transport.close()
+        batches = await self._gather(lambda tr, sem: [
+            self._complete_n(tr, sem, messages, 1 if t == 0 else n, t, max_tokens) for t in temperatures])
         return [c for batch in batches for c in batch]
 
     async def acomplete_many(
         self, requests: Sequence[tuple[Messages, float]], *, max_tokens: int | None = None
     ) -> list[Completion]:
-        transport = self._transport()
-        try:
-            sem = asyncio.Semaphore(self.config.concurrency)
-            jobs = [self._complete_n(transport, sem, m, 1, t, max_tokens) for m, t in requests]
-            return [batch[0] for batch in await asyncio.gather(*jobs)]
-        finally:
-            await transport.close()
+        batches = await self._gather(lambda tr, sem: [
+            self._complete_n(tr, sem, m, 1, t, max_tokens) for m, t in requests])
+        return [batch[0] for batch in batches]
 
     async def acomplete(
         self, messages: Messages, *, n: int = 1, temperature: float = 0.0, max_tokens: int | None = None
     ) -> list[Completion]:
-        transport = self._transport()
-        try:
-            sem = asyncio.Semaphore(self.config.concurrency)
-            return await self._complete_n(transport, sem, messages, n, temperature, max_tokens)
-        finally:
-            await transport.close()
+        [batch] = await self._gather(lambda tr, sem: [
+            self._complete_n(tr, sem, messages, n, temperature, max_tokens)])
+        return batch
 
     # -- internals ---------------------------------------------------------------------------
     def _transport(self) -> Transport:
         return load_transport(TRANSPORTS[self.config.backend], self.config, self.base_url)
+
+    async def _gather(
+        self, make_jobs: Callable[[Transport, asyncio.Semaphore], list[Awaitable[list[Completion]]]]
+    ) -> list[list[Completion]]:
+        """Run one call's requests over one transport, bounded by the concurrency limit."""
+        transport = self._transport()
+        try:
+            return list(await asyncio.gather(*make_jobs(transport, asyncio.Semaphore(self.config.concurrency))))
+        finally:
+            await transport.close()
 
     async def _complete_n(
         self, transport: Transport, sem: asyncio.Semaphore, messages: Messages, n: int, temperature: float,
