@@ -79,7 +79,7 @@ class Solver:
         context_paths = list(dict.fromkeys(b.path for b in context.blocks))
         with self._stage(report, "sample"):
             report.candidates = self._candidates(repo, issue, context, context_paths)
-        unique = [c for c in report.candidates if c.diff and not _is_duplicate(c, report.candidates)]
+        unique = _collapse_duplicates(report.candidates)
         verdicts = {c.id: Verdict(candidate_id=c.id, applies=True, votes=1 + len(c.duplicates)) for c in unique}
         verifier = Verifier(repo, self.parts.sandbox, self.bus, trajectory,
                             concurrency=self.parts.sandbox_concurrency, timeout_s=self.parts.test_timeout_s)
@@ -106,7 +106,6 @@ class Solver:
             for i, comp in zip(failed, answers, strict=True):
                 retried = self._apply(repo, candidates[i].id, comp, context_paths, retry_of=candidates[i])
                 candidates[i] = retried.model_copy(update={"focus": candidates[i].focus})
-        _collapse_duplicates(candidates)
         for c in candidates:
             self.bus.emit("candidate", "sample", c.error or f"{len(c.diff or '')} bytes of diff",
                           id=c.id, temperature=c.temperature, ok=c.diff is not None, files=c.files, focus=c.focus)
@@ -172,8 +171,9 @@ class _Stage:
         self.bus.emit("stage_finished", self.name, f"{seconds:.1f}s", seconds=seconds, ok=exc is None)
 
 
-def _collapse_duplicates(candidates: list[Candidate]) -> None:
-    """The first candidate of each normalised form collects the ids of its duplicates (votes)."""
+def _collapse_duplicates(candidates: list[Candidate]) -> list[Candidate]:
+    """The first candidate of each normalised form collects the ids of its duplicates (votes);
+    returns those first candidates, the distinct ones that get verified."""
     first: dict[str, Candidate] = {}
     for c in candidates:
         if c.diff is None:
@@ -183,10 +183,7 @@ def _collapse_duplicates(candidates: list[Candidate]) -> None:
             first[key].duplicates.append(c.id)
         else:
             first[key] = c
-
-
-def _is_duplicate(c: Candidate, candidates: list[Candidate]) -> bool:
-    return any(c.id in other.duplicates for other in candidates)
+    return list(first.values())
 
 
 def _why_none(report: SolveReport) -> str:
