@@ -9,7 +9,7 @@ patches). Ties break deterministically: more votes, lower temperature, smaller d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from agent.types import Candidate, Verdict
@@ -23,12 +23,20 @@ class Weights:
     """Weight of the candidate's share of the largest vote."""
 
 
-def survives(verdict: Verdict) -> bool:
-    """Hard filters: applies, breaks no regression test, and passes a reproduction test when any
-    exists (a test that fails on the original code and that no change makes pass says the
-    candidate does not fix the issue; the demo once chose a docstring edit without this)."""
-    repro_ok = verdict.repro_total == 0 or verdict.repro_passed > 0
+def survives(verdict: Verdict, reproduced: bool = True) -> bool:
+    """Hard filters: applies, breaks no regression test, and, when ``reproduced`` (some candidate
+    in the pool passes a reproduction test), passes one too. A test that fails on the original
+    code and that a rival change makes pass says a candidate that fails it does not fix the
+    issue (the demo once chose a docstring edit without this). A test that no candidate passes
+    says nothing about any of them: small models write such tests (a wrong expected value), and
+    letting them veto every candidate would throw the right one away with the rest."""
+    repro_ok = not reproduced or verdict.repro_total == 0 or verdict.repro_passed > 0
     return verdict.applies and verdict.regression_ok is not False and repro_ok
+
+
+def reproduced(verdicts: Iterable[Verdict]) -> bool:
+    """Whether any candidate that applies passes a reproduction test."""
+    return any(v.applies and v.regression_ok is not False and v.repro_passed > 0 for v in verdicts)
 
 
 def score(verdict: Verdict, max_votes: int, weights: Weights = Weights()) -> float:
@@ -41,7 +49,8 @@ def rank(
 ) -> list[Verdict]:
     """Score the survivors and return them best first (sets ``score``; does not mark selection)."""
     by_id = {c.id: c for c in candidates}
-    alive = [v for v in verdicts.values() if survives(v)]
+    confirmed = reproduced(verdicts.values())
+    alive = [v for v in verdicts.values() if survives(v, confirmed)]
     max_votes = max((v.votes for v in alive), default=1)
     for v in alive:
         v.score = round(score(v, max_votes, weights), 6)

@@ -129,6 +129,8 @@ class Verdict(_Model):
     broken_tests: list[str] = Field(default_factory=list)
     repro_passed: int = 0
     repro_total: int = 0
+    repro_passing: list[str] = Field(default_factory=list)
+    """The reproduction tests (failing on the original code) this candidate makes pass."""
     votes: int = 1
     score: float = 0.0
     selected: bool = False

@@ -103,9 +103,22 @@ class Verifier:
         return issue_snippet_tests(issue) + write_repro_tests(answers)
 
     def baseline(self, regression: Sequence[str], repro: Sequence[ReproTest]) -> TestResult:
-        """Run tests on the original code; keep failing repro tests and passing regression tests."""
+        """Run tests on the original code; keep failing repro tests and passing regression tests.
+
+        A model-written file that cannot even be collected (a bad import) interrupts the whole
+        pytest session, which would leave every candidate without evidence: such files are
+        dropped and the baseline is run again without them.
+        """
         self.regression = list(regression)
+        repro = list(repro)
         result = self._run("baseline", repro_diff(repro) or None, list(regression) + [t.path for t in repro])
+        uncollectable = collection_errors(result.output)
+        if broken_files := [t for t in repro if t.path in uncollectable]:
+            for test in broken_files:
+                test.note = "cannot be collected (an error in the test file itself); ignored"
+            repro = [t for t in repro if t not in broken_files]
+            result = self._run("baseline-retry", repro_diff(repro) or None,
+                               list(regression) + [t.path for t in repro])
         self.passing_before = {t for t, s in result.tests.items() if s == TestStatus.PASSED and not _is_repro(t)}
         broken_tests = failing_from_own_errors(result.output)
         for test in repro:
@@ -143,7 +156,8 @@ class Verifier:
         verdict.regression_ok = not broken if self.regression else None
         wanted = [t for r in self.repro for t in r.failing_tests]
         verdict.repro_total = len(wanted)
-        verdict.repro_passed = sum(result.tests.get(t) == TestStatus.PASSED for t in wanted)
+        verdict.repro_passing = [t for t in wanted if result.tests.get(t) == TestStatus.PASSED]
+        verdict.repro_passed = len(verdict.repro_passing)
         if result.timed_out:
             verdict.notes.append("tests timed out")
 
@@ -157,6 +171,14 @@ class Verifier:
 # import), not showing the bug: seen with a 0.5B model, whose tests used fixtures they never defined.
 _OWN_BUGS = ("NameError", "ImportError", "ModuleNotFoundError", "SyntaxError", "IndentationError")
 _SUMMARY = re.compile(r"^FAILED (.+?) - ([A-Za-z_][\w.]*)", re.M)
+
+
+_COLLECTION_ERROR = re.compile(r"^_+ ERROR collecting (\S+) _+$", re.M)
+
+
+def collection_errors(output: str) -> set[str]:
+    """Test files pytest could not collect (import or syntax errors at module level)."""
+    return set(_COLLECTION_ERROR.findall(output))
 
 
 def failing_from_own_errors(output: str) -> set[str]:

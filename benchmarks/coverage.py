@@ -12,8 +12,10 @@ bug's hidden tests, which the agent never sees. From those K judged samples, for
 * pass@1: the fraction of correct samples.
 
     python -m benchmarks.coverage [--max-k 32] [--bugs a,b] [--out benchmarks/results/coverage.json]
+    python -m benchmarks.coverage --reselect   # re-score selection from the stored evidence
 
-Writes the JSON (resumable: bugs already in it are skipped) and a PNG plot next to it.
+Writes the JSON (resumable: bugs already in it are skipped), the per-candidate evidence
+(``coverage.evidence.jsonl``) and a PNG plot next to it.
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ def judge(parts, repo: Path, bug: Path, candidates: list[Candidate]) -> dict[str
 def selected_in_subset(report: SolveReport, subset: list[Candidate], correct: dict[str, bool]) -> bool:
     """Run selection on a subset: recount votes among its members, keep per-candidate test evidence."""
     full = {v.candidate_id: v for v in report.verdicts}
-    owner = {dup: c.id for c in report.candidates for dup in c.duplicates} | {c.id: c.id for c in report.candidates}
+    # duplicates point at the candidate they collapsed into (it carries the verdict)
+    owner = {c.id: c.id for c in report.candidates} | {dup: c.id for c in report.candidates for dup in c.duplicates}
     votes: dict[str, int] = {}
     for c in subset:
         if c.diff is not None and owner[c.id] in full:
@@ -137,17 +140,54 @@ def summarise(per_bug: dict[str, dict], ks: list[int]) -> dict:
     }
 
 
+def evidence_record(name: str, report: SolveReport, correct: dict[str, bool]) -> dict:
+    """What selection needs, kept beside the figures so a changed selection policy can be
+    re-scored (``--reselect``) without sampling the model again. Raw answers stay out."""
+    return {
+        "bug": name,
+        "candidates": [c.model_dump(exclude={"raw"}) for c in report.candidates],
+        "verdicts": [v.model_dump() for v in report.verdicts],
+        "repro_tests": [t.model_dump(exclude={"code"}) for t in report.repro_tests],
+        "chosen": report.chosen,
+        "correct": correct,
+    }
+
+
+def from_record(record: dict) -> tuple[SolveReport, dict[str, bool]]:
+    report = SolveReport(run_id="reselect", repo="", issue="", chosen=record["chosen"],
+                         candidates=[Candidate(**c) for c in record["candidates"]],
+                         verdicts=[Verdict(**v) for v in record["verdicts"]])
+    return report, record["correct"]
+
+
+def reselect(data: dict, evidence: Path, ks: list[int], subsets: int) -> None:
+    """Recompute every bug's curves from its stored evidence with the current selection code."""
+    records = [json.loads(line) for line in evidence.read_text().splitlines() if line.strip()]
+    for i, record in enumerate(records):
+        report, correct = from_record(record)
+        row = data["per_bug"].get(record["bug"], {})
+        row |= json.loads(json.dumps(curves(report, correct, ks, subsets, seed=i)))
+        data["per_bug"][record["bug"]] = row
+    data["summary"] = summarise(data["per_bug"], ks)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-k", type=int, default=32)
     parser.add_argument("--bugs", help="comma-separated names (default: all)")
     parser.add_argument("--subsets", type=int, default=50)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/coverage.json"))
+    parser.add_argument("--reselect", action="store_true",
+                        help="re-score selection from the stored evidence (no model, no sandbox)")
     args = parser.parse_args()
     ks = [k for k in KS if k <= args.max_k]
     names = args.bugs.split(",") if args.bugs else sorted(p.name for p in (EXAMPLES / "bugs").iterdir())
     data = json.loads(args.out.read_text()) if args.out.exists() else {"per_bug": {}}
     data["args"] = vars(args) | {"out": str(args.out)}
+    evidence = args.out.with_suffix(".evidence.jsonl")
+    if args.reselect:
+        reselect(data, evidence, ks, args.subsets)
+        names = []
     for name in names:
         if name in data["per_bug"]:
             continue  # resume
@@ -158,12 +198,15 @@ def main() -> None:
         row |= {"seconds": round(run["seconds"], 1), "chosen_correct": bool(run["report"].chosen)
                 and run["correct"].get(run["report"].chosen, False)}
         data["per_bug"][name] = json.loads(json.dumps(row))  # str keys, as stored
+        with evidence.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(evidence_record(name, run["report"], run["correct"])) + "\n")
         print(f"{name}: n={row['n']} correct={row['correct']} chosen_correct={row['chosen_correct']} "
               f"({row['seconds']:.0f}s)", flush=True)
         data["summary"] = summarise(data["per_bug"], ks)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(data, indent=2))
     summary = data.get("summary") or summarise(data["per_bug"], ks)
+    args.out.write_text(json.dumps(data, indent=2))
     for k in ks:
         print(f"k={k:>2}  coverage {summary['coverage'][str(k)]:.2f}  selected {summary['selected'][str(k)]:.2f}")
     print(f"pass@1 {summary['pass@1']:.2f} over {summary['bugs']} bugs")

@@ -54,10 +54,66 @@ def test_issue_snippets_become_tests_and_tracebacks_do_not():
     namespace["test_issue_snippet_runs"]()  # the pycon snippet runs once its prompts are stripped
 
 
-def test_a_candidate_failing_every_reproduction_test_does_not_survive():
-    from agent.selection import survives
-    from agent.types import Verdict
+def test_failing_every_reproduction_test_rules_a_candidate_out_only_when_a_rival_passes_one():
+    from agent.selection import choose, survives
+    from agent.types import Candidate, Verdict
 
-    assert not survives(Verdict(candidate_id="a", applies=True, regression_ok=True, repro_total=2, repro_passed=0))
-    assert survives(Verdict(candidate_id="a", applies=True, regression_ok=True, repro_total=2, repro_passed=1))
+    def verdict(cid, passed, total=2):
+        return Verdict(candidate_id=cid, applies=True, regression_ok=True, repro_total=total, repro_passed=passed)
+
+    assert not survives(verdict("a", 0), reproduced=True)
+    assert survives(verdict("a", 1), reproduced=True)
+    assert survives(verdict("a", 0), reproduced=False)  # a test nobody passes vetoes nobody
     assert survives(Verdict(candidate_id="a", applies=True, regression_ok=None, repro_total=0))
+
+    cands = [Candidate(id=i, temperature=0.8, diff=f"diff {i}") for i in "abc"]
+    # b passes a reproduction test: the two that pass none are out even though a has more votes
+    pool = {"a": verdict("a", 0).model_copy(update={"votes": 3}), "b": verdict("b", 1), "c": verdict("c", 0)}
+    assert choose(cands, pool).candidate_id == "b"
+    # nobody passes any: the tests are the ones in doubt, and votes decide among the survivors
+    pool = {"a": verdict("a", 0).model_copy(update={"votes": 3}), "c": verdict("c", 0)}
+    assert choose(cands, pool).candidate_id == "a"
+    # a candidate that breaks a regression test is never chosen, whatever else it has
+    pool = {"a": verdict("a", 2).model_copy(update={"regression_ok": False})}
+    assert choose(cands, pool) is None
+
+
+class RecordingSandbox:
+    """A test double of the Sandbox protocol: answers each run from a function of its tests."""
+
+    def __init__(self, answer):
+        self.answer, self.runs = answer, []
+
+    def run(self, repo, *, patch=None, tests=None, timeout_s=None, env=None):
+        self.runs.append(list(tests or []))
+        return self.answer(list(tests or []))
+
+
+def test_an_uncollectable_reproduction_file_is_dropped_and_the_baseline_rerun(tmp_path):
+    from agent.events import EventBus
+    from agent.report import ReproTest, Trajectory
+    from agent.types import TestResult
+    from agent.verify import Verifier, collection_errors
+
+    interrupted = ("_____ ERROR collecting test_capuchin_repro_1.py _____\n"
+                   "E   ImportError: cannot import name 'assert_' from 'pytest'\n"
+                   "!!!!!!!!!! Interrupted: 1 error during collection !!!!!!!!!!\n")
+    assert collection_errors(interrupted) == {"test_capuchin_repro_1.py"}
+
+    def answer(tests):
+        if "test_capuchin_repro_1.py" in tests:  # pytest stops before running anything
+            return TestResult(applied=True, exit_code=2, output=interrupted)
+        return TestResult(applied=True, exit_code=1, tests={
+            "tests/test_a.py::test_ok": "PASSED", "test_capuchin_repro_0.py::test_bug": "FAILED"})
+
+    sandbox = RecordingSandbox(answer)
+    verifier = Verifier(tmp_path, sandbox, EventBus(), Trajectory(tmp_path, "r1", EventBus()))
+    good = ReproTest(path="test_capuchin_repro_0.py", code="def test_bug():\n    assert False\n")
+    bad = ReproTest(path="test_capuchin_repro_1.py", code="from pytest import assert_\n")
+    verifier.baseline(["tests/test_a.py"], [good, bad])
+
+    assert len(sandbox.runs) == 2
+    assert "test_capuchin_repro_1.py" not in sandbox.runs[1]
+    assert verifier.passing_before == {"tests/test_a.py::test_ok"}
+    assert [t.path for t in verifier.repro] == ["test_capuchin_repro_0.py"]
+    assert "cannot be collected" in bad.note

@@ -18,10 +18,10 @@ def test_pass_at_k(n, c, k, expected):
 
 
 def test_votes_are_recounted_within_the_subset():
-    # a, b: the same wrong patch (b collapsed into a); c: the right patch, alone.
+    # a, b: the same wrong patch (b collapsed into a); c: the right patch, alone and shorter.
     cands = [
-        Candidate(id="a", temperature=0.8, diff="wrong", duplicates=["b"]),
-        Candidate(id="b", temperature=0.8, diff="wrong"),
+        Candidate(id="a", temperature=0.8, diff="wrong!", duplicates=["b"]),
+        Candidate(id="b", temperature=0.8, diff="wrong!"),
         Candidate(id="c", temperature=0.8, diff="right"),
     ]
     report = SolveReport(run_id="r", repo="/", issue="i", candidates=cands,
@@ -29,5 +29,13 @@ def test_votes_are_recounted_within_the_subset():
                                    Verdict(candidate_id="c", applies=True, votes=1)])
     correct = {"a": False, "b": False, "c": True}
     assert selected_in_subset(report, [cands[0], cands[1], cands[2]], correct) is False  # 2 votes beat 1
-    assert selected_in_subset(report, [cands[1], cands[2]], correct) is True  # 1 vote each; tie-break by diff size
+    assert selected_in_subset(report, [cands[1], cands[2]], correct) is True  # 1 vote each; the smaller diff
     assert selected_in_subset(report, [cands[2]], correct) is True
+
+
+def test_a_duplicate_drawn_alone_stands_for_the_candidate_it_collapsed_into():
+    cands = [Candidate(id="a", temperature=0.0, diff="right", duplicates=["b"]),
+             Candidate(id="b", temperature=0.8, diff="right")]
+    report = SolveReport(run_id="r", repo="/", issue="i", candidates=cands,
+                         verdicts=[Verdict(candidate_id="a", applies=True, votes=2)])
+    assert selected_in_subset(report, [cands[1]], {"a": True, "b": True}) is True
