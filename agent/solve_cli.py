@@ -98,6 +98,10 @@ def _show(report) -> None:
     err.print(f"[bold green]chosen {report.chosen}[/] — {verdict.votes} vote(s), "
               f"repro {verdict.repro_passed}/{verdict.repro_total}, "
               f"regression {'ok' if verdict.regression_ok else 'not run' if verdict.regression_ok is None else 'BROKEN'}")
+    if verdict.repro_passed == 0:
+        err.print(f"[yellow]unconfirmed:[/] no reproduction test passes with this patch "
+                  f"({len(report.repro_tests)} written, {verdict.repro_total} failing on the original code); "
+                  "it was chosen on regression tests and agreement between samples — review it before use")
     err.print(f"evidence: {report.trajectory_dir}")
     Console().print(Syntax(report.patch or "", "diff", theme="ansi_dark"))
 

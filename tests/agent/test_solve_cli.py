@@ -74,3 +74,18 @@ def test_endpoint_down_is_a_clear_error(make_repo, issue, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "cannot reach the model endpoint" in err
     assert "Traceback" not in err
+
+
+def test_a_patch_no_reproduction_test_confirms_is_shown_as_unconfirmed(capsys):
+    from agent.report import SolveReport
+    from agent.solve_cli import _show
+    from agent.types import Verdict
+
+    def shown(passed: int) -> str:
+        verdict = Verdict(candidate_id="c01", applies=True, regression_ok=True, repro_total=2, repro_passed=passed)
+        _show(SolveReport(run_id="r", repo="/r", issue="i", chosen="c01", patch="--- a/m.py\n+++ b/m.py\n",
+                          verdicts=[verdict]))
+        return capsys.readouterr().err
+
+    assert "unconfirmed" in shown(0)
+    assert "unconfirmed" not in shown(1)
