@@ -65,14 +65,15 @@ def open_instance_sandbox(config: SandboxConfig, instance: dict, bus: EventBus |
 
 
 def select_regression_tests(repo: Path, changed_files: list[str], *, graph: object | None = None,
-                            limit: int | None = None) -> list[str]:
-    """Existing test files that exercise ``changed_files`` (naming conventions + imports).
+                            limit: int | None = None, indirect_cap: int = 20) -> list[str]:
+    """Existing test files that exercise ``changed_files`` (naming conventions, direct and indirect
+    imports; see ``sandbox.select``).
 
     ``graph``: optionally a code graph with ``importers`` (e.g. ``retrieval.graph.CodeGraph``).
     """
     from sandbox.select import select_regression_tests as select
 
-    return select(repo, changed_files, graph=graph, limit=limit)
+    return select(repo, changed_files, graph=graph, limit=limit, indirect_cap=indirect_cap)
 
 
 __all__ = ["BACKENDS", "open_instance_sandbox", "open_sandbox", "select_regression_tests"]

@@ -1,10 +1,13 @@
 """Regression test selection: existing test files that exercise the files a patch touches.
 
-Two signals, strongest first: test-file naming conventions (``pkg/mod.py`` ->
-``tests/test_mod.py``, ``mod_test.py``, ``tests/pkg/test_mod.py``), then imports: test
-files importing a touched module, taken from a code graph when the caller has one (any
-object with ``importers: dict[path, set[path]]``, e.g. ``retrieval.graph.CodeGraph``),
-else from a quick ``ast`` scan of the test files alone.
+Three signals, strongest first: test-file naming conventions (``pkg/mod.py`` ->
+``tests/test_mod.py``, ``mod_test.py``, ``tests/pkg/test_mod.py``); imports: test files
+importing a touched module, taken from a code graph when the caller has one (any object
+with ``importers: dict[path, set[path]]``, e.g. ``retrieval.graph.CodeGraph``), else from a
+quick ``ast`` scan of the test files alone; then indirect imports: test files importing a
+project module that imports the touched one (``from shop import total`` tests
+``shop/cart.py`` when ``shop/__init__.py`` says ``from .cart import total``), nearest first
+and capped, since in a large project nearly every test imports the top package.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from typing import Any
 
 from sandbox.worktree import check_repo, worktree_files
 
+MIN_DIRECT = 3
+"""Below this many directly related test files, look for tests that reach a module indirectly."""
 _TEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
 
 
@@ -50,12 +55,101 @@ def _imported_modules(source: str) -> set[str]:
     return out
 
 
+def _resolved_imports(source: str, package: str) -> set[str]:
+    """Like ``_imported_modules`` but with relative imports resolved against ``package``."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parent + ([node.module] if node.module else []))
+            if base:
+                out.add(base)
+                out.update(f"{base}.{alias.name}" for alias in node.names)
+    return out
+
+
+def _package_of(path: str) -> list[str]:
+    """The package(s) relative imports in ``path`` resolve against."""
+    names = module_names(path)
+    if Path(path).name == "__init__.py":
+        return names
+    return [n.rsplit(".", 1)[0] for n in names if "." in n]
+
+
+def indirect_importers(repo: Path, changed: str, files: list[str], depth: int = 2) -> set[str]:
+    """Dotted names of the project's own modules that import ``changed`` through other modules
+    of the project, up to ``depth`` hops: ``periods.py`` importing ``months.py``, a package
+    ``__init__`` re-exporting either. Tests importing one of these exercise ``changed`` too."""
+    frontier = set(module_names(changed))
+    seen = set(frontier)
+    top = Path(changed).parts[0]
+    sources = [f for f in files if f.endswith(".py") and not is_test_file(f) and f != changed
+               and Path(f).parts[0] == top]
+    texts: dict[str, str] = {}
+    found: set[str] = set()
+    for _ in range(depth):
+        leaves = {n.rsplit(".", 1)[-1] for n in frontier}
+        new: set[str] = set()
+        for f in sources:
+            if f not in texts:
+                texts[f] = (repo / f).read_text(encoding="utf-8", errors="replace")
+            if not any(leaf in texts[f] for leaf in leaves):
+                continue
+            if any(_resolved_imports(texts[f], pkg) & frontier for pkg in _package_of(f) or [""]):
+                new.update(n for n in module_names(f) if n not in seen)
+        if not new:
+            break
+        found |= new
+        seen |= new
+        frontier = new
+    return found
+
+
+def _by_indirect_import(repo: Path, changed: str, tests: list[str], files: list[str], cap: int) -> list[str]:
+    modules = indirect_importers(repo, changed, files)
+    if not modules:
+        return []
+    leaves = {m.rsplit(".", 1)[-1] for m in modules}
+    hits = []
+    for t in tests:
+        text = (repo / t).read_text(encoding="utf-8", errors="replace")
+        if any(leaf in text for leaf in leaves) and _imported_modules(text) & modules:
+            hits.append(t)
+    near = Path(changed).parent.parts
+    # tests beside the changed module first: they are the likeliest to exercise it
+    hits.sort(key=lambda t: (-_shared_prefix(Path(t).parent.parts, near), t))
+    return hits[:cap]
+
+
+def _shared_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def _by_name(changed: str, tests: list[str]) -> list[str]:
+    """Tests named after the module, the nearest ones only (``sympy/physics/units/util.py``
+    is tested by ``sympy/physics/units/tests/test_util.py``, not ``sympy/geometry/...``)."""
     stem = Path(changed).stem
     if stem == "__init__":
         stem = Path(changed).parent.name
     wanted = {f"test_{stem}.py", f"{stem}_test.py", f"tests_{stem}.py"}
-    return [t for t in tests if Path(t).name in wanted]
+    named = [t for t in tests if Path(t).name in wanted]
+    near = Path(changed).parent.parts
+    closeness = {t: _shared_prefix(Path(t).parent.parts, near) for t in named}
+    best = max(closeness.values(), default=0)
+    return [t for t in named if closeness[t] == best]
 
 
 def _by_import(repo: Path, changed: str, tests: list[str], graph: Any | None) -> list[str]:
@@ -71,25 +165,31 @@ def _by_import(repo: Path, changed: str, tests: list[str], graph: Any | None) ->
 
 
 def select_regression_tests(repo: Path, changed_files: list[str], *, graph: Any | None = None,
-                            limit: int | None = None) -> list[str]:
+                            limit: int | None = None, indirect_cap: int = 20) -> list[str]:
     """Test files (repository-relative) to run as regression tests for a change to ``changed_files``.
 
-    Touched test files come first, then naming matches, then importers; no duplicates.
+    Touched test files come first, then naming matches, then importers, then up to
+    ``indirect_cap`` per changed file importing it through other modules; no duplicates.
     """
     repo = check_repo(repo)
-    tests = [f for f in worktree_files(repo) if is_test_file(f)]
+    files = worktree_files(repo)
+    tests = [f for f in files if is_test_file(f)]
     ordered: list[str] = [f for f in changed_files if is_test_file(f) and (repo / f).is_file()]
     sources = [f for f in changed_files if f.endswith(".py") and not is_test_file(f)]
+    direct = {changed: _by_name(changed, tests) + _by_import(repo, changed, tests, graph) for changed in sources}
     for changed in sources:
-        ordered += _by_name(changed, tests)
+        ordered += direct[changed]
     for changed in sources:
-        ordered += _by_import(repo, changed, tests, graph)
+        # Only where direct evidence is thin: scanning a big project's modules costs seconds,
+        # and there most modules have tests of their own.
+        if len(set(direct[changed])) < MIN_DIRECT:
+            ordered += _by_indirect_import(repo, changed, tests, files, indirect_cap)
     unique = list(dict.fromkeys(ordered))
     return unique[:limit] if limit else unique
 
 
 def small_suite(repo: Path, max_files: int = 40) -> list[str]:
-    """Every test file of a small project: the regression set when no test maps to the change
-    (tests that import only the package, whose ``__init__`` pulls in the changed module)."""
+    """Every test file of a small project: the pipeline's regression set when no test maps to
+    the change by name or import (tests that reach it only through fixtures or conftest)."""
     tests = [f for f in worktree_files(check_repo(repo)) if is_test_file(f)]
     return tests if len(tests) <= max_files else []

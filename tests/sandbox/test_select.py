@@ -47,3 +47,39 @@ def test_touched_test_files_come_first_and_graph_is_used(tmp_path):
 def test_module_names_of_layouts():
     assert module_names("src/pkg/mod.py") == ["src.pkg.mod", "pkg.mod"]
     assert module_names("pkg/__init__.py") == ["pkg"]
+
+
+def test_tests_reaching_the_changed_module_through_the_package_or_a_sibling(tmp_path):
+    repo = _write(tmp_path, {
+        "stats/__init__.py": "from .central import median\nfrom stats.spread import spread\n",
+        "stats/central.py": "def median(xs): return xs[0]\n",
+        "stats/spread.py": "def spread(xs): return 0\n",
+        "stats/hidden.py": "def private(): pass\n",
+        "stats/report.py": "from stats.hidden import private\n",
+        "tests/test_api.py": "from stats import median\n",
+        "tests/test_report.py": "from stats.report import *\n",
+        "tests/test_other.py": "import json\n",
+    })
+    assert select_regression_tests(repo, ["stats/central.py"]) == ["tests/test_api.py"]
+    assert select_regression_tests(repo, ["stats/spread.py"]) == ["tests/test_api.py"]
+    # not imported by the package, but by a sibling module that a test imports
+    assert select_regression_tests(repo, ["stats/hidden.py"]) == ["tests/test_report.py"]
+
+
+def test_reexports_walk_up_and_nearest_tests_come_first(tmp_path):
+    from sandbox.select import indirect_importers
+
+    repo = _write(tmp_path, {
+        "top/__init__.py": "from top.sub import *\n",
+        "top/sub/__init__.py": "from . import mod\n",
+        "top/sub/mod.py": "",
+        "top/sub/tests/test_sub.py": "import top\n",
+        "top/tests/test_top.py": "import top\n",
+        "tests/test_far.py": "from top.sub import mod\n",
+    })
+    files = [str(p.relative_to(repo)) for p in repo.rglob("*.py")]
+    assert indirect_importers(repo, "top/sub/mod.py", files) == {"top.sub", "top"}
+    got = select_regression_tests(repo, ["top/sub/mod.py"], indirect_cap=2)
+    assert got == ["tests/test_far.py", "top/sub/tests/test_sub.py", "top/tests/test_top.py"]
+    assert select_regression_tests(repo, ["top/sub/mod.py"], indirect_cap=1) == [
+        "tests/test_far.py", "top/sub/tests/test_sub.py"]
