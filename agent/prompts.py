@@ -8,6 +8,7 @@ accepted as a fallback, so the prompt does not mention them.
 from __future__ import annotations
 
 from agent.types import Context, ContextBlock
+from editing import feedback_prompt
 
 EDIT_SYSTEM = """You are an expert Python programmer. You fix bugs by rewriting whole functions.
 Change as little as possible and keep names and signatures unless the fix needs otherwise."""
@@ -55,15 +56,8 @@ def edit_messages(issue: str, context: Context, focus: ContextBlock | None = Non
 
 
 def retry_messages(messages: list[dict[str, str]], answer: str, problem: str) -> list[dict[str, str]]:
-    """Continue the conversation with the failed answer and what went wrong (no placeholder examples:
-    a small model copies them, and a stub named after a placeholder then applies cleanly)."""
-    return [
-        *messages,
-        {"role": "assistant", "content": answer},
-        {"role": "user", "content": f"That edit could not be applied: {problem}\n\n"
-                                    "Reply again with the file name and the complete fixed function, "
-                                    "in the format of the example above."},
-    ]
+    """Continue the conversation with the failed answer and what went wrong."""
+    return [*messages, {"role": "assistant", "content": answer}, {"role": "user", "content": feedback_prompt(problem)}]
 
 
 REPRO_SYSTEM = """You write a minimal pytest test that reproduces a reported bug.

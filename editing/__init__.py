@@ -50,11 +50,11 @@ class SpliceEditor:
         return self.apply(repo, answer).diff
 
 
-def feedback_prompt(error: EditError) -> str:
-    """The user turn that asks the model to retry after a failed edit."""
+def feedback_prompt(error: EditError | str) -> str:
+    """The user turn that asks the model to retry after a failed edit. No placeholder paths or
+    names: a small model copies them, and a stub named after a placeholder then applies cleanly."""
+    message = error.message if isinstance(error, EditError) else error
     return (
-        "Your previous answer could not be applied:\n\n"
-        f"{error.message}\n\n"
-        "Answer again with the corrected complete code, in the same format:\n"
-        f"{FORMAT_HELP}"
+        f"That edit could not be applied: {message}\n\n"
+        "Reply again with the file name and the complete fixed function, in the format of the example above."
     )

@@ -65,7 +65,7 @@ class ParsedAnswer:
 # a placeholder chosen in the demo), so error messages carry no example code.
 FORMAT_HELP = (
     "Answer with the complete new code of each function, method or class you change, in a "
-    "```python fenced block preceded by a line naming the file (### path/to/file.py). "
+    "```python fenced block preceded by a line naming the file: ### and its path in the repository. "
     "Write a method inside its class (`class Name:` followed by only the changed methods) "
     "so it is clear where it belongs."
 )
