@@ -30,24 +30,9 @@ from sandbox.config import SandboxConfig
 from sandbox.docker_backend import DockerSandbox, remove_orphans
 from sandbox.labels import LABEL, OWNER_PID
 from sandbox.specs import local_spec
+from sandbox.testing import TINY_FIX, TINY_TESTS, make_tiny_repo
 
-FIX = "--- a/pkg/__init__.py\n+++ b/pkg/__init__.py\n@@ -1,2 +1,2 @@\n def add(a, b):\n-    return a - b\n+    return a + b\n"
-TESTS = ["tests/test_add.py"]
-
-
-def make_repo(root: Path) -> Path:
-    """A tiny installable package with a bug (``add`` subtracts) and its tests."""
-    (root / "pkg").mkdir(parents=True)
-    (root / "tests").mkdir()
-    (root / "pyproject.toml").write_text(
-        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n'
-        '[project]\nname = "benchpkg"\nversion = "0.1"\n[tool.setuptools]\npackages = ["pkg"]\n'
-    )
-    (root / "pkg" / "__init__.py").write_text("def add(a, b):\n    return a - b\n")
-    (root / "tests" / "test_add.py").write_text(
-        "from pkg import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n\n\ndef test_other():\n    pass\n"
-    )
-    return root
+FIX, TESTS = TINY_FIX, TINY_TESTS
 
 
 def _median(xs: list[float]) -> float:
@@ -183,7 +168,7 @@ def main(argv: list[str] | None = None) -> dict:
     parts = set(args.parts.split(","))
     sb = DockerSandbox(SandboxConfig())
     with tempfile.TemporaryDirectory() as tmp:
-        repo = make_repo(Path(tmp) / "repo")
+        repo = make_tiny_repo(Path(tmp) / "repo", name="benchpkg")
         report = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
                               "load_avg_at_start": os.getloadavg()},
                   "args": {"runs": args.runs, "churn": args.churn}}
