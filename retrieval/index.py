@@ -17,9 +17,12 @@ import bm25s
 import numpy as np
 
 from agent.events import EventBus, null_bus
+from retrieval import bm25
+from retrieval.bm25 import TermCounts, count_terms
 from retrieval.config import RetrievalConfig
 from retrieval.graph import CodeGraph, SymbolRef
 from retrieval.languages import language_for
+from retrieval.literals import SourceText
 from retrieval.parse import ParsedFile, Symbol, assign_uids, parse_file
 from retrieval.store import Cache, list_files
 from retrieval.text import path_tokens, tokenize
@@ -101,6 +104,9 @@ class RepoIndex:
         self.bus: EventBus = null_bus()
         self.blobs: dict[str, str] = {}
         """path -> blob hash the entries were made from."""
+        self._vocab: dict[str, int] = {}
+        self._terms: dict[str, tuple[TermCounts, TermCounts]] = {}
+        """blob -> BM25 term counts of (the file, its symbols); a refresh carries them over."""
 
     @classmethod
     def open(
@@ -116,7 +122,12 @@ class RepoIndex:
     def refresh(self) -> RepoIndex:
         """The index of the work tree now, reusing this one's parses: only changed files are read."""
         known = {self.blobs[p]: e for p, e in self.entries.items()}
-        return self._open(self.repo, self.config, self.bus, None, known)
+        index = self._open(self.repo, self.config, self.bus, None, known)
+        # Unchanged files keep their BM25 term counts: only the changed ones are counted again.
+        live = set(index.blobs.values())
+        index._vocab = self._vocab
+        index._terms = {b: t for b, t in self._terms.items() if b in live}
+        return index
 
     @classmethod
     def _open(cls, repo: Path, config: RetrievalConfig, bus: EventBus, memo: dict | None, known: dict) -> RepoIndex:
@@ -176,14 +187,25 @@ class RepoIndex:
         allowed = {self.paths[i] for i in self._file_rows}
         return np.array([i for i, (p, _) in enumerate(self.symbol_refs) if p in allowed], dtype=np.int64)
 
+    def _terms_of(self, path: str) -> tuple[TermCounts, TermCounts]:
+        key = self.blobs.get(path, f"path:{path}")
+        terms = self._terms.get(key)
+        if terms is None:
+            entry = self.entries[path]
+            terms = (count_terms([entry.file_tokens], self._vocab), count_terms(entry.symbol_tokens, self._vocab))
+            self._terms[key] = terms
+        return terms
+
     @cached_property
     def _file_bm25(self) -> bm25s.BM25:
-        return _bm25([self.entries[self.paths[i]].file_tokens.split() for i in self._file_rows], self.config)
+        groups = [self._terms_of(self.paths[i])[0] for i in self._file_rows]
+        return bm25.build(groups, self._vocab, self.config.bm25_k1, self.config.bm25_b)
 
     @cached_property
     def _symbol_bm25(self) -> bm25s.BM25:
-        tokens = [t for p in self.paths for t in self.entries[p].symbol_tokens]
-        return _bm25([tokens[i].split() for i in self._symbol_rows], self.config)
+        # Candidate files in path order, each with its symbols in file order: the order of _symbol_rows.
+        groups = [self._terms_of(self.paths[i])[1] for i in self._file_rows]
+        return bm25.build(groups, self._vocab, self.config.bm25_k1, self.config.bm25_b)
 
     def file_scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every file in ``self.paths`` order (0 for files not searched)."""
@@ -194,6 +216,12 @@ class RepoIndex:
         """BM25 score of every symbol in ``self.symbol_refs`` order (0 for symbols not searched)."""
         return _scatter(_scores(self._symbol_bm25, query_tokens, len(self._symbol_rows)), self._symbol_rows,
                         len(self.symbol_refs))
+
+    @cached_property
+    def source_text(self) -> SourceText:
+        """The candidate files' sources as one string, for verbatim search (retrieval.literals)."""
+        paths = [self.paths[i] for i in self._file_rows]
+        return SourceText(paths, [self.read(p).decode("utf-8", "replace") for p in paths])
 
     @cached_property
     def dense(self):
@@ -207,13 +235,6 @@ class RepoIndex:
     def warm(self) -> None:
         """Build every lazy part now (for `capuchin index` and timing)."""
         _ = self.graph.imports, self._file_bm25, self._symbol_bm25, self.dense
-
-
-def _bm25(corpus: list[list[str]], config: RetrievalConfig) -> bm25s.BM25:
-    model = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
-    # An empty document list or all-empty documents would make bm25s fail; one dummy token keeps shapes.
-    model.index([doc or ["\0"] for doc in corpus] or [["\0"]], show_progress=False)
-    return model
 
 
 def _scatter(values: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:

@@ -18,6 +18,7 @@ from agent.protocols import Model
 from agent.types import Context, Location
 from retrieval.config import RetrievalConfig
 from retrieval.index import RepoIndex
+from retrieval.literals import extract_literals, literal_scores
 from retrieval.rank import combine, reasons_for, top_indices
 from retrieval.signals import IssueSignals, code_of, extract, name_overlap, title_of
 from retrieval.text import tokenize
@@ -66,6 +67,8 @@ class Localizer:
             "trace": from_dict(sig.trace_files),
             "path": from_dict(sig.paths),
         }
+        if self.config.weights.get("literal"):
+            signals["literal"] = from_dict(literal_scores(extract_literals(issue), idx.source_text))
         if self.config.weights.get("dense") and idx.dense is not None:
             signals["dense"] = idx.dense.file_scores(issue)
         return signals
