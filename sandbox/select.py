@@ -39,24 +39,9 @@ def module_names(path: str) -> list[str]:
     return names
 
 
-def _imported_modules(source: str) -> set[str]:
-    """Absolute modules a file imports, including ``from a import b`` as both ``a`` and ``a.b``."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return set()
-    out: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            out.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            out.add(node.module)
-            out.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return out
-
-
-def _resolved_imports(source: str, package: str) -> set[str]:
-    """Like ``_imported_modules`` but with relative imports resolved against ``package``."""
+def _imported_modules(source: str, package: str | None = None) -> set[str]:
+    """Modules a file imports, including ``from a import b`` as both ``a`` and ``a.b``; relative
+    imports are resolved against ``package`` when it is given, else left out."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -68,8 +53,10 @@ def _resolved_imports(source: str, package: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join(parent + ([node.module] if node.module else []))
+                if package is None:
+                    continue
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([node.module] if node.module else []))
             if base:
                 out.add(base)
                 out.update(f"{base}.{alias.name}" for alias in node.names)
@@ -103,7 +90,7 @@ def indirect_importers(repo: Path, changed: str, files: list[str], depth: int = 
                 texts[f] = (repo / f).read_text(encoding="utf-8", errors="replace")
             if not any(leaf in texts[f] for leaf in leaves):
                 continue
-            if any(_resolved_imports(texts[f], pkg) & frontier for pkg in _package_of(f) or [""]):
+            if any(_imported_modules(texts[f], pkg) & frontier for pkg in _package_of(f) or [""]):
                 new.update(n for n in module_names(f) if n not in seen)
         if not new:
             break
