@@ -13,6 +13,8 @@ from pathlib import Path
 
 from agent.config import cache_dir
 from agent.errors import InputError
+from agent.types import TestResult, TestStatus
+from editing.patch import file_diff
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -45,3 +47,14 @@ def fresh_repo(bug: Path, where: Path | None = None) -> Path:
 def hidden_test_files(bug: Path) -> dict[str, str]:
     """The tests the agent never saw, as files to add under tests/."""
     return {f"tests/{p.name}": p.read_text() for p in sorted((bug / "hidden_tests").glob("test_*.py"))}
+
+
+def run_hidden_tests(sandbox, repo: Path, bug: Path, patch: str, timeout_s: float | None = None) -> TestResult:
+    """Apply ``patch`` and the bug's hidden tests to ``repo`` in ``sandbox`` and run only those tests."""
+    hidden = hidden_test_files(bug)
+    tests_patch = "".join(file_diff(path, None, text) for path, text in hidden.items())
+    return sandbox.run(repo, patch=patch + tests_patch, tests=list(hidden), timeout_s=timeout_s)
+
+
+def all_passed(result: TestResult) -> bool:
+    return bool(result.tests) and all(s == TestStatus.PASSED for s in result.tests.values())

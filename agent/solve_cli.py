@@ -111,8 +111,7 @@ def demo(
     samples: int | None = typer.Option(None, help="Samples per temperature."),
 ) -> None:
     """Solve a bundled example bug with the configured (default: embedded) model, then judge it with hidden tests."""
-    from agent.demo import bug_dir, fresh_repo, hidden_test_files
-    from editing.patch import file_diff
+    from agent.demo import all_passed, bug_dir, fresh_repo, run_hidden_tests
 
     source = bug_dir(bug)
     repo = fresh_repo(source)
@@ -127,11 +126,9 @@ def demo(
     from sandbox import open_sandbox
 
     patch = json.loads(report_path.read_text())["patch"]
-    hidden = hidden_test_files(source)
-    tests_patch = "".join(file_diff(path, None, text) for path, text in hidden.items())
-    result = open_sandbox(settings_for(repo).sandbox).run(repo, patch=patch + tests_patch, tests=list(hidden))
+    result = run_hidden_tests(open_sandbox(settings_for(repo).sandbox), repo, source, patch)
     passed = sum(s == "PASSED" for s in result.tests.values())
-    colour = "green" if result.tests and passed == len(result.tests) else "red"
+    colour = "green" if all_passed(result) else "red"
     err.print(f"[bold {colour}]hidden tests (never shown to the agent): {passed}/{len(result.tests)} passed[/]")
     for test, status in sorted(result.tests.items()):
         err.print(f"  {status:8} {test}")

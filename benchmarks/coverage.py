@@ -29,7 +29,7 @@ from math import comb
 from pathlib import Path
 
 from agent.config import load_settings
-from agent.demo import EXAMPLES, fresh_repo, hidden_test_files
+from agent.demo import EXAMPLES, all_passed, fresh_repo, run_hidden_tests
 from agent.errors import NoVerifiedCandidate
 from agent.events import EventBus
 from agent.pipeline import Solver
@@ -37,7 +37,6 @@ from agent.report import SolveReport
 from agent.selection import choose
 from agent.solve import open_parts
 from agent.types import Candidate, Verdict
-from editing.patch import file_diff
 
 KS = (1, 2, 4, 8, 16, 32)
 
@@ -53,14 +52,11 @@ def pass_at_k(n: int, c: int, k: int) -> float:
 
 def judge(parts, repo: Path, bug: Path, candidates: list[Candidate]) -> dict[str, bool]:
     """Hidden-test verdict per distinct diff (duplicates share it)."""
-    hidden = hidden_test_files(bug)
-    tests_patch = "".join(file_diff(p, None, t) for p, t in hidden.items())
     correct: dict[str, bool] = {}
     for c in candidates:
         if c.diff is None or c.diff in correct:
             continue
-        result = parts.sandbox.run(repo, patch=c.diff + tests_patch, tests=list(hidden), timeout_s=300)
-        correct[c.diff] = bool(result.tests) and all(s == "PASSED" for s in result.tests.values())
+        correct[c.diff] = all_passed(run_hidden_tests(parts.sandbox, repo, bug, c.diff, timeout_s=300))
     return {c.id: bool(c.diff) and correct.get(c.diff, False) for c in candidates}
 
 

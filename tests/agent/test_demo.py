@@ -37,3 +37,19 @@ def test_hidden_tests_go_under_tests():
     files = hidden_test_files(bug_dir("bool_case"))
     assert files
     assert all(path.startswith("tests/test_hidden_") for path in files)
+
+
+@pytest.mark.filterwarnings("ignore:local sandbox")
+def test_hidden_tests_accept_the_reference_fix_and_reject_the_bug(tmp_path):
+    from agent.demo import all_passed, run_hidden_tests
+    from sandbox import open_sandbox
+    from sandbox.config import SandboxConfig
+
+    bug = bug_dir("median_even")
+    repo = fresh_repo(bug, tmp_path)
+    sandbox = open_sandbox(SandboxConfig(backend="local"))
+    fixed = run_hidden_tests(sandbox, repo, bug, (bug / "fix.patch").read_text())
+    assert all_passed(fixed), fixed.output[-2000:]
+    buggy = run_hidden_tests(sandbox, repo, bug, "")
+    assert buggy.tests
+    assert not all_passed(buggy)
