@@ -21,6 +21,10 @@ class Weights:
     """Weight of the fraction of reproduction tests passed."""
     votes: float = 0.5
     """Weight of the candidate's share of the largest vote."""
+    agreement: float = 0.0
+    """Weight of behavioural agreement (CodeT's dual agreement): the votes of every surviving
+    candidate that passes exactly the same reproduction tests, as a share of the largest such
+    group. Different texts that behave alike back each other up."""
 
 
 def survives(verdict: Verdict, reproduced: bool = True) -> bool:
@@ -39,9 +43,21 @@ def reproduced(verdicts: Iterable[Verdict]) -> bool:
     return any(v.applies and v.regression_ok is not False and v.repro_passed > 0 for v in verdicts)
 
 
-def score(verdict: Verdict, max_votes: int, weights: Weights = Weights()) -> float:
+def score(verdict: Verdict, max_votes: int, weights: Weights = Weights(), support: float = 0.0) -> float:
+    """``support``: the candidate's behavioural group's share of the largest group (0..1)."""
     repro = verdict.repro_passed / verdict.repro_total if verdict.repro_total else 0.0
-    return weights.repro * repro + weights.votes * (verdict.votes / max(max_votes, 1))
+    return weights.repro * repro + weights.votes * (verdict.votes / max(max_votes, 1)) + weights.agreement * support
+
+
+def behaviour_support(alive: Sequence[Verdict]) -> dict[str, float]:
+    """Per candidate: the summed votes of the survivors passing the same reproduction tests, as a
+    share of the largest such group."""
+    groups: dict[frozenset[str], int] = {}
+    for v in alive:
+        key = frozenset(v.repro_passing)
+        groups[key] = groups.get(key, 0) + v.votes
+    top = max(groups.values(), default=1)
+    return {v.candidate_id: groups[frozenset(v.repro_passing)] / top for v in alive}
 
 
 def rank(
@@ -52,8 +68,9 @@ def rank(
     confirmed = reproduced(verdicts.values())
     alive = [v for v in verdicts.values() if survives(v, confirmed)]
     max_votes = max((v.votes for v in alive), default=1)
+    support = behaviour_support(alive)
     for v in alive:
-        v.score = round(score(v, max_votes, weights), 6)
+        v.score = round(score(v, max_votes, weights, support[v.candidate_id]), 6)
 
     def key(v: Verdict) -> tuple:
         c = by_id[v.candidate_id]

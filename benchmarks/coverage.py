@@ -25,6 +25,7 @@ import json
 import random
 import tempfile
 import time
+from dataclasses import fields
 from math import comb
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from agent.errors import NoVerifiedCandidate
 from agent.events import EventBus
 from agent.pipeline import Solver
 from agent.report import SolveReport
-from agent.selection import choose
+from agent.selection import Weights, choose
 from agent.solve import open_parts
 from agent.types import Candidate, Verdict
 
@@ -60,7 +61,8 @@ def judge(parts, repo: Path, bug: Path, candidates: list[Candidate]) -> dict[str
     return {c.id: bool(c.diff) and correct.get(c.diff, False) for c in candidates}
 
 
-def selected_in_subset(report: SolveReport, subset: list[Candidate], correct: dict[str, bool]) -> bool:
+def selected_in_subset(report: SolveReport, subset: list[Candidate], correct: dict[str, bool],
+                       weights: Weights = Weights()) -> bool:
     """Run selection on a subset: recount votes among its members, keep per-candidate test evidence."""
     full = {v.candidate_id: v for v in report.verdicts}
     # duplicates point at the candidate they collapsed into (it carries the verdict)
@@ -71,18 +73,20 @@ def selected_in_subset(report: SolveReport, subset: list[Candidate], correct: di
             votes[owner[c.id]] = votes.get(owner[c.id], 0) + 1
     reps = [c for c in report.candidates if c.id in votes]
     verdicts = {cid: full[cid].model_copy(update={"votes": n, "selected": False}) for cid, n in votes.items()}
-    chosen: Verdict | None = choose(reps, verdicts)
+    chosen: Verdict | None = choose(reps, verdicts, weights)
     return chosen is not None and correct[chosen.candidate_id]
 
 
-def curves(report: SolveReport, correct: dict[str, bool], ks: list[int], subsets: int, seed: int) -> dict:
+def curves(report: SolveReport, correct: dict[str, bool], ks: list[int], subsets: int, seed: int,
+           weights: Weights = Weights()) -> dict:
     samples = report.candidates
     n, c = len(samples), sum(correct[s.id] for s in samples)
     rng = random.Random(seed)
     out = {"n": n, "correct": c, "pass@1": c / n if n else 0.0, "coverage": {}, "selected": {}}
     for k in ks:
         out["coverage"][k] = pass_at_k(n, c, k) if n else 0.0
-        picks = [selected_in_subset(report, rng.sample(samples, min(k, n)), correct) for _ in range(subsets)]
+        picks = [selected_in_subset(report, rng.sample(samples, min(k, n)), correct, weights)
+                 for _ in range(subsets)]
         out["selected"][k] = sum(picks) / len(picks) if n else 0.0
     return out
 
@@ -156,13 +160,13 @@ def from_record(record: dict) -> tuple[SolveReport, dict[str, bool]]:
     return report, record["correct"]
 
 
-def reselect(data: dict, evidence: Path, ks: list[int], subsets: int) -> None:
+def reselect(data: dict, evidence: Path, ks: list[int], subsets: int, weights: Weights) -> None:
     """Recompute every bug's curves from its stored evidence with the current selection code."""
     records = [json.loads(line) for line in evidence.read_text().splitlines() if line.strip()]
     for i, record in enumerate(records):
         report, correct = from_record(record)
         row = data["per_bug"].get(record["bug"], {})
-        row |= json.loads(json.dumps(curves(report, correct, ks, subsets, seed=i)))
+        row |= json.loads(json.dumps(curves(report, correct, ks, subsets, seed=i, weights=weights)))
         data["per_bug"][record["bug"]] = row
     data["summary"] = summarise(data["per_bug"], ks)
 
@@ -175,6 +179,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/coverage.json"))
     parser.add_argument("--reselect", action="store_true",
                         help="re-score selection from the stored evidence (no model, no sandbox)")
+    for weight in fields(Weights):
+        parser.add_argument(f"--{weight.name}", type=float, default=weight.default,
+                            help=f"selection weight for --reselect (default {weight.default})")
     args = parser.parse_args()
     ks = [k for k in KS if k <= args.max_k]
     names = args.bugs.split(",") if args.bugs else sorted(p.name for p in (EXAMPLES / "bugs").iterdir())
@@ -182,7 +189,7 @@ def main() -> None:
     data["args"] = vars(args) | {"out": str(args.out)}
     evidence = args.out.with_suffix(".evidence.jsonl")
     if args.reselect:
-        reselect(data, evidence, ks, args.subsets)
+        reselect(data, evidence, ks, args.subsets, Weights(**{w.name: getattr(args, w.name) for w in fields(Weights)}))
         names = []
     for name in names:
         if name in data["per_bug"]:

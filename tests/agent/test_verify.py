@@ -117,3 +117,21 @@ def test_an_uncollectable_reproduction_file_is_dropped_and_the_baseline_rerun(tm
     assert verifier.passing_before == {"tests/test_a.py::test_ok"}
     assert [t.path for t in verifier.repro] == ["test_capuchin_repro_0.py"]
     assert "cannot be collected" in bad.note
+
+
+def test_behavioural_agreement_backs_different_texts_that_pass_the_same_tests():
+    from agent.selection import Weights, behaviour_support, choose
+    from agent.types import Candidate, Verdict
+
+    def verdict(cid, passing, votes=1):
+        return Verdict(candidate_id=cid, applies=True, regression_ok=True, repro_total=2,
+                       repro_passed=len(passing), repro_passing=passing, votes=votes)
+
+    cands = [Candidate(id=i, temperature=0.8, diff=f"diff {i}") for i in "abc"]
+    # a: two votes for one text; b and c: two different texts passing the same test as a does not
+    pool = {"a": verdict("a", ["t1"], votes=2), "b": verdict("b", ["t2"]), "c": verdict("c", ["t2"])}
+    assert behaviour_support(list(pool.values())) == {"a": 1.0, "b": 1.0, "c": 1.0}
+    pool["c"] = verdict("c", ["t2"], votes=2)
+    assert behaviour_support(list(pool.values())) == {"a": 2 / 3, "b": 1.0, "c": 1.0}
+    assert choose(cands, pool, Weights(agreement=0.0)).candidate_id == "a"  # text votes only: a ties c, a's id wins
+    assert choose(cands, pool, Weights(agreement=1.0)).candidate_id == "c"  # b and c behave alike: 3 votes
