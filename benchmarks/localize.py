@@ -3,8 +3,11 @@
 One output line per instance: ``{"instance_id", "files" (>= 20 ranked paths),
 "functions" (>= 50 ranked "path::Qualified.name" where the repository has them),
 "seconds"}``. Instances already in the output are skipped (resume). File Acc@k: every
-file the gold patch touches is in the top k; function Acc@k: every expected span other
-than ``imports`` is in the top k.
+file the gold patch touches is in the top k; function Acc@k: every expected definition
+span is in the top k. Module-level spans (``imports``, ``docstring``, ``impl:N``) name no
+definition a localiser could return, so they are left out; a class-body statement span
+(``Cls:N``) counts as its class. ``function_acc_all_spans`` keeps the older count (only
+``imports`` left out) for comparison with earlier results.
 
     python -m benchmarks.localize --dataset ../shared/data/swebench-dev.jsonl \\
         --checkouts /work/checkouts --out benchmarks/results/localize-dev.jsonl
@@ -26,6 +29,8 @@ from agent.errors import InputError
 FILE_KS = (1, 3, 5, 10)
 FUNCTION_KS = (5, 10, 20)
 _DIFF_FILE = re.compile(r"^diff --git a/(\S+) b/", re.M)
+_MODULE_SPAN = re.compile(r"^(imports|docstring|impl:\d+)$")
+_CLASS_BODY_SPAN = re.compile(r"^(.+):\d+$")
 
 
 @dataclass(frozen=True)
@@ -34,10 +39,20 @@ class Instance:
     problem_statement: str
     gold_files: tuple[str, ...]
     gold_functions: tuple[str, ...]
+    all_spans: tuple[str, ...] = ()
+    """Every expected span but ``imports`` (the count used before module-level spans were left out)."""
 
 
 def _literal(value):
     return ast.literal_eval(value) if isinstance(value, str) else value
+
+
+def definition_span(span: str) -> str | None:
+    """The definition an expected span names: None for module-level code, the class for a class-body statement."""
+    if _MODULE_SPAN.match(span):
+        return None
+    body = _CLASS_BODY_SPAN.match(span)
+    return body.group(1) if body else span
 
 
 def load_instances(dataset: Path) -> list[Instance]:
@@ -49,9 +64,11 @@ def load_instances(dataset: Path) -> list[Instance]:
             continue
         row = json.loads(line)
         spans = _literal(row.get("expected_spans") or {}) or {}
-        functions = tuple(f"{p}::{q}" for p, quals in spans.items() for q in quals if q != "imports")
+        every = tuple(f"{p}::{q}" for p, quals in spans.items() for q in quals if q != "imports")
+        functions = tuple(dict.fromkeys(
+            f"{p}::{d}" for p, quals in spans.items() for q in quals if (d := definition_span(q))))
         out.append(Instance(row["instance_id"], row["problem_statement"],
-                            tuple(dict.fromkeys(_DIFF_FILE.findall(row["patch"]))), functions))
+                            tuple(dict.fromkeys(_DIFF_FILE.findall(row["patch"]))), functions, every))
     return out
 
 
@@ -94,6 +111,7 @@ def score(instances: list[Instance], results: dict[str, dict]) -> dict:
     """Acc@k figures over the instances that have results."""
     scored = [(i, results[i.instance_id]) for i in instances if i.instance_id in results]
     with_functions = [(i, r) for i, r in scored if i.gold_functions]
+    with_spans = [(i, r) for i, r in scored if i.all_spans]
     n, nf = len(scored), len(with_functions)
     seconds = [r["seconds"] for _, r in scored]
     return {
@@ -103,6 +121,8 @@ def score(instances: list[Instance], results: dict[str, dict]) -> dict:
         "function_instances": nf,
         "function_acc": {k: round(sum(_hit(i.gold_functions, r["functions"], k) for i, r in with_functions)
                                   / max(nf, 1), 4) for k in FUNCTION_KS},
+        "function_acc_all_spans": {k: round(sum(_hit(i.all_spans, r["functions"], k) for i, r in with_spans)
+                                            / max(len(with_spans), 1), 4) for k in FUNCTION_KS},
         "seconds_median": round(statistics.median(seconds), 3) if seconds else None,
         "seconds_total": round(sum(seconds), 1),
     }

@@ -1,0 +1,26 @@
+"""How the localisation benchmark counts expected spans."""
+
+import json
+
+from benchmarks.localize import definition_span, load_instances, score
+
+
+def test_module_level_spans_are_not_definitions_and_class_body_spans_are_the_class():
+    assert definition_span("imports") is None
+    assert definition_span("docstring") is None
+    assert definition_span("impl:9") is None
+    assert definition_span("Variable:5") == "Variable"
+    assert definition_span("Card._split") == "Card._split"
+
+
+def test_function_accuracy_counts_definitions_and_keeps_the_older_count(tmp_path):
+    row = {"instance_id": "x", "problem_statement": "p", "patch": "diff --git a/m.py b/m.py\n",
+           "expected_spans": repr({"m.py": ["imports", "impl:3", "C:2", "C.f"]})}
+    dataset = tmp_path / "d.jsonl"
+    dataset.write_text(json.dumps(row) + "\n")
+    [inst] = load_instances(dataset)
+    assert inst.gold_functions == ("m.py::C", "m.py::C.f")
+    result = {"x": {"files": ["m.py"], "functions": ["m.py::C.f", "m.py::C"], "seconds": 0.1}}
+    summary = score([inst], result)
+    assert summary["function_acc"][5] == 1.0
+    assert summary["function_acc_all_spans"][5] == 0.0  # 'impl:3' and 'C:2' can never be returned
