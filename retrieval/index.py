@@ -221,7 +221,7 @@ class RepoIndex:
     def source_text(self) -> SourceText:
         """The candidate files' sources as one string, for verbatim search (retrieval.literals)."""
         paths = [self.paths[i] for i in self._file_rows]
-        return SourceText(paths, [self.read(p).decode("utf-8", "replace") for p in paths])
+        return SourceText(paths, [self.read(p) for p in paths])
 
     @cached_property
     def dense(self):

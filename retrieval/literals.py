@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from retrieval.parse import Symbol
 
 _QUOTED = re.compile(r'"([^"\n]{4,160})"|\'([^\'\n]{4,160})\'|`([^`\n]{3,160})`')
 _MESSAGE = re.compile(r"^[ \t>]*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Warning)\s*:\s*(\S.{3,300}?)\s*$", re.M)
@@ -63,41 +66,81 @@ def extract_literals(issue: str) -> list[Literal]:
 
 
 class SourceText:
-    """The source of many files as one string, to find a literal in all of them with one scan."""
+    """The source of many files as one byte string, to find a literal in all of them with one scan.
 
-    def __init__(self, paths: list[str], sources: list[str]):
+    Bytes, not str: one non-ASCII character would make a str of the whole repository two or
+    four bytes per character (sympy's sources are ~30 MB), and bytes.find is as fast.
+    """
+
+    def __init__(self, paths: list[str], sources: list[bytes]):
         self.paths = paths
         self.starts: list[int] = []
-        chunks, pos = [], 0
+        pos = 0
         for src in sources:
             self.starts.append(pos)
-            chunks.append(src)
             pos += len(src) + 1
-        self.text = "\0".join(chunks)
+        self.data = b"\0".join(sources)
 
-    def files_containing(self, literal: str, limit: int) -> list[int]:
-        """Indices (into ``paths``) of files holding ``literal``; stops after ``limit`` + 1 distinct files."""
-        found: list[int] = []
-        pos = self.text.find(literal)
-        while pos >= 0 and len(found) <= limit:
+    def occurrences(self, literal: str, max_files: int, max_hits: int = 50) -> dict[int, list[int]]:
+        """File index -> byte offsets (in that file) of ``literal``; stops once more than ``max_files`` files hold it."""
+        needle = literal.encode("utf-8")
+        found: dict[int, list[int]] = {}
+        pos, hits = self.data.find(needle), 0
+        while pos >= 0 and len(found) <= max_files and hits < max_hits:
             i = bisect.bisect_right(self.starts, pos) - 1
-            if not found or found[-1] != i:
-                found.append(i)
-            # Continue after this file: one hit per file is all the signal needs.
-            nxt = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
-            pos = self.text.find(literal, nxt)
+            found.setdefault(i, []).append(pos - self.starts[i])
+            hits += 1
+            pos = self.data.find(needle, pos + len(needle))
         return found
 
+    def line_of(self, file: int, offset: int) -> int:
+        """1-based line of a byte offset in one file."""
+        start = self.starts[file]
+        return self.data.count(b"\n", start, start + offset) + 1
 
-def literal_scores(literals: list[Literal], source: SourceText, *, max_files: int = 10) -> dict[str, float]:
-    """path -> evidence: each literal adds 1 / (number of files holding it), if few files hold it."""
-    scores: dict[str, float] = {}
+
+@dataclass(frozen=True)
+class Hit:
+    """A rare literal found in a file: its offsets there and the evidence it carries."""
+
+    file: int
+    offsets: list[int]
+    weight: float
+
+
+def find_literals(literals: list[Literal], source: SourceText, *, max_files: int = 10) -> list[Hit]:
+    """Where each literal held by at most ``max_files`` files occurs; weight 1 / (files holding it),
+    doubled for exception messages."""
+    hits = []
     for lit in literals:
-        files = source.files_containing(lit.text, max_files)
-        if not files or len(files) > max_files:
+        found = source.occurrences(lit.text, max_files)
+        if not found or len(found) > max_files:
             continue
-        weight = (2.0 if lit.kind == "message" else 1.0) / len(files)
-        for i in files:
-            path = source.paths[i]
-            scores[path] = scores.get(path, 0.0) + weight
+        weight = (2.0 if lit.kind == "message" else 1.0) / len(found)
+        hits.extend(Hit(i, offsets, weight) for i, offsets in found.items())
+    return hits
+
+
+def file_literal_scores(hits: list[Hit], source: SourceText) -> dict[str, float]:
+    """path -> summed weight of the literals found in it."""
+    scores: dict[str, float] = {}
+    for hit in hits:
+        path = source.paths[hit.file]
+        scores[path] = scores.get(path, 0.0) + hit.weight
+    return scores
+
+
+def symbol_literal_scores(hits: list[Hit], source: SourceText, symbols: Callable[[str], list[Symbol]]) -> dict:
+    """(path, uid) -> summed weight of the literals found inside the definition (the innermost one holding them)."""
+    scores: dict[tuple[str, str], float] = {}
+    for hit in hits:
+        path = source.paths[hit.file]
+        found = set()
+        for offset in hit.offsets:
+            line = source.line_of(hit.file, offset)
+            inside = [s for s in symbols(path) if s.start_line <= line <= s.end_line]
+            if inside:
+                found.add(max(inside, key=lambda s: s.start_line).uid)
+        for uid in found:
+            scores[(path, uid)] = scores.get((path, uid), 0.0) + hit.weight
     return scores

@@ -18,7 +18,7 @@ from agent.protocols import Model
 from agent.types import Context, Location
 from retrieval.config import RetrievalConfig
 from retrieval.index import RepoIndex
-from retrieval.literals import extract_literals, literal_scores
+from retrieval.literals import extract_literals, file_literal_scores, find_literals, symbol_literal_scores
 from retrieval.rank import combine, reasons_for, top_indices
 from retrieval.signals import IssueSignals, code_of, extract, name_overlap, title_of
 from retrieval.text import tokenize
@@ -68,10 +68,19 @@ class Localizer:
             "path": from_dict(sig.paths),
         }
         if self.config.weights.get("literal"):
-            signals["literal"] = from_dict(literal_scores(extract_literals(issue), idx.source_text))
+            signals["literal"] = from_dict(sig.literal_files)
         if self.config.weights.get("dense") and idx.dense is not None:
             signals["dense"] = idx.dense.file_scores(issue)
         return signals
+
+    def _literals(self, issue: str, sig: IssueSignals) -> None:
+        """Rare texts quoted in the issue, found verbatim in the source (only read when a weight asks)."""
+        if not (self.config.weights.get("literal") or self.config.symbol_weights.get("literal")):
+            return
+        source = self.index.source_text
+        hits = find_literals(extract_literals(issue), source, max_files=self.config.literal_max_files)
+        sig.literal_files = file_literal_scores(hits, source)
+        sig.literal_symbols = symbol_literal_scores(hits, source, lambda p: self.index.entries[p].parsed.symbols)
 
     def _graph_signal(self, fused: np.ndarray, n_seed: int = 5) -> np.ndarray:
         """Files next to (importing or imported by) the current best files score by that nearness."""
@@ -86,6 +95,7 @@ class Localizer:
     def _rank_files(self, issue: str) -> tuple[FileRanking, IssueSignals]:
         idx = self.index
         sig = extract(idx.graph, issue)
+        self._literals(issue, sig)
         tokens = tokenize(issue)
         signals = self._file_signals(issue, sig, tokens)
         mask = idx.candidate_mask()
@@ -124,6 +134,7 @@ class Localizer:
             "name_title": np.array([name_overlap(n, title_words) for n in names]),
             "mention": np.array([sig.mention_symbols.get(r, 0.0) for r in refs]),
             "trace": np.array([sig.trace_symbols.get(r, 0.0) for r in refs]),
+            "literal": np.array([sig.literal_symbols.get(r, 0.0) for r in refs]),
         }
         if self.config.symbol_weights.get("dense") and idx.dense is not None:
             signals["dense"] = idx.dense.symbol_scores(issue, chosen)

@@ -37,6 +37,9 @@ class IssueSignals:
     """Files defining identifiers named in the title line."""
     family_files: dict[str, float] = field(default_factory=dict)
     """Files defining subclasses of classes the issue names (fixes often land in an override)."""
+    literal_files: dict[str, float] = field(default_factory=dict)
+    """Files holding rare texts the issue quotes (retrieval.literals); filled by the localiser on demand."""
+    literal_symbols: dict[SymbolRef, float] = field(default_factory=dict)
 
 
 def _match_path(graph: CodeGraph, raw: str) -> str | None:
