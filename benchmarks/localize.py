@@ -16,6 +16,7 @@ definition a localiser could return, so they are left out; a class-body statemen
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import re
 import statistics
@@ -128,6 +129,17 @@ def score(instances: list[Instance], results: dict[str, dict]) -> dict:
     }
 
 
+def tuning_half(instance_id: str) -> bool:
+    """The fixed split: weights are tuned on instances whose sha1(instance_id) starts with 0-7, the rest is held out."""
+    return hashlib.sha1(instance_id.encode()).hexdigest()[0] in "01234567"
+
+
+def split_scores(instances: list[Instance], results: dict[str, dict]) -> dict:
+    """Acc@k on the tuning half and on the held-out half."""
+    return {"tune": score([i for i in instances if tuning_half(i.instance_id)], results),
+            "held_out": score([i for i in instances if not tuning_half(i.instance_id)], results)}
+
+
 def read_results(out: Path) -> dict[str, dict]:
     results = {}
     if out.exists():
@@ -156,7 +168,9 @@ def run(dataset: Path, checkouts: Path, out: Path, config, model=None, progress=
             fh.flush()
             if progress:
                 progress(n, len(todo), inst.instance_id)
-    summary = score(instances, read_results(out))
+    results = read_results(out)
+    summary = score(instances, results)
+    summary["splits"] = split_scores(instances, results)
     summary["missing_checkouts"] = sum(not (checkouts / i.instance_id).is_dir() for i in instances)
     return summary
 
@@ -169,6 +183,8 @@ def format_summary(summary: dict) -> str:
         f"function Acc@ ({summary['function_instances']} with spans) "
         + "  ".join(f"{k}: {fn[k]:.3f}" for k in FUNCTION_KS),
         f"seconds per instance (median): {summary['seconds_median']}, total {summary['seconds_total']}",
+        *(f"{name}: {part['instances']} instances, file Acc@1 {part['file_acc'][1]:.3f} @5 {part['file_acc'][5]:.3f},"
+          f" function Acc@10 {part['function_acc'][10]:.3f}" for name, part in summary.get("splits", {}).items()),
     ])
 
 

@@ -24,3 +24,11 @@ def test_function_accuracy_counts_definitions_and_keeps_the_older_count(tmp_path
     summary = score([inst], result)
     assert summary["function_acc"][5] == 1.0
     assert summary["function_acc_all_spans"][5] == 0.0  # 'impl:3' and 'C:2' can never be returned
+
+
+def test_the_split_is_fixed_by_the_instance_id():
+    from benchmarks.localize import tuning_half
+
+    assert tuning_half("psf__requests-1142") == tuning_half("psf__requests-1142")
+    ids = [f"repo__x-{n}" for n in range(200)]
+    assert 60 < sum(map(tuning_half, ids)) < 140  # about half
