@@ -22,7 +22,7 @@ from agent.protocols import Retriever, Sandbox
 from agent.report import SolveReport, Trajectory, exclude_capuchin_dir, new_run_id
 from agent.selection import choose
 from agent.solve_config import SolveConfig
-from agent.types import Candidate, Context, Verdict
+from agent.types import Candidate, Context, Location, Verdict
 from agent.verify import Verifier
 from editing import EditError, apply_answer
 
@@ -78,7 +78,7 @@ class Solver:
             report.context_tokens = context.tokens
         context_paths = list(dict.fromkeys(b.path for b in context.blocks))
         with self._stage(report, "sample"):
-            report.candidates = self._candidates(repo, issue, context, context_paths)
+            report.candidates = self._candidates(repo, issue, context, context_paths, report.locations)
         unique = _collapse_duplicates(report.candidates)
         verdicts = {c.id: Verdict(candidate_id=c.id, applies=True, votes=1 + len(c.duplicates)) for c in unique}
         verifier = Verifier(repo, self.parts.sandbox, self.bus, trajectory,
@@ -87,9 +87,10 @@ class Solver:
             self._verify(repo, issue, context, unique, verdicts, verifier, report)
         self._select(report, unique, verdicts)
 
-    def _candidates(self, repo: Path, issue: str, context: Context, context_paths: list[str]) -> list[Candidate]:
+    def _candidates(self, repo: Path, issue: str, context: Context, context_paths: list[str],
+                    locations: list[Location]) -> list[Candidate]:
         cfg = self.parts.config
-        focuses = focus_targets(context, cfg.focus_targets) or [None]
+        focuses = focus_targets(context, cfg.focus_targets, locations) or [None]
         prompts = [edit_messages(issue, context, f) for f in focuses]
         plan = sampling_plan(len(focuses), cfg.samples, cfg.temperatures)
         completions = self.parts.llm.complete_many([(prompts[f], t) for f, t in plan], max_tokens=cfg.answer_tokens)

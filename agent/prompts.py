@@ -7,20 +7,48 @@ accepted as a fallback, so the prompt does not mention them.
 
 from __future__ import annotations
 
-from agent.types import Context, ContextBlock
+from collections.abc import Sequence
+
+from agent.types import Context, ContextBlock, Location
 from editing import feedback_prompt
 
 EDIT_SYSTEM = """You are an expert Python programmer. You fix bugs by rewriting whole functions.
 Change as little as possible and keep names and signatures unless the fix needs otherwise."""
 
 
-def focus_targets(context: Context, limit: int = 3) -> list[ContextBlock]:
-    """The located definitions to aim samples at: functions and methods first, then classes."""
+def focus_targets(context: Context, limit: int = 3, locations: Sequence[Location] = ()) -> list[ContextBlock]:
+    """The located definitions to aim samples at, best first.
+
+    With ``locations`` (the localiser's ranking): the best-ranked functions and methods whose code
+    the context shows, either as their own block or inside a shown class (a method ranked second
+    is a better aim than a function ranked fourteenth just because its class was shown whole).
+    Classes fill any places left. Without: the context's function targets, then class targets.
+    """
     targets = [b for b in context.blocks if b.role == "target" and b.qualname]
+    chosen: list[ContextBlock] = []
+    for loc in locations:
+        if loc.kind in ("function", "method") and loc.qualname:
+            block = _shown(targets, loc)
+            if block is not None and not any((c.path, c.qualname) == (block.path, block.qualname) for c in chosen):
+                chosen.append(block)
     functions = [b for b in targets if _first_def(b.text).startswith(("def ", "async def "))]
-    ordered = functions + [b for b in targets if b not in functions]
-    unique = {(b.path, b.qualname): b for b in reversed(ordered)}  # first occurrence wins
-    return [b for b in ordered if unique[(b.path, b.qualname)] is b][:limit]
+    for b in functions + [b for b in targets if b not in functions]:
+        if not any((c.path, c.qualname) == (b.path, b.qualname) for c in chosen):
+            chosen.append(b)
+    return chosen[:limit]
+
+
+def _shown(targets: list[ContextBlock], loc: Location) -> ContextBlock | None:
+    """The block showing ``loc``'s code: its own, or the lines of it inside an enclosing target."""
+    for b in targets:
+        if b.path == loc.path and b.qualname == loc.qualname:
+            return b
+    for b in targets:
+        if b.path == loc.path and b.start_line <= loc.start_line and loc.end_line <= b.end_line:
+            lines = b.text.splitlines()[loc.start_line - b.start_line: loc.end_line - b.start_line + 1]
+            return ContextBlock(path=b.path, role="target", qualname=loc.qualname, text="\n".join(lines),
+                                start_line=loc.start_line, end_line=loc.end_line)
+    return None
 
 
 def _example(focus: ContextBlock | None) -> str:

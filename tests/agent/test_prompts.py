@@ -34,3 +34,23 @@ def test_context_is_rendered_with_files_and_lines():
     user = edit_messages("the issue text", ctx(FUNC))[1]["content"]
     assert "the issue text" in user
     assert "File: pkg/convert.py (lines 1-1, to_bool)" in user
+
+
+def test_focus_follows_the_localisers_ranking_into_classes_shown_whole():
+    from agent.prompts import focus_targets
+    from agent.types import Location
+
+    limiter = ContextBlock(path="pkg/limiter.py", role="target", qualname="Limiter", start_line=10, end_line=15,
+                           text="class Limiter:\n    def __init__(self):\n        self.n = 0\n\n"
+                                "    def allow(self, key):\n        return True\n")
+    helper = ContextBlock(path="pkg/window.py", role="target", qualname="hit", start_line=1, end_line=2,
+                          text="def hit(x):\n    return x\n")
+    ranked = [Location(path="pkg/limiter.py", qualname="Limiter", kind="class", start_line=10, end_line=15),
+              Location(path="pkg/limiter.py", qualname="Limiter.allow", kind="method", start_line=14, end_line=15),
+              Location(path="pkg/window.py", qualname="hit", kind="function", start_line=1, end_line=2)]
+    context = ctx(limiter, helper)
+    focus = focus_targets(context, 3, ranked)
+    assert [(b.qualname, b.start_line) for b in focus] == [("Limiter.allow", 14), ("hit", 1), ("Limiter", 10)]
+    assert focus[0].text == "    def allow(self, key):\n        return True"  # its own lines, cut from the class
+    # without the ranking: functions the context shows whole, then classes
+    assert [b.qualname for b in focus_targets(context, 3)] == ["hit", "Limiter"]
