@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import subprocess
 import tempfile
 import time
 from dataclasses import fields
@@ -140,6 +142,14 @@ def summarise(per_bug: dict[str, dict], ks: list[int]) -> dict:
     }
 
 
+def code_version() -> str:
+    """The commit the run's code came from (``+dirty`` if the work tree differs)."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=EXAMPLES.parent)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "agent", "editing", "retrieval", "sandbox"],
+                           capture_output=True, text=True, cwd=EXAMPLES.parent)
+    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
 def evidence_record(name: str, report: SolveReport, correct: dict[str, bool]) -> dict:
     """What selection needs, kept beside the figures so a changed selection policy can be
     re-scored (``--reselect``) without sampling the model again. Raw answers stay out."""
@@ -188,6 +198,7 @@ def main() -> None:
     data = json.loads(args.out.read_text()) if args.out.exists() else {"per_bug": {}}
     data["args"] = vars(args) | {"out": str(args.out)}
     evidence = args.out.with_suffix(".evidence.jsonl")
+    version = code_version()  # the code this process imported, whatever is committed meanwhile
     if args.reselect:
         reselect(data, evidence, ks, args.subsets, Weights(**{w.name: getattr(args, w.name) for w in fields(Weights)}))
         names = []
@@ -199,7 +210,8 @@ def main() -> None:
             run = solve_bug(EXAMPLES / "bugs" / name, settings, args.max_k, Path(tmp))
         row = curves(run["report"], run["correct"], ks, args.subsets, seed=len(data["per_bug"]))
         row |= {"seconds": round(run["seconds"], 1), "chosen_correct": bool(run["report"].chosen)
-                and run["correct"].get(run["report"].chosen, False)}
+                and run["correct"].get(run["report"].chosen, False), "commit": version,
+                "load_avg": round(os.getloadavg()[0], 2)}
         data["per_bug"][name] = json.loads(json.dumps(row))  # str keys, as stored
         with evidence.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(evidence_record(name, run["report"], run["correct"])) + "\n")
