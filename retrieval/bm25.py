@@ -55,7 +55,8 @@ class CountsBM25(bm25s.BM25):
     def build_index_from_ids(self, unique_token_ids, corpus_token_ids, show_progress=True, leave_progress=False):
         groups: list[TermCounts] = corpus_token_ids
         self.nonoccurrence_array = None  # only BM25L and BM25+ use one; this is Lucene BM25
-        n_vocab = len(unique_token_ids)
+        # At least one column: bm25s rejects any query against a zero-column matrix (a repository of empty files).
+        n_vocab = max(len(unique_token_ids), 1)
         ids = np.concatenate([g.ids for g in groups]) if groups else np.zeros(0, np.int32)
         counts = np.concatenate([g.counts for g in groups]) if groups else np.zeros(0, np.float32)
         doc_len = np.concatenate([g.doc_len for g in groups]) if groups else np.zeros(0, np.int64)

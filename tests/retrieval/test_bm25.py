@@ -32,6 +32,8 @@ def test_counts_per_document_and_empty_documents():
     assert sorted(zip(terms.ids[:2].tolist(), terms.counts[:2].tolist(), strict=True)) == [(vocab["a"], 2.0), (vocab["b"], 1.0)]
     model = build([terms], vocab, 1.5, 0.75)
     assert model.get_scores(["c"]).argmax() == 2
+    empty = build([count_terms(["", ""], {})], {}, 1.5, 0.75)  # nothing indexed: every score 0, no error
+    assert empty.get_scores(["c"]).tolist() == [0.0, 0.0]
 
 
 def test_refresh_recounts_only_the_changed_file_and_finds_new_words(shop_repo):
