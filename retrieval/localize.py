@@ -2,7 +2,8 @@
 
 Retrieval alone is complete: stage 1 fuses BM25 over files and symbols, dense
 similarity, paths/modules/stack frames/identifiers named in the issue and graph
-proximity; stage 3 ranks the candidate files' definitions the same way. With a model,
+proximity; stage 3 ranks the candidate files' definitions the same way, plus the texts the
+issue quotes found verbatim inside a definition (retrieval.literals). With a model,
 ``retrieval.llm_stages`` lets it pick files from the file map and narrow definitions
 from the schematic maps.
 """
