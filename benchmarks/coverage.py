@@ -126,7 +126,7 @@ def plot(summary: dict, path: Path) -> None:
     ax.set_xlabel("samples k")
     ax.set_ylabel(f"fraction of {summary['bugs']} bugs")
     ax.set_title("Capuchin on the bundled bug suite (embedded 0.5B model)")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
 
