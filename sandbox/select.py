@@ -104,12 +104,7 @@ def _by_indirect_import(repo: Path, changed: str, tests: list[str], files: list[
     modules = indirect_importers(repo, changed, files)
     if not modules:
         return []
-    leaves = {m.rsplit(".", 1)[-1] for m in modules}
-    hits = []
-    for t in tests:
-        text = (repo / t).read_text(encoding="utf-8", errors="replace")
-        if any(leaf in text for leaf in leaves) and _imported_modules(text) & modules:
-            hits.append(t)
+    hits = _tests_importing(repo, tests, modules)
     near = Path(changed).parent.parts
     # tests beside the changed module first: they are the likeliest to exercise it
     hits.sort(key=lambda t: (-_shared_prefix(Path(t).parent.parts, near), t))
@@ -142,11 +137,16 @@ def _by_name(changed: str, tests: list[str]) -> list[str]:
 def _by_import(repo: Path, changed: str, tests: list[str], graph: Any | None) -> list[str]:
     if graph is not None and hasattr(graph, "importers"):
         return sorted(t for t in graph.importers.get(changed, set()) if is_test_file(t))
-    names = set(module_names(changed))
+    return _tests_importing(repo, tests, set(module_names(changed)))
+
+
+def _tests_importing(repo: Path, tests: list[str], modules: set[str]) -> list[str]:
+    """The test files that import one of ``modules`` (a cheap text check before parsing)."""
+    leaves = {m.rsplit(".", 1)[-1] for m in modules}
     hits = []
     for t in tests:
         text = (repo / t).read_text(encoding="utf-8", errors="replace")
-        if any(n.rsplit(".", 1)[-1] in text for n in names) and _imported_modules(text) & names:
+        if any(leaf in text for leaf in leaves) and _imported_modules(text) & modules:
             hits.append(t)
     return hits
 
