@@ -39,8 +39,8 @@ def survives(verdict: Verdict, reproduced: bool = True) -> bool:
 
 
 def reproduced(verdicts: Iterable[Verdict]) -> bool:
-    """Whether any candidate that applies passes a reproduction test."""
-    return any(v.applies and v.regression_ok is not False and v.repro_passed > 0 for v in verdicts)
+    """Whether any candidate that passes the other filters passes a reproduction test."""
+    return any(survives(v, reproduced=False) and v.repro_passed > 0 for v in verdicts)
 
 
 def score(verdict: Verdict, max_votes: int, weights: Weights = Weights(), support: float = 0.0) -> float:

@@ -111,14 +111,17 @@ class Verifier:
         """
         self.regression = list(regression)
         repro = list(repro)
-        result = self._run("baseline", repro_diff(repro) or None, list(regression) + [t.path for t in repro])
+
+        def run(name: str) -> TestResult:
+            return self._run(name, repro_diff(repro) or None, self.regression + [t.path for t in repro])
+
+        result = run("baseline")
         uncollectable = collection_errors(result.output)
         if broken_files := [t for t in repro if t.path in uncollectable]:
             for test in broken_files:
                 test.note = "cannot be collected (an error in the test file itself); ignored"
             repro = [t for t in repro if t not in broken_files]
-            result = self._run("baseline-retry", repro_diff(repro) or None,
-                               list(regression) + [t.path for t in repro])
+            result = run("baseline-retry")
         self.passing_before = {t for t, s in result.tests.items() if s == TestStatus.PASSED and not _is_repro(t)}
         broken_tests = failing_from_own_errors(result.output)
         for test in repro:
