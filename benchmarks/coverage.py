@@ -131,14 +131,27 @@ def plot(summary: dict, path: Path) -> None:
     fig.savefig(path, dpi=120)
 
 
+def suite() -> list[str]:
+    return sorted(p.name for p in (EXAMPLES / "bugs").iterdir() if p.is_dir())
+
+
 def summarise(per_bug: dict[str, dict], ks: list[int]) -> dict:
+    """Means over the bugs run so far, with what is missing and which code ran each bug
+    (derived from the rows, so re-scoring or resuming never loses it)."""
     rows = list(per_bug.values())
     mean = lambda xs: sum(xs) / len(xs) if xs else 0.0  # noqa: E731
+    commits: dict[str, list[str]] = {}
+    for name, row in per_bug.items():
+        commits.setdefault(row.get("commit", "unknown"), []).append(name)
+    missing = [name for name in suite() if name not in per_bug]
     return {
         "bugs": len(rows),
         "pass@1": mean([r["pass@1"] for r in rows]),
         "coverage": {str(k): mean([r["coverage"][str(k)] for r in rows]) for k in ks},
         "selected": {str(k): mean([r["selected"][str(k)] for r in rows]) for k in ks},
+        "complete": not missing,
+        "missing": missing,
+        "commits": commits,
     }
 
 
@@ -194,7 +207,7 @@ def main() -> None:
                             help=f"selection weight for --reselect (default {weight.default})")
     args = parser.parse_args()
     ks = [k for k in KS if k <= args.max_k]
-    names = args.bugs.split(",") if args.bugs else sorted(p.name for p in (EXAMPLES / "bugs").iterdir())
+    names = args.bugs.split(",") if args.bugs else suite()
     data = json.loads(args.out.read_text()) if args.out.exists() else {"per_bug": {}}
     data["args"] = vars(args) | {"out": str(args.out)}
     evidence = args.out.with_suffix(".evidence.jsonl")

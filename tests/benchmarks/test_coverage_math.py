@@ -6,7 +6,7 @@ import pytest
 
 from agent.report import SolveReport
 from agent.types import Candidate, Verdict
-from benchmarks.coverage import pass_at_k, selected_in_subset
+from benchmarks.coverage import pass_at_k, selected_in_subset, suite, summarise
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,17 @@ def test_a_duplicate_drawn_alone_stands_for_the_candidate_it_collapsed_into():
     report = SolveReport(run_id="r", repo="/", issue="i", candidates=cands,
                          verdicts=[Verdict(candidate_id="a", applies=True, votes=2)])
     assert selected_in_subset(report, [cands[1]], {"a": True, "b": True}) is True
+
+
+def test_summary_says_what_is_missing_and_which_code_ran_each_bug():
+    row = {"pass@1": 0.5, "coverage": {"1": 0.5}, "selected": {"1": 0.0}}
+    names = suite()
+    per_bug = {names[0]: row | {"commit": "aaa"}, names[1]: row | {"commit": "bbb"},
+               names[2]: row | {"commit": "aaa"}}
+    summary = summarise(per_bug, [1])
+    assert summary["bugs"] == 3
+    assert summary["coverage"]["1"] == 0.5
+    assert summary["missing"] == names[3:]
+    assert summary["complete"] is False
+    assert summary["commits"] == {"aaa": [names[0], names[2]], "bbb": [names[1]]}
+    assert summarise({n: row for n in names}, [1])["complete"] is True
