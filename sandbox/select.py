@@ -71,7 +71,15 @@ def _package_of(path: str) -> list[str]:
     return [n.rsplit(".", 1)[0] for n in names if "." in n]
 
 
-def indirect_importers(repo: Path, changed: str, files: list[str], depth: int = 2) -> set[str]:
+def _read(repo: Path, path: str, texts: dict[str, str]) -> str:
+    """A file's text, read once per selection (``texts`` is the selection's cache)."""
+    if path not in texts:
+        texts[path] = (repo / path).read_text(encoding="utf-8", errors="replace")
+    return texts[path]
+
+
+def indirect_importers(repo: Path, changed: str, files: list[str], depth: int = 2,
+                       texts: dict[str, str] | None = None) -> set[str]:
     """Dotted names of the project's own modules that import ``changed`` through other modules
     of the project, up to ``depth`` hops: ``periods.py`` importing ``months.py``, a package
     ``__init__`` re-exporting either. Tests importing one of these exercise ``changed`` too."""
@@ -80,17 +88,16 @@ def indirect_importers(repo: Path, changed: str, files: list[str], depth: int = 
     top = Path(changed).parts[0]
     sources = [f for f in files if f.endswith(".py") and not is_test_file(f) and f != changed
                and Path(f).parts[0] == top]
-    texts: dict[str, str] = {}
+    texts = {} if texts is None else texts
     found: set[str] = set()
     for _ in range(depth):
         leaves = {n.rsplit(".", 1)[-1] for n in frontier}
         new: set[str] = set()
         for f in sources:
-            if f not in texts:
-                texts[f] = (repo / f).read_text(encoding="utf-8", errors="replace")
-            if not any(leaf in texts[f] for leaf in leaves):
+            text = _read(repo, f, texts)
+            if not any(leaf in text for leaf in leaves):
                 continue
-            if any(_imported_modules(texts[f], pkg) & frontier for pkg in _package_of(f) or [""]):
+            if any(_imported_modules(text, pkg) & frontier for pkg in _package_of(f) or [""]):
                 new.update(n for n in module_names(f) if n not in seen)
         if not new:
             break
@@ -100,11 +107,12 @@ def indirect_importers(repo: Path, changed: str, files: list[str], depth: int = 
     return found
 
 
-def _by_indirect_import(repo: Path, changed: str, tests: list[str], files: list[str], cap: int) -> list[str]:
-    modules = indirect_importers(repo, changed, files)
+def _by_indirect_import(repo: Path, changed: str, tests: list[str], files: list[str], cap: int,
+                        texts: dict[str, str]) -> list[str]:
+    modules = indirect_importers(repo, changed, files, texts=texts)
     if not modules:
         return []
-    hits = _tests_importing(repo, tests, modules)
+    hits = _tests_importing(repo, tests, modules, texts)
     near = Path(changed).parent.parts
     # tests beside the changed module first: they are the likeliest to exercise it
     hits.sort(key=lambda t: (-_shared_prefix(Path(t).parent.parts, near), t))
@@ -134,18 +142,18 @@ def _by_name(changed: str, tests: list[str]) -> list[str]:
     return [t for t in named if closeness[t] == best]
 
 
-def _by_import(repo: Path, changed: str, tests: list[str], graph: Any | None) -> list[str]:
+def _by_import(repo: Path, changed: str, tests: list[str], graph: Any | None, texts: dict[str, str]) -> list[str]:
     if graph is not None and hasattr(graph, "importers"):
         return sorted(t for t in graph.importers.get(changed, set()) if is_test_file(t))
-    return _tests_importing(repo, tests, set(module_names(changed)))
+    return _tests_importing(repo, tests, set(module_names(changed)), texts)
 
 
-def _tests_importing(repo: Path, tests: list[str], modules: set[str]) -> list[str]:
+def _tests_importing(repo: Path, tests: list[str], modules: set[str], texts: dict[str, str]) -> list[str]:
     """The test files that import one of ``modules`` (a cheap text check before parsing)."""
     leaves = {m.rsplit(".", 1)[-1] for m in modules}
     hits = []
     for t in tests:
-        text = (repo / t).read_text(encoding="utf-8", errors="replace")
+        text = _read(repo, t, texts)
         if any(leaf in text for leaf in leaves) and _imported_modules(text) & modules:
             hits.append(t)
     return hits
@@ -163,14 +171,16 @@ def select_regression_tests(repo: Path, changed_files: list[str], *, graph: Any 
     tests = [f for f in files if is_test_file(f)]
     ordered: list[str] = [f for f in changed_files if is_test_file(f) and (repo / f).is_file()]
     sources = [f for f in changed_files if f.endswith(".py") and not is_test_file(f)]
-    direct = {changed: _by_name(changed, tests) + _by_import(repo, changed, tests, graph) for changed in sources}
+    texts: dict[str, str] = {}
+    direct = {changed: _by_name(changed, tests) + _by_import(repo, changed, tests, graph, texts)
+              for changed in sources}
     for changed in sources:
         ordered += direct[changed]
     for changed in sources:
         # Only where direct evidence is thin: scanning a big project's modules costs seconds,
         # and there most modules have tests of their own.
         if len(set(direct[changed])) < MIN_DIRECT:
-            ordered += _by_indirect_import(repo, changed, tests, files, indirect_cap)
+            ordered += _by_indirect_import(repo, changed, tests, files, indirect_cap, texts)
     unique = list(dict.fromkeys(ordered))
     return unique[:limit] if limit else unique
 
