@@ -9,16 +9,18 @@ from pathlib import Path
 from agent.config import Settings
 from agent.events import EventBus
 from agent.pipeline import Parts, Solver
-from agent.protocols import Retriever
+from agent.protocols import Model, Retriever
 from agent.report import SolveReport
 
 
-def retriever_factory(settings: Settings):
+def retriever_factory(settings: Settings, model: Model | None = None):
+    """Opens a repository's index; ``model`` drives the localiser's LLM stages when
+    ``retrieval.llm_stages`` is on."""
     def open_retriever(repo: Path, bus: EventBus) -> Retriever:
         from retrieval import Localizer, RepoIndex
 
         index = RepoIndex.open(repo, settings.retrieval, bus)
-        return Localizer(index, settings.retrieval)
+        return Localizer(index, settings.retrieval, model=model if settings.retrieval.llm_stages else None)
 
     return open_retriever
 
@@ -35,7 +37,7 @@ def open_parts(settings: Settings, bus: EventBus) -> Iterator[Parts]:
         yield Parts(
             llm=llm,
             sandbox=sandbox,
-            retriever=retriever_factory(settings),
+            retriever=retriever_factory(settings, llm),
             config=settings.solve,
             context_tokens=settings.retrieval.context_tokens,
             sandbox_concurrency=settings.sandbox.concurrency,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from pathlib import Path
 
 import typer
@@ -25,8 +26,7 @@ def localize_cmd(
     from benchmarks.localize import format_summary, run
 
     settings = settings_for(None, retrieval={"dense": dense})
-    model = _model(settings) if llm else None
-    with Progress(transient=True) as bar:
+    with _model(settings, llm) as model, Progress(transient=True) as bar:
         task = bar.add_task("localising", total=None)
 
         def progress(done: int, total: int, instance_id: str) -> None:
@@ -42,11 +42,11 @@ def localize_cmd(
                                         "config": settings.retrieval.model_dump(), "llm": llm}, indent=2) + "\n")
 
 
-def _model(settings):
-    """The configured chat model (agent.llm), imported only when --llm asks for it."""
-    from agent.llm import LLMClient
+def _model(settings, wanted: bool):
+    """The configured chat model (the embedded one if no endpoint is set), only when --llm asks for it."""
+    from agent.embedded import open_llm
 
-    return LLMClient(settings.llm)
+    return open_llm(settings) if wanted else nullcontext()
 
 
 def register(app: typer.Typer) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import typer
@@ -76,17 +77,22 @@ def localize_cmd(
     k: int = typer.Option(20, "-k", help="Locations to show."),
     json_out: bool = typer.Option(False, "--json", help="Print files and locations as JSON."),
     dense: bool | None = typer.Option(None, "--dense/--no-dense"),
+    llm: bool | None = typer.Option(None, "--llm/--no-llm",
+                                    help="Let the model pick files and definitions (default: retrieval.llm_stages)."),
 ) -> None:
     """Localise an issue: ranked files, then ranked functions/classes with reasons."""
+    from agent.embedded import open_llm
     from retrieval import Localizer
 
     text = _read_issue(issue)
     if not text.strip():
         raise InputError("the issue text is empty")
     index, settings = _open_index(path, dense)
-    localizer = Localizer(index, settings.retrieval)
-    files = localizer.rank_files(text)[: settings.retrieval.top_files]
-    locations = localizer.localize(text, top_k=k)
+    use_llm = settings.retrieval.llm_stages if llm is None else llm
+    with open_llm(settings) if use_llm else nullcontext() as model:
+        localizer = Localizer(index, settings.retrieval, model=model)
+        files = localizer.rank_files(text)[: settings.retrieval.top_files]
+        locations = localizer.localize(text, top_k=k)
     if json_out:
         print(json.dumps({"files": [{"path": p, "score": s} for p, s in files],
                           "locations": [loc.model_dump() for loc in locations]}, indent=2))

@@ -18,6 +18,10 @@ class RetrievalConfig(Section):
     """Build dense embeddings next to BM25. Off by default: on the dev set they added no file-level accuracy
     over BM25 + exact signals (see benchmarks/results/localize-*.summary.json), and encoding a large
     repository with a transformer takes many minutes on a 2-core CPU. Give 'dense' a weight to use them."""
+    llm_stages: bool = False
+    """Let the chat model pick files from the file map (stage 1) and name the definitions to edit from
+    schematic maps (stage 2); retrieval's order stays behind its picks. Off by default (see the README's
+    localisation figures for what the embedded model does with it)."""
     top_files: int = 20
     """Files kept after stage 1."""
     top_locations: int = 50

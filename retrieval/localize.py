@@ -39,6 +39,7 @@ class Localizer:
         self.index = index
         self.config = config or index.config
         self.model = model
+        self._last: tuple[str, tuple[FileRanking, IssueSignals]] | None = None
 
     # -- stage 1 ---------------------------------------------------------------
     def _file_signals(self, issue: str, sig: IssueSignals, tokens: list[str]) -> dict[str, np.ndarray]:
@@ -94,6 +95,9 @@ class Localizer:
         return out
 
     def _rank_files(self, issue: str) -> tuple[FileRanking, IssueSignals]:
+        # rank_files() then localize() on one issue ask the model once
+        if self._last is not None and self._last[0] == issue:
+            return self._last[1]
         idx = self.index
         sig = extract(idx.graph, issue)
         self._literals(issue, sig)
@@ -109,7 +113,13 @@ class Localizer:
         order = top_indices(fused, len(idx.paths))
         paths = [idx.paths[i] for i in order]
         reasons = {idx.paths[i]: reasons_for(i, signals) for i in order[: self.config.top_files]}
-        return FileRanking(paths, [float(fused[i]) for i in order], reasons), sig
+        ranking = FileRanking(paths, [float(fused[i]) for i in order], reasons)
+        if self.model is not None:
+            from retrieval.llm_stages import pick_files
+
+            ranking = pick_files(self.model, self.index, issue, ranking, self.config)
+        self._last = (issue, (ranking, sig))
+        return ranking, sig
 
     def rank_files(self, issue: str) -> list[tuple[str, float]]:
         """Every candidate file, best first, with its fused score."""
@@ -153,10 +163,6 @@ class Localizer:
     def localize(self, issue: str, *, top_k: int = 20) -> list[Location]:
         """Ranked functions/classes (best first) with the evidence for each."""
         files, sig = self._rank_files(issue)
-        if self.model is not None:
-            from retrieval.llm_stages import pick_files
-
-            files = pick_files(self.model, self.index, issue, files, self.config)
         locations = self._rank_symbols(issue, files, sig)
         if self.model is not None:
             from retrieval.llm_stages import narrow_locations

@@ -140,3 +140,12 @@ def test_failed_edit_gets_one_retry_with_feedback(bug_repo, tmp_path):
     assert report.status == "solved"
     assert retry, "the failed edit was not retried"
     assert "local_day" in retry[0]["messages"][3]["content"]  # the feedback names the nearest real definition
+
+
+@pytest.mark.parametrize("stages", [False, True])
+def test_localiser_gets_the_model_only_when_llm_stages_are_on(bug_repo, tmp_path, stages):
+    settings = load_settings(None, {"retrieval": {"dense": False, "llm_stages": stages}}, environ={},
+                             user_file=tmp_path / "none")
+    model = LLMClient(LLMConfig(model="unused"), base_url="http://127.0.0.1:9")
+    localizer = retriever_factory(settings, model)(bug_repo, EventBus())
+    assert (localizer.model is model) is stages

@@ -49,3 +49,19 @@ def test_bench_localize_writes_resumable_results(shop_repo, tmp_path, capsys):
     assert "shop/inventory.py::Inventory.reserve" in result["functions"][:5]
     assert main(args) == 0  # resumed: nothing new is appended
     assert len(out.read_text().splitlines()) == 1
+
+
+def test_localize_with_llm_puts_the_models_pick_first(shop_repo, capsys, monkeypatch):
+    """The model is a ScriptedServer (an OpenAI-compatible stand-in) reached through the configured endpoint."""
+    from agent.testing import Reply, ScriptedServer
+
+    issue = "Inventory.reserve raises for enough stock"
+    with ScriptedServer([Reply(["shop/pricing.py"]), Reply(["shop/pricing.py::format_price"])]) as server:
+        monkeypatch.setenv("CAPUCHIN_LLM__BASE_URL", server.base_url)
+        monkeypatch.setenv("CAPUCHIN_LLM__MODEL", "scripted")
+        monkeypatch.setattr("sys.stdin", __import__("io").StringIO(issue))
+        assert main(["localize", str(shop_repo), "--issue", "-", "--json", "--no-dense", "--llm"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["files"][0]["path"] == "shop/pricing.py"
+    assert out["locations"][0]["reasons"][-1] == "llm pick"
+    assert "Which files must be edited" in server.requests[0]["messages"][-1]["content"]

@@ -109,6 +109,16 @@ def test_llm_stages_promote_the_models_picks(shop_repo):
     assert "def reserve(self, name, count):" in model.prompts[1]
 
 
+def test_file_ranking_shows_the_models_pick_and_asks_once_per_issue(shop_repo):
+    index = RepoIndex.open(shop_repo, CONFIG)
+    model = ScriptedModel(["shop/inventory.py\n", "nothing"])
+    localizer = Localizer(index, CONFIG, model=model)
+    files = localizer.rank_files("the cart total is wrong")
+    assert files[0][0] == "shop/inventory.py"
+    localizer.localize("the cart total is wrong", top_k=5)
+    assert len(model.prompts) == 2  # one file pick, one narrowing: the pick was not asked again
+
+
 def test_llm_answer_naming_nothing_keeps_retrieval_order(shop_repo):
     index = RepoIndex.open(shop_repo, CONFIG)
     plain = Localizer(index, CONFIG).localize("cart total discount", top_k=5)
