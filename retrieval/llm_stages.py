@@ -28,11 +28,12 @@ SCHEMATIC_FILES = 4
 _SYSTEM = "You locate the code a GitHub issue is about. Answer with the requested lines only, no prose."
 
 
-def _ask(model: Model, prompt: str) -> str:
+def _ask(model: Model, prompt: str, index: RepoIndex) -> str:
     messages = [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": prompt}]
     try:
         return (model.complete(messages, n=1, temperature=0.0, max_tokens=300) or [""])[0]
-    except LLMError:
+    except LLMError as exc:
+        index.bus.emit("log", "localize", f"model unavailable, keeping retrieval's order: {exc}")
         return ""
 
 
@@ -65,7 +66,7 @@ def pick_files(model: Model, index: RepoIndex, issue: str, files: FileRanking,
     fmap = file_map(index.graph.files, shown, FILE_MAP_TOKENS)
     prompt = (f"Issue:\n{issue[:6000]}\n\nRepository files (most relevant first):\n{fmap}\n\n"
               "Which files must be edited to resolve the issue? List up to 5 paths, one per line, most likely first.")
-    picks = _picked(_ask(model, prompt), shown)
+    picks = _picked(_ask(model, prompt, index), shown)
     if not picks:
         return files
     order = _promote(files.paths, picks)
@@ -88,7 +89,7 @@ def narrow_locations(model: Model, index: RepoIndex, issue: str, locations: list
     prompt = (f"Issue:\n{issue[:6000]}\n\nCandidate files (signatures only):\n\n" + "\n\n".join(maps) +
               "\n\nWhich functions or classes must change? Answer one per line as path::Qualified.name.")
     keys = [loc.key for loc in locations]
-    picks = _picked(_ask(model, prompt), keys)
+    picks = _picked(_ask(model, prompt, index), keys)
     if not picks:
         return locations
     by_key = {loc.key: loc for loc in locations}

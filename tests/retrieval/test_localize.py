@@ -135,3 +135,19 @@ def test_subclasses_of_named_classes_are_family(shop_repo):
     sig = extract(index.graph, "Cart totals are wrong")
     assert "shop/special.py" in sig.family_files
     assert "shop/cart.py" in sig.title_files
+
+
+def test_unreachable_model_keeps_retrieval_order_and_says_so(shop_repo):
+    from agent.errors import LLMError
+    from agent.events import EventBus
+
+    class DownModel:
+        def complete(self, messages, **kwargs):
+            raise LLMError("connection refused")
+
+    index = RepoIndex.open(shop_repo, CONFIG)
+    index.bus = bus = EventBus()
+    plain = Localizer(index, CONFIG).localize("cart total discount", top_k=5)
+    assert Localizer(index, CONFIG, model=DownModel()).localize("cart total discount", top_k=5) == plain
+    assert [e.message for e in bus.history if e.kind == "log"] == [
+        "model unavailable, keeping retrieval's order: connection refused"] * 2
