@@ -49,11 +49,23 @@ def hidden_test_files(bug: Path) -> dict[str, str]:
     return {f"tests/{p.name}": p.read_text() for p in sorted((bug / "hidden_tests").glob("test_*.py"))}
 
 
+def visible_test_files(repo: Path) -> list[str]:
+    """The example repository's own test files (the ones the agent sees)."""
+    return sorted(str(p.relative_to(repo)) for p in (repo / "tests").rglob("test_*.py"))
+
+
 def run_hidden_tests(sandbox, repo: Path, bug: Path, patch: str, timeout_s: float | None = None) -> TestResult:
-    """Apply ``patch`` and the bug's hidden tests to ``repo`` in ``sandbox`` and run only those tests."""
+    """Judge ``patch`` as SWE-bench does: apply it and the bug's hidden tests to ``repo`` in
+    ``sandbox``, then run the hidden tests (the fix works) *and* the repository's own tests
+    (it breaks nothing). A patch is correct when every one passes (``all_passed``)."""
     hidden = hidden_test_files(bug)
     tests_patch = "".join(file_diff(path, None, text) for path, text in hidden.items())
-    return sandbox.run(repo, patch=patch + tests_patch, tests=list(hidden), timeout_s=timeout_s)
+    return sandbox.run(repo, patch=patch + tests_patch, tests=[*hidden, *visible_test_files(repo)],
+                       timeout_s=timeout_s)
+
+
+def is_hidden(test_id: str) -> bool:
+    return Path(test_id.split("::")[0]).name.startswith("test_hidden_")
 
 
 def all_passed(result: TestResult) -> bool:

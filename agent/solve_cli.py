@@ -111,7 +111,7 @@ def demo(
     samples: int | None = typer.Option(None, help="Samples per temperature."),
 ) -> None:
     """Solve a bundled example bug with the configured (default: embedded) model, then judge it with hidden tests."""
-    from agent.demo import all_passed, bug_dir, fresh_repo, run_hidden_tests
+    from agent.demo import all_passed, bug_dir, fresh_repo, is_hidden, run_hidden_tests
 
     source = bug_dir(bug)
     repo = fresh_repo(source)
@@ -127,11 +127,17 @@ def demo(
 
     patch = json.loads(report_path.read_text())["patch"]
     result = run_hidden_tests(open_sandbox(settings_for(repo).sandbox), repo, source, patch)
-    passed = sum(s == "PASSED" for s in result.tests.values())
+    hidden = {t: s for t, s in result.tests.items() if is_hidden(t)}
+    visible = {t: s for t, s in result.tests.items() if not is_hidden(t)}
     colour = "green" if all_passed(result) else "red"
-    err.print(f"[bold {colour}]hidden tests (never shown to the agent): {passed}/{len(result.tests)} passed[/]")
-    for test, status in sorted(result.tests.items()):
+    err.print(f"[bold {colour}]hidden tests (never shown to the agent): "
+              f"{sum(s == 'PASSED' for s in hidden.values())}/{len(hidden)} passed; the project's own tests: "
+              f"{sum(s == 'PASSED' for s in visible.values())}/{len(visible)} passed[/]")
+    for test, status in sorted(hidden.items()):
         err.print(f"  {status:8} {test}")
+    for test, status in sorted(visible.items()):
+        if status != "PASSED":
+            err.print(f"  {status:8} {test}")
 
 
 def register(app: typer.Typer) -> None:

@@ -2,7 +2,9 @@
 
 For each bug in ``examples/bugs``: solve it once with K samples (the real pipeline:
 retrieval, sampling, editing, sandbox verification), then judge every candidate with the
-bug's hidden tests, which the agent never sees. From those K judged samples, for each k:
+bug's hidden tests, which the agent never sees, and the project's own tests (a candidate is
+correct when all pass, as SWE-bench counts FAIL_TO_PASS and PASS_TO_PASS). From those K
+judged samples, for each k:
 
 * coverage@k: the chance that at least one of k samples is correct (the unbiased
   pass@k estimator of Chen et al. over the K samples);
@@ -13,6 +15,7 @@ bug's hidden tests, which the agent never sees. From those K judged samples, for
 
     python -m benchmarks.coverage [--max-k 32] [--bugs a,b] [--out benchmarks/results/coverage.json]
     python -m benchmarks.coverage --reselect   # re-score selection from the stored evidence
+    python -m benchmarks.coverage --rejudge    # judge the stored candidates again, then re-score
 
 Writes the JSON (resumable: bugs already in it are skipped), the per-candidate evidence
 (``coverage.evidence.jsonl``) and a PNG plot next to it.
@@ -53,13 +56,14 @@ def pass_at_k(n: int, c: int, k: int) -> float:
     return 1.0 - comb(n - c, k) / comb(n, k)
 
 
-def judge(parts, repo: Path, bug: Path, candidates: list[Candidate]) -> dict[str, bool]:
-    """Hidden-test verdict per distinct diff (duplicates share it)."""
+def judge(sandbox, repo: Path, bug: Path, candidates: list[Candidate]) -> dict[str, bool]:
+    """Verdict per distinct diff (duplicates share it): the hidden tests and the project's own
+    tests all pass (agent.demo.run_hidden_tests)."""
     correct: dict[str, bool] = {}
     for c in candidates:
         if c.diff is None or c.diff in correct:
             continue
-        correct[c.diff] = all_passed(run_hidden_tests(parts.sandbox, repo, bug, c.diff, timeout_s=300))
+        correct[c.diff] = all_passed(run_hidden_tests(sandbox, repo, bug, c.diff, timeout_s=300))
     return {c.id: bool(c.diff) and correct.get(c.diff, False) for c in candidates}
 
 
@@ -105,7 +109,7 @@ def solve_bug(bug: Path, settings, max_k: int, workdir: Path) -> dict:
             report = Solver(parts, bus).solve(repo, (bug / "issue.md").read_text())
         except NoVerifiedCandidate as exc:
             report = exc.report
-        correct = judge(parts, repo, bug, report.candidates)
+        correct = judge(parts.sandbox, repo, bug, report.candidates)
     return {"report": report, "correct": correct, "seconds": time.monotonic() - started}
 
 
@@ -183,6 +187,22 @@ def from_record(record: dict) -> tuple[SolveReport, dict[str, bool]]:
     return report, record["correct"]
 
 
+def rejudge(evidence: Path, settings) -> None:
+    """Judge every stored candidate again with the current judge (sandbox only, no model)."""
+    from rich.progress import track
+
+    from sandbox import open_sandbox
+
+    sandbox = open_sandbox(settings.sandbox)
+    records = [json.loads(line) for line in evidence.read_text().splitlines() if line.strip()]
+    for record in track(records, description="re-judging"):
+        report, _ = from_record(record)
+        with tempfile.TemporaryDirectory(prefix="capuchin-cov-") as tmp:
+            repo = fresh_repo(EXAMPLES / "bugs" / record["bug"], Path(tmp))
+            record["correct"] = judge(sandbox, repo, EXAMPLES / "bugs" / record["bug"], report.candidates)
+    evidence.write_text("".join(json.dumps(r) + "\n" for r in records))
+
+
 def reselect(data: dict, evidence: Path, ks: list[int], subsets: int, weights: Weights) -> None:
     """Recompute every bug's curves from its stored evidence with the current selection code."""
     records = [json.loads(line) for line in evidence.read_text().splitlines() if line.strip()]
@@ -190,6 +210,7 @@ def reselect(data: dict, evidence: Path, ks: list[int], subsets: int, weights: W
         report, correct = from_record(record)
         row = data["per_bug"].get(record["bug"], {})
         row |= json.loads(json.dumps(curves(report, correct, ks, subsets, seed=i, weights=weights)))
+        row["chosen_correct"] = bool(report.chosen) and correct.get(report.chosen, False)
         data["per_bug"][record["bug"]] = row
     data["summary"] = summarise(data["per_bug"], ks)
 
@@ -202,6 +223,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/coverage.json"))
     parser.add_argument("--reselect", action="store_true",
                         help="re-score selection from the stored evidence (no model, no sandbox)")
+    parser.add_argument("--rejudge", action="store_true",
+                        help="judge the stored candidates again (sandbox, no model), then re-score")
     for weight in fields(Weights):
         parser.add_argument(f"--{weight.name}", type=float, default=weight.default,
                             help=f"selection weight for --reselect (default {weight.default})")
@@ -212,7 +235,9 @@ def main() -> None:
     data["args"] = vars(args) | {"out": str(args.out)}
     evidence = args.out.with_suffix(".evidence.jsonl")
     version = code_version()  # the code this process imported, whatever is committed meanwhile
-    if args.reselect:
+    if args.rejudge:
+        rejudge(evidence, load_settings(None))
+    if args.reselect or args.rejudge:
         reselect(data, evidence, ks, args.subsets, Weights(**{w.name: getattr(args, w.name) for w in fields(Weights)}))
         names = []
     for name in names:

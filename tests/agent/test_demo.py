@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from agent.demo import bug_dir, fresh_repo, hidden_test_files
+from agent.demo import bug_dir, fresh_repo, hidden_test_files, is_hidden
 from agent.errors import InputError
 
 
@@ -50,6 +50,32 @@ def test_hidden_tests_accept_the_reference_fix_and_reject_the_bug(tmp_path):
     sandbox = open_sandbox(SandboxConfig(backend="local"))
     fixed = run_hidden_tests(sandbox, repo, bug, (bug / "fix.patch").read_text())
     assert all_passed(fixed), fixed.output[-2000:]
+    assert any(is_hidden(t) for t in fixed.tests)
+    assert any(not is_hidden(t) for t in fixed.tests)  # the project's own tests are judged too
     buggy = run_hidden_tests(sandbox, repo, bug, "")
     assert buggy.tests
     assert not all_passed(buggy)
+
+
+@pytest.mark.filterwarnings("ignore:local sandbox")
+def test_a_fix_that_breaks_the_projects_own_tests_is_not_correct(tmp_path):
+    """The hidden tests alone would accept it (seen in the coverage run on unknown_unit_error)."""
+    from agent.demo import all_passed, run_hidden_tests
+    from editing.patch import file_diff
+    from sandbox import open_sandbox
+    from sandbox.config import SandboxConfig
+
+    bug = bug_dir("median_even")
+    repo = fresh_repo(bug, tmp_path)
+    path = "descstats/central.py"
+    before = (repo / path).read_text()
+    fixed = before.replace("    return values[len(values) // 2]\n", "    mid = len(values) // 2\n"
+                           "    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2\n")
+    broken = fixed.replace("return sorted(v for v, c in counts.items() if c == top)", "return [top]")
+    assert before != fixed != broken
+    sandbox = open_sandbox(SandboxConfig(backend="local"))
+    assert all_passed(run_hidden_tests(sandbox, repo, bug, file_diff(path, before, fixed)))
+    result = run_hidden_tests(sandbox, repo, bug, file_diff(path, before, broken))
+    assert all(s == "PASSED" for t, s in result.tests.items() if is_hidden(t))
+    assert result.tests["tests/test_central.py::test_mode"] == "FAILED"
+    assert not all_passed(result)
