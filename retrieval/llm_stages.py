@@ -7,6 +7,7 @@ A failing model call (LLMError) falls back to the retrieval order.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -37,22 +38,43 @@ def _ask(model: Model, prompt: str, index: RepoIndex) -> str:
         return ""
 
 
-def _picked(answer: str, known: list[str]) -> list[str]:
-    """Known items named in the answer, in the order the answer names them."""
-    found: list[tuple[int, str]] = []
+PICKS = 5
+"""At most this many picks count: small models answer by copying the whole list they were shown."""
+
+_IDENT = re.compile(r"\w")
+_NAME_BEFORE = re.compile(r"[\w./]")
+
+
+def spellings(key: str) -> list[str]:
+    """Ways a model writes a location: ``a/b.py::C.f``, ``a/b.py:C.f``, ``a/b.py.C.f``, ``a.b.C.f``."""
+    if "::" not in key:
+        return [key]
+    path, qual = key.split("::", 1)
+    module = path.removesuffix(".py").replace("/", ".")
+    return [key, f"{path}:{qual}", f"{path}.{qual}", f"{module}.{qual}"]
+
+
+def _picked(answer: str, known: list[str], limit: int = PICKS) -> list[str]:
+    """Known items named in the answer (in any of their spellings), in the order the answer
+    names them, at most ``limit``. A name must stand alone: ``m.f`` matches in neither ``m.foo``
+    nor ``pkg.m.f``."""
+    found: list[tuple[int, int, str]] = []
     for item in known:
-        at = answer.find(item)
-        if at >= 0:
-            found.append((at, item))
+        for spelling in spellings(item):
+            for match in re.finditer(re.escape(spelling), answer):
+                at, end = match.start(), match.end()
+                if (at and _NAME_BEFORE.match(answer[at - 1])) or (end < len(answer) and _IDENT.match(answer[end])):
+                    continue
+                found.append((at, end - at, item))
     # A longer match at the same place wins ('a/b.py::C.f' over 'a/b.py::C').
-    found.sort(key=lambda x: (x[0], -len(x[1])))
+    found.sort(key=lambda x: (x[0], -x[1]))
     seen: list[str] = []
-    starts: set[int] = set()
-    for at, item in found:
-        if at not in starts and item not in seen:
+    covered = -1
+    for at, length, item in found:
+        if at >= covered and item not in seen:
             seen.append(item)
-            starts.add(at)
-    return seen
+            covered = at + length
+    return seen[:limit]
 
 
 def _promote(order: list[str], picks: list[str]) -> list[str]:

@@ -151,3 +151,23 @@ def test_unreachable_model_keeps_retrieval_order_and_says_so(shop_repo):
     assert Localizer(index, CONFIG, model=DownModel()).localize("cart total discount", top_k=5) == plain
     assert [e.message for e in bus.history if e.kind == "log"] == [
         "model unavailable, keeping retrieval's order: connection refused"] * 2
+
+
+def test_model_answers_are_read_in_the_spellings_models_use():
+    from retrieval.llm_stages import _picked
+
+    known = ["sphinx/util/inspect.py::getargspec", "sphinx/util/inspect.py::signature_from_str",
+             "sphinx/util/inspect.py::Signature", "sphinx/util/inspect.py::Signature.format_args"]
+    answer = ("```python\nsphinx.util.inspect.signature_from_str\n"
+              "sphinx/util/inspect.py:Signature.format_args\nsphinx/util/inspect.py.getargspec_extra\n")
+    assert _picked(answer, known) == ["sphinx/util/inspect.py::signature_from_str",
+                                      "sphinx/util/inspect.py::Signature.format_args"]
+    # a longer dotted name that merely ends in a known one is not that one
+    assert _picked("other.sphinx.util.inspect.getargspec", known) == []
+
+
+def test_a_model_copying_the_whole_list_picks_only_the_first_five():
+    from retrieval.llm_stages import PICKS, _picked
+
+    known = [f"pkg/m{i}.py" for i in range(30)]
+    assert _picked("\n".join(f"{p}: module {p}" for p in reversed(known)), known) == known[::-1][:PICKS]
