@@ -20,8 +20,9 @@ class RetrievalConfig(Section):
     repository with a transformer takes many minutes on a 2-core CPU. Give 'dense' a weight to use them."""
     llm_stages: bool = False
     """Let the chat model pick files from the file map (stage 1) and name the definitions to edit from
-    schematic maps (stage 2); retrieval's order stays behind its picks. Off by default (see the README's
-    localisation figures for what the embedded model does with it)."""
+    schematic maps (stage 2); retrieval's order stays behind its picks. Off by default: with the embedded
+    0.5B model, on 30 held-out dev instances, file Acc@1 went 0.500 -> 0.467 and function Acc@5 0.393 ->
+    0.321 at 40 s per issue (it mostly copies the list it is shown); meant for a capable model."""
     top_files: int = 20
     """Files kept after stage 1."""
     top_locations: int = 50
