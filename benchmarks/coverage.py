@@ -113,7 +113,11 @@ def solve_bug(bug: Path, settings, max_k: int, workdir: Path) -> dict:
     return {"report": report, "correct": correct, "seconds": time.monotonic() - started}
 
 
-def plot(summary: dict, path: Path) -> None:
+def model_label(settings) -> str:
+    return settings.llm.model if settings.llm.base_url else f"embedded {settings.embedded.model}"
+
+
+def plot(summary: dict, path: Path, model: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -129,7 +133,7 @@ def plot(summary: dict, path: Path) -> None:
     ax.set_ylim(0, 1)
     ax.set_xlabel("samples k")
     ax.set_ylabel(f"fraction of {summary['bugs']} bugs")
-    ax.set_title("Capuchin on the bundled bug suite (embedded 0.5B model)")
+    ax.set_title(f"Capuchin on the bundled bug suite ({model})", fontsize=10)
     ax.legend(loc="upper left")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -233,6 +237,7 @@ def main() -> None:
     names = args.bugs.split(",") if args.bugs else suite()
     data = json.loads(args.out.read_text()) if args.out.exists() else {"per_bug": {}}
     data["args"] = vars(args) | {"out": str(args.out)}
+    data.setdefault("model", model_label(load_settings(None)))
     evidence = args.out.with_suffix(".evidence.jsonl")
     version = code_version()  # the code this process imported, whatever is committed meanwhile
     if args.rejudge:
@@ -263,7 +268,7 @@ def main() -> None:
     for k in ks:
         print(f"k={k:>2}  coverage {summary['coverage'][str(k)]:.2f}  selected {summary['selected'][str(k)]:.2f}")
     print(f"pass@1 {summary['pass@1']:.2f} over {summary['bugs']} bugs")
-    plot(summary, args.out.with_suffix(".png"))
+    plot(summary, args.out.with_suffix(".png"), data["model"])
 
 
 if __name__ == "__main__":
