@@ -82,7 +82,9 @@ class Solver:
         unique = _collapse_duplicates(report.candidates)
         verdicts = {c.id: Verdict(candidate_id=c.id, applies=True, votes=1 + len(c.duplicates)) for c in unique}
         verifier = Verifier(repo, self.parts.sandbox, self.bus, trajectory,
-                            concurrency=self.parts.sandbox_concurrency, timeout_s=self.parts.test_timeout_s)
+                            concurrency=self.parts.sandbox_concurrency, timeout_s=self.parts.test_timeout_s,
+                            timeout_factor=self.parts.config.candidate_timeout_factor,
+                            timeout_min_s=self.parts.config.candidate_timeout_min_s)
         with self._stage(report, "verify"):
             self._verify(repo, issue, context, unique, verdicts, verifier, report)
         self._select(report, unique, verdicts)

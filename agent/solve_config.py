@@ -22,3 +22,8 @@ class SolveConfig(Section):
     """Located definitions that samples are spread over (the answer format is shown on each in turn)."""
     answer_tokens: int = Field(default=768, ge=64)
     """Cap on one answer's length: a whole fixed function fits; a rambling small model stops sooner."""
+    candidate_timeout_factor: float = Field(default=10.0, gt=0)
+    """A candidate's test run may take this many times the baseline run (at most sandbox.timeout_s): a
+    candidate stuck in a loop then costs a minute, not the whole timeout (seen: two 10-minute runs)."""
+    candidate_timeout_min_s: float = Field(default=60.0, gt=0)
+    """The shortest time a candidate's test run is given, however fast the baseline was."""

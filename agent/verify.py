@@ -80,17 +80,32 @@ def repro_diff(tests: Sequence[ReproTest]) -> str:
     return "".join(file_diff(t.path, None, t.code) for t in tests)
 
 
+def candidate_timeout(baseline_s: float, cap: float | None, factor: float, floor: float) -> float | None:
+    """How long a candidate's tests may run: ``factor`` times the baseline's run, at least
+    ``floor``, never more than ``cap`` (None: the sandbox's own timeout). Tests that passed in
+    2 s before the patch and still run after a minute are stuck (a loop the patch made)."""
+    if baseline_s <= 0:
+        return cap
+    limit = max(floor, factor * baseline_s)
+    return limit if cap is None else min(cap, limit)
+
+
 class Verifier:
     """Runs the baseline and the candidates; fills verdicts with the evidence."""
 
     def __init__(self, repo: Path, sandbox: Sandbox, bus: EventBus, trajectory: Trajectory, *,
-                 concurrency: int = 2, timeout_s: float | None = None):
+                 concurrency: int = 2, timeout_s: float | None = None, timeout_factor: float = 10.0,
+                 timeout_min_s: float = 60.0):
         self.repo = repo
         self.sandbox = sandbox
         self.bus = bus
         self.trajectory = trajectory
         self.concurrency = concurrency
         self.timeout_s = timeout_s
+        self.timeout_factor = timeout_factor
+        self.timeout_min_s = timeout_min_s
+        self.candidate_timeout_s = timeout_s
+        """Set from the baseline's duration (see candidate_timeout)."""
         self.regression: list[str] = []
         self.repro: list[ReproTest] = []
         self.passing_before: set[str] = set()
@@ -131,6 +146,8 @@ class Verifier:
             test.note = ("fails on the original code" if failing
                          else "does not fail on the original code, or fails from its own error; ignored")
         self.repro = [t for t in repro if t.failing_tests]
+        self.candidate_timeout_s = candidate_timeout(result.duration_s, self.timeout_s, self.timeout_factor,
+                                                     self.timeout_min_s)
         return result
 
     def check(self, candidates: Sequence[Candidate], verdicts: dict[str, Verdict]) -> None:
@@ -147,7 +164,7 @@ class Verifier:
     def _check_one(self, candidate: Candidate) -> TestResult:
         patch = (candidate.diff or "") + repro_diff(self.repro)
         tests = self.regression + [t.path for t in self.repro]
-        return self._run(candidate.id, patch, tests)
+        return self._run(candidate.id, patch, tests, self.candidate_timeout_s)
 
     def _judge(self, verdict: Verdict, result: TestResult) -> None:
         if not result.applied or result.error:
@@ -164,8 +181,8 @@ class Verifier:
         if result.timed_out:
             verdict.notes.append("tests timed out")
 
-    def _run(self, name: str, patch: str | None, tests: list[str]) -> TestResult:
-        result = self.sandbox.run(self.repo, patch=patch, tests=tests, timeout_s=self.timeout_s)
+    def _run(self, name: str, patch: str | None, tests: list[str], timeout_s: float | None = None) -> TestResult:
+        result = self.sandbox.run(self.repo, patch=patch, tests=tests, timeout_s=timeout_s or self.timeout_s)
         self.trajectory.test_log(name, result)
         return result
 

@@ -135,3 +135,28 @@ def test_behavioural_agreement_backs_different_texts_that_pass_the_same_tests():
     assert behaviour_support(list(pool.values())) == {"a": 2 / 3, "b": 1.0, "c": 1.0}
     assert choose(cands, pool, Weights(agreement=0.0)).candidate_id == "a"  # text votes only: a ties c, a's id wins
     assert choose(cands, pool, Weights(agreement=1.0)).candidate_id == "c"  # b and c behave alike: 3 votes
+
+
+def test_candidates_get_a_timeout_scaled_from_the_baseline_run(tmp_path):
+    from agent.events import EventBus
+    from agent.report import Trajectory
+    from agent.types import Candidate, TestResult, Verdict
+    from agent.verify import Verifier, candidate_timeout
+
+    assert candidate_timeout(2.0, 600.0, 10.0, 60.0) == 60.0  # the floor
+    assert candidate_timeout(30.0, 600.0, 10.0, 60.0) == 300.0
+    assert candidate_timeout(90.0, 600.0, 10.0, 60.0) == 600.0  # never above the configured cap
+    assert candidate_timeout(0.0, 600.0, 10.0, 60.0) == 600.0  # no baseline timing: the cap
+
+    class TimingSandbox(RecordingSandbox):
+        def run(self, repo, *, patch=None, tests=None, timeout_s=None, env=None):
+            self.timeouts = [*getattr(self, "timeouts", []), timeout_s]
+            return super().run(repo, patch=patch, tests=tests, timeout_s=timeout_s)
+
+    sandbox = TimingSandbox(lambda tests: TestResult(applied=True, duration_s=12.0,
+                                                     tests={"tests/test_a.py::test_ok": "PASSED"}))
+    verifier = Verifier(tmp_path, sandbox, EventBus(), Trajectory(tmp_path, "r1", EventBus()), timeout_s=600.0)
+    verifier.baseline(["tests/test_a.py"], [])
+    cand = Candidate(id="c1", temperature=0.0, diff="")
+    verifier.check([cand], {"c1": Verdict(candidate_id="c1", applies=True)})
+    assert sandbox.timeouts == [600.0, 120.0]
