@@ -17,7 +17,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -287,3 +287,8 @@ def open_llm(settings: Settings, bus: EventBus | None = None) -> Iterator[LLMCli
         if bus:
             bus.emit("stage_finished", "model", f"embedded model ready at {server.base_url}")
         yield LLMClient(config, base_url=server.base_url, bus=bus)
+
+
+def open_llm_if(wanted: bool, settings: Settings) -> AbstractContextManager[LLMClient | None]:
+    """``open_llm(settings)`` when ``wanted``, else a context yielding None (for optional LLM stages)."""
+    return open_llm(settings) if wanted else nullcontext()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from contextlib import nullcontext
 from pathlib import Path
 
 import typer
@@ -23,10 +22,11 @@ def localize_cmd(
     from rich.progress import Progress
 
     from agent.cli import settings_for
+    from agent.embedded import open_llm_if
     from benchmarks.localize import format_summary, run
 
     settings = settings_for(None, retrieval={"dense": dense})
-    with _model(settings, llm) as model, Progress(transient=True) as bar:
+    with open_llm_if(llm, settings) as model, Progress(transient=True) as bar:
         task = bar.add_task("localising", total=None)
 
         def progress(done: int, total: int, instance_id: str) -> None:
@@ -40,13 +40,6 @@ def localize_cmd(
                *([] if dense is None else ["--dense" if dense else "--no-dense"])]
     summary_path.write_text(json.dumps({"summary": summary, "command": " ".join(command),
                                         "config": settings.retrieval.model_dump(), "llm": llm}, indent=2) + "\n")
-
-
-def _model(settings, wanted: bool):
-    """The configured chat model (the embedded one if no endpoint is set), only when --llm asks for it."""
-    from agent.embedded import open_llm
-
-    return open_llm(settings) if wanted else nullcontext()
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 
 import typer
@@ -81,7 +80,7 @@ def localize_cmd(
                                     help="Let the model pick files and definitions (default: retrieval.llm_stages)."),
 ) -> None:
     """Localise an issue: ranked files, then ranked functions/classes with reasons."""
-    from agent.embedded import open_llm
+    from agent.embedded import open_llm_if
     from retrieval import Localizer
 
     text = _read_issue(issue)
@@ -89,7 +88,7 @@ def localize_cmd(
         raise InputError("the issue text is empty")
     index, settings = _open_index(path, dense)
     use_llm = settings.retrieval.llm_stages if llm is None else llm
-    with open_llm(settings) if use_llm else nullcontext() as model:
+    with open_llm_if(use_llm, settings) as model:
         localizer = Localizer(index, settings.retrieval, model=model)
         files = localizer.rank_files(text)[: settings.retrieval.top_files]
         locations = localizer.localize(text, top_k=k)
