@@ -19,6 +19,12 @@ from editing.patch import file_diff
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
+def bug_names() -> list[str]:
+    """The bundled example bugs, by name."""
+    bugs = EXAMPLES / "bugs"
+    return sorted(p.name for p in bugs.iterdir() if p.is_dir()) if bugs.is_dir() else []
+
+
 def bug_dir(name: str | None) -> Path:
     if name is None:
         demo = EXAMPLES / "demo" / "demo.toml"
@@ -27,8 +33,7 @@ def bug_dir(name: str | None) -> Path:
         name = tomllib.loads(demo.read_text())["bug"]
     path = EXAMPLES / "bugs" / name
     if not (path / "repo").is_dir():
-        known = sorted(p.name for p in (EXAMPLES / "bugs").iterdir()) if (EXAMPLES / "bugs").is_dir() else []
-        raise InputError(f"no example bug {name!r}", hint=f"known: {', '.join(known)}")
+        raise InputError(f"no example bug {name!r}", hint=f"known: {', '.join(bug_names())}")
     return path
 
 

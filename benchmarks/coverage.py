@@ -35,7 +35,7 @@ from math import comb
 from pathlib import Path
 
 from agent.config import load_settings
-from agent.demo import EXAMPLES, all_passed, fresh_repo, run_hidden_tests
+from agent.demo import EXAMPLES, all_passed, bug_names, fresh_repo, run_hidden_tests
 from agent.errors import NoVerifiedCandidate
 from agent.events import EventBus
 from agent.pipeline import Solver
@@ -139,10 +139,6 @@ def plot(summary: dict, path: Path, model: str) -> None:
     fig.savefig(path, dpi=120)
 
 
-def suite() -> list[str]:
-    return sorted(p.name for p in (EXAMPLES / "bugs").iterdir() if p.is_dir())
-
-
 def summarise(per_bug: dict[str, dict], ks: list[int]) -> dict:
     """Means over the bugs run so far, with what is missing and which code ran each bug
     (derived from the rows, so re-scoring or resuming never loses it)."""
@@ -151,7 +147,7 @@ def summarise(per_bug: dict[str, dict], ks: list[int]) -> dict:
     commits: dict[str, list[str]] = {}
     for name, row in per_bug.items():
         commits.setdefault(row.get("commit", "unknown"), []).append(name)
-    missing = [name for name in suite() if name not in per_bug]
+    missing = [name for name in bug_names() if name not in per_bug]
     return {
         "bugs": len(rows),
         "pass@1": mean([r["pass@1"] for r in rows]),
@@ -191,6 +187,10 @@ def from_record(record: dict) -> tuple[SolveReport, dict[str, bool]]:
     return report, record["correct"]
 
 
+def read_evidence(evidence: Path) -> list[dict]:
+    return [json.loads(line) for line in evidence.read_text().splitlines() if line.strip()]
+
+
 def rejudge(evidence: Path, settings) -> None:
     """Judge every stored candidate again with the current judge (sandbox only, no model)."""
     from rich.progress import track
@@ -198,7 +198,7 @@ def rejudge(evidence: Path, settings) -> None:
     from sandbox import open_sandbox
 
     sandbox = open_sandbox(settings.sandbox)
-    records = [json.loads(line) for line in evidence.read_text().splitlines() if line.strip()]
+    records = read_evidence(evidence)
     for record in track(records, description="re-judging"):
         report, _ = from_record(record)
         with tempfile.TemporaryDirectory(prefix="capuchin-cov-") as tmp:
@@ -209,7 +209,7 @@ def rejudge(evidence: Path, settings) -> None:
 
 def reselect(data: dict, evidence: Path, ks: list[int], subsets: int, weights: Weights) -> None:
     """Recompute every bug's curves from its stored evidence with the current selection code."""
-    records = [json.loads(line) for line in evidence.read_text().splitlines() if line.strip()]
+    records = read_evidence(evidence)
     for i, record in enumerate(records):
         report, correct = from_record(record)
         row = data["per_bug"].get(record["bug"], {})
@@ -234,7 +234,7 @@ def main() -> None:
                             help=f"selection weight for --reselect (default {weight.default})")
     args = parser.parse_args()
     ks = [k for k in KS if k <= args.max_k]
-    names = args.bugs.split(",") if args.bugs else suite()
+    names = args.bugs.split(",") if args.bugs else bug_names()
     data = json.loads(args.out.read_text()) if args.out.exists() else {"per_bug": {}}
     data["args"] = vars(args) | {"out": str(args.out)}
     data.setdefault("model", model_label(load_settings(None)))

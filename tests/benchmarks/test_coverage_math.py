@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from agent.demo import bug_names
 from agent.report import SolveReport
 from agent.types import Candidate, Verdict
-from benchmarks.coverage import pass_at_k, selected_in_subset, suite, summarise
+from benchmarks.coverage import pass_at_k, selected_in_subset, summarise
 
 
 @pytest.mark.parametrize(
@@ -43,7 +44,7 @@ def test_a_duplicate_drawn_alone_stands_for_the_candidate_it_collapsed_into():
 
 def test_summary_says_what_is_missing_and_which_code_ran_each_bug():
     row = {"pass@1": 0.5, "coverage": {"1": 0.5}, "selected": {"1": 0.0}}
-    names = suite()
+    names = bug_names()
     per_bug = {names[0]: row | {"commit": "aaa"}, names[1]: row | {"commit": "bbb"},
                names[2]: row | {"commit": "aaa"}}
     summary = summarise(per_bug, [1])
