@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 
 
 @dataclass(frozen=True)

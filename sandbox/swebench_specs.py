@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 from sandbox.specs import EnvSpec
 
 PYTEST = "pytest -rA"
