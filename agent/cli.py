@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "sandbox.cli",
     "agent.solve_cli",
     "benchmarks.cli",
+    "tui.cli",
 )
 
 console = Console(stderr=True)
