@@ -1,7 +1,7 @@
 """Does the terminal UI slow a solve down? The same run through the TUI and without it.
 
-Both sides run the real pipeline on the demo bug with the scripted model (``ScriptedServer``,
-each answer delayed like a fast model) and the sandbox double, in this process, alternating
+Both sides run ``agent.solve.solve`` on the demo bug with the in-process scripted model (each
+answer delayed like a fast model; answers are generated one after another) and the sandbox double, in this process, alternating
 so that machine load hits both alike:
 
 - solve: ``Solver.solve`` with the CLI's event renderer subscribed (what `capuchin solve` does);
@@ -25,9 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from agent.events import EventBus
-from agent.testing import ScriptedServer
-from tui.testing import ISSUE, ScriptedRunner, demo_repo, demo_script
+from agent.core.events import EventBus
+from tui.testing import ISSUE, ScriptedRunner, demo_repo
 
 OUT = Path(__file__).parent / "results" / "tui-overhead.json"
 
@@ -65,8 +64,8 @@ def time_tui(runner: ScriptedRunner, repo: Path) -> float:
 
 def measure(rounds: int, delay_s: float) -> dict:
     times: dict[str, list[float]] = {"solve": [], "tui": []}
-    with ScriptedServer(demo_script(delay_s=delay_s)) as server, tempfile.TemporaryDirectory() as tmp:
-        runner = ScriptedRunner(server.base_url, samples=4, temperatures=(0.0, 0.4, 0.8, 1.0))
+    with tempfile.TemporaryDirectory() as tmp:
+        runner = ScriptedRunner(samples=4, temperatures=(0.0, 0.4, 0.8, 1.0), delay_s=delay_s)
         time_solve(runner, demo_repo(Path(tmp) / "warmup"))  # imports and caches, counted by neither side
         for i in range(rounds):
             for side, fn in (("solve", time_solve), ("tui", time_tui)):

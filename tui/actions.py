@@ -1,6 +1,6 @@
 """What a reviewer can do with a candidate: apply it, commit it on a branch, save it, reject it.
 
-Plain functions over the repository, reusing ``agent.apply`` (the same checks as
+Plain functions over the repository, reusing ``agent.land`` (the same checks as
 ``capuchin solve --apply/--branch``), so screens stay thin and the rules live in one place.
 They raise ``CapuchinError`` with a message for people; screens show it as a notification.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from agent.apply import apply_patch, check_can_apply, commit_on_branch
-from agent.errors import InputError
+from agent.core.errors import InputError
+from agent.land import apply_patch, check_can_apply, commit_on_branch
 
 
 def apply_to_work_tree(repo: Path, patch: str) -> str:

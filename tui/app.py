@@ -16,8 +16,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from agent.errors import CapuchinError
-from agent.inputs import check_repo
+from agent.core.errors import CapuchinError
+from agent.core.inputs import check_repo
 from tui import actions
 from tui.config import TuiConfig
 from tui.messages import ActRequested, RerunRequested

@@ -12,8 +12,8 @@ def tui(
     issue: str | None = typer.Option(None, "--issue", help="File with the issue text; the run starts at once."),
 ) -> None:
     """Watch Capuchin solve an issue, review the candidates, apply the fix (keyboard first)."""
-    from agent.cli import settings_for
-    from agent.inputs import check_repo, read_issue
+    from agent.core.config import settings_for
+    from agent.core.inputs import check_repo, read_issue
     from tui.app import build_app
 
     root = check_repo(repo)

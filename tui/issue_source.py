@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from agent.errors import InputError
-from agent.inputs import read_issue
+from agent.core.errors import InputError
+from agent.core.inputs import read_issue
 from tui.config import TuiConfig
 
 _URL = re.compile(r"^https?://github\.com/([\w.-]+)/([\w.-]+)/(?:issues|pull)/(\d+)/?(?:[#?].*)?$")

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from agent.errors import CapuchinError, NoVerifiedCandidate
-from agent.events import Event, EventBus
+from agent.core.cancel import CancelToken
+from agent.core.errors import Cancelled, CapuchinError, NoVerifiedCandidate
+from agent.core.events import Event, EventBus
 from agent.report import SolveReport
-from tui.cancel import Cancelled, CancelToken
 
 
 class Runner(Protocol):
@@ -31,10 +31,10 @@ class Runner(Protocol):
 
 def default_runner(repo: Path, issue: str, bus: EventBus, cancel: CancelToken) -> SolveReport:
     """The configured model and sandbox, exactly as `capuchin solve` runs them."""
-    from agent.cli import settings_for
+    from agent.core.config import settings_for
     from agent.solve import solve
 
-    return solve(repo, issue, settings_for(repo), bus)
+    return solve(repo, issue, settings_for(repo), bus, cancel=cancel)
 
 
 @dataclass
@@ -62,7 +62,7 @@ class SolveJob:
         self._thread.start()
 
     def cancel(self) -> None:
-        self.token.cancel()
+        self.token.cancel("stopped from the terminal UI")
 
     @property
     def alive(self) -> bool:
@@ -87,7 +87,7 @@ class SolveJob:
             report = self.runner(self.repo, self.issue, self.bus, self.token)
             return Outcome(report.status, report)
         except Cancelled as exc:
-            return Outcome("cancelled", getattr(exc, "report", None), "the run was cancelled")
+            return Outcome("cancelled", exc.report, "the run was cancelled; its evidence so far is kept")
         except NoVerifiedCandidate as exc:
             return Outcome("no_candidate", exc.report, exc.message, exc.hint)
         except CapuchinError as exc:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.events import Event
+from agent.core.events import Event
+from agent.core.types import Location, Verdict
 from agent.report import ReproTest, SolveReport
 from agent.selection import reproduced
-from agent.types import Location, Verdict
 
 # The stages every run goes through, in order; others (model start-up, indexing) are shown
 # before these when they occur.

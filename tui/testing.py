@@ -1,9 +1,9 @@
 """Test doubles for the terminal UI, shipped with the package: the Pilot tests, the tmux test
 and the TUI benchmark all drive the app with them.
 
-``ScriptedRunner`` runs the real pipeline (retrieval, editing, verification, selection) with
-a scripted model behind ``agent.testing.ScriptedServer`` and any sandbox (``SandboxDouble``
-by default); ``demo_script`` answers the bundled demo bug (``median_even``) with a wrong fix,
+``ScriptedRunner`` runs the real pipeline (retrieval, editing, verification, selection) through
+``agent.solve.solve`` with the in-process ``ScriptedModel`` and any sandbox (``SandboxDouble`` by
+default); ``demo_script`` (also a ``ScriptedServer`` script) answers the bundled demo bug (``median_even``) with a wrong fix,
 the right one, and text that is not an edit.
 """
 
@@ -14,15 +14,14 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from agent.config import LLMConfig, load_settings
-from agent.events import EventBus
-from agent.llm import LLMClient
-from agent.pipeline import Parts, Solver
-from agent.protocols import Sandbox
+from agent.core.cancel import CancelToken
+from agent.core.config import Settings, load_settings
+from agent.core.events import EventBus
+from agent.core.protocols import Sandbox
+from agent.core.types import TestResult, TestStatus
 from agent.report import SolveReport
-from agent.solve import retriever_factory
-from agent.testing import Reply
-from agent.types import TestResult, TestStatus
+from agent.solve import solve
+from agent.testing import Reply, ScriptedModel
 
 BUG = Path(__file__).resolve().parents[1] / "examples" / "bugs" / "median_even"
 ISSUE = (BUG / "issue.md").read_text() if (BUG / "issue.md").is_file() else ""
@@ -81,7 +80,7 @@ class SandboxDouble:
         self.runs: list[tuple[str | None, list[str]]] = []
 
     def run(self, repo: Path, *, patch: str | None = None, tests: Sequence[str] = (),
-            timeout_s: float | None = None) -> TestResult:
+            timeout_s: float | None = None, cancel: CancelToken | None = None) -> TestResult:
         self.runs.append((patch, list(tests)))
         fixed = self.fix_line in (patch or "")
         results: dict[str, TestStatus] = {}
@@ -95,19 +94,25 @@ class SandboxDouble:
 
 
 class ScriptedRunner:
-    """A ``tui.runner.Runner``: the real pipeline with the model at ``base_url`` (a ScriptedServer)."""
+    """A ``tui.runner.Runner``: the one ``agent.solve.solve`` with a ``ScriptedModel`` (in process)
+    and a sandbox double, on settings fixed here (no dense index: no embedding model to load)."""
 
-    def __init__(self, base_url: str, sandbox: Sandbox | None = None, *, samples: int = 2,
-                 temperatures: Sequence[float] = (0.0, 0.8)):
-        self.base_url, self.sandbox = base_url, sandbox or SandboxDouble()
-        self.samples, self.temperatures = samples, list(temperatures)
+    def __init__(self, script=None, sandbox: Sandbox | None = None, *, samples: int = 2,
+                 temperatures: Sequence[float] = (0.0, 0.8), delay_s: float = 0.0):
+        self.script = script or demo_script()
+        self.sandbox = sandbox or SandboxDouble()
+        self.samples, self.temperatures, self.delay_s = samples, list(temperatures), delay_s
         self.issues: list[str] = []
+        self.models: list[ScriptedModel] = []
 
-    def __call__(self, repo: Path, issue: str, bus: EventBus, cancel: object = None) -> SolveReport:
+    def settings(self, repo: Path) -> Settings:
+        overrides = {"retrieval": {"dense": False},
+                     "solve": {"samples": self.samples, "temperatures": self.temperatures, "repro_samples": 1,
+                               "focus_targets": 1}}
+        return load_settings(None, overrides, environ={}, user_file=repo / "none.toml")
+
+    def __call__(self, repo: Path, issue: str, bus: EventBus, cancel: CancelToken | None = None) -> SolveReport:
         self.issues.append(issue)
-        settings = load_settings(None, {"retrieval": {"dense": False}}, environ={}, user_file=repo / "none.toml")
-        llm = LLMClient(LLMConfig(model="scripted", max_retries=0), base_url=self.base_url, bus=bus)
-        config = settings.solve.model_copy(update={"samples": self.samples, "temperatures": self.temperatures,
-                                                   "repro_samples": 1, "focus_targets": 1})
-        parts = Parts(llm=llm, sandbox=self.sandbox, retriever=retriever_factory(settings), config=config)
-        return Solver(parts, bus).solve(repo, issue)
+        model = ScriptedModel(self.script, delay_s=self.delay_s)
+        self.models.append(model)
+        return solve(repo, issue, self.settings(repo), bus, cancel=cancel, model=model, sandbox=self.sandbox)

@@ -4,6 +4,7 @@ sandbox double; assertions on the app's state and on the repository."""
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 from collections.abc import Awaitable, Callable
 
@@ -11,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from agent.errors import EndpointUnreachable
+from agent.core.errors import EndpointUnreachable
 from tui.app import CapuchinApp, build_app
 from tui.screens.history import HistoryScreen
 from tui.screens.issue import IssueScreen
@@ -63,8 +64,8 @@ def chosen_is_the_fix(screen: RunScreen) -> bool:
     return "+        return (values[mid - 1] + values[mid]) / 2" in (row.diff or "")
 
 
-def test_typing_an_issue_runs_the_pipeline_and_shows_the_evidence(bug_repo, server):
-    runner = ScriptedRunner(server.base_url)
+def test_typing_an_issue_runs_the_pipeline_and_shows_the_evidence(bug_repo):
+    runner = ScriptedRunner()
     app = build_app(bug_repo, runner=runner)
 
     async def steps(pilot: Pilot) -> None:
@@ -90,8 +91,8 @@ def test_typing_an_issue_runs_the_pipeline_and_shows_the_evidence(bug_repo, serv
     drive(app, steps)
 
 
-def test_apply_lands_the_chosen_patch_in_the_work_tree(bug_repo, server):
-    app = build_app(bug_repo, ISSUE, runner=ScriptedRunner(server.base_url))
+def test_apply_lands_the_chosen_patch_in_the_work_tree(bug_repo):
+    app = build_app(bug_repo, ISSUE, runner=ScriptedRunner())
 
     async def steps(pilot: Pilot) -> None:
         screen = await solved(pilot)
@@ -104,8 +105,8 @@ def test_apply_lands_the_chosen_patch_in_the_work_tree(bug_repo, server):
     assert "return (values[mid - 1] + values[mid]) / 2" in (bug_repo / "descstats" / "central.py").read_text()
 
 
-def test_apply_refuses_a_dirty_work_tree(bug_repo, server):
-    app = build_app(bug_repo, ISSUE, runner=ScriptedRunner(server.base_url))
+def test_apply_refuses_a_dirty_work_tree(bug_repo):
+    app = build_app(bug_repo, ISSUE, runner=ScriptedRunner())
     central = bug_repo / "descstats" / "central.py"
 
     async def steps(pilot: Pilot) -> None:
@@ -119,14 +120,15 @@ def test_apply_refuses_a_dirty_work_tree(bug_repo, server):
     assert central.read_text().endswith("# my own change\n")
 
 
-def test_branch_commits_and_save_writes_the_patch(bug_repo, server, tmp_path):
-    app = build_app(bug_repo, ISSUE, runner=ScriptedRunner(server.base_url))
+def test_branch_commits_and_save_writes_the_patch(bug_repo, tmp_path):
+    app = build_app(bug_repo, ISSUE, runner=ScriptedRunner())
     out = tmp_path / "fix.patch"
 
     async def steps(pilot: Pilot) -> None:
         screen = await solved(pilot)
         await pilot.press("s")
-        await pilot.press("ctrl+u", *str(out), "enter")  # ctrl+u clears the suggested path
+        pilot.app.screen.query_one("#prompt-input", Input).value = str(out)  # instead of the suggested path
+        await pilot.press("enter")
         await pilot.press("b", "enter")
         await pilot.pause()
         assert out.read_text() == screen.state.candidates[screen.state.chosen].diff
@@ -138,8 +140,8 @@ def test_branch_commits_and_save_writes_the_patch(bug_repo, server, tmp_path):
     assert git(bug_repo, "status", "--porcelain", "--untracked-files=no") == ""
 
 
-def test_reject_reruns_with_the_reason_added_to_the_issue(bug_repo, server):
-    runner = ScriptedRunner(server.base_url)
+def test_reject_reruns_with_the_reason_added_to_the_issue(bug_repo):
+    runner = ScriptedRunner()
     app = build_app(bug_repo, ISSUE, runner=runner)
 
     async def steps(pilot: Pilot) -> None:
@@ -157,8 +159,8 @@ def test_reject_reruns_with_the_reason_added_to_the_issue(bug_repo, server):
     assert runner.issues[1].startswith(ISSUE.rstrip())
 
 
-def test_review_shows_diff_log_and_repro_tests_and_compares(bug_repo, server):
-    app = build_app(bug_repo, ISSUE, runner=ScriptedRunner(server.base_url))
+def test_review_shows_diff_log_and_repro_tests_and_compares(bug_repo):
+    app = build_app(bug_repo, ISSUE, runner=ScriptedRunner())
 
     async def steps(pilot: Pilot) -> None:
         screen = await solved(pilot)
@@ -204,11 +206,46 @@ def test_a_failing_run_ends_with_a_message_not_a_traceback(bug_repo):
     drive(app, steps)
 
 
-def test_history_opens_a_past_run_read_only(bug_repo, server):
-    from agent.events import EventBus
+def test_esc_twice_cancels_the_run_for_real(bug_repo):
+    runner = ScriptedRunner(samples=8, delay_s=0.3)  # 9 answers, 2.7 s of "generation"
+    app = build_app(bug_repo, ISSUE, runner=runner)
 
-    ScriptedRunner(server.base_url)(bug_repo, ISSUE, EventBus(), None)
-    app = build_app(bug_repo, runner=ScriptedRunner(server.base_url))
+    async def steps(pilot: Pilot) -> None:
+        await until(pilot, lambda: any(isinstance(s, RunScreen) for s in pilot.app.screen_stack), "the run screen")
+        screen = run_screen(pilot)
+        await until(pilot, lambda: screen.state.current_stage == "sample", "sampling")
+        await pilot.press("escape")
+        assert screen.state.running  # one Esc only warns
+        await pilot.press("escape")
+        await until(pilot, lambda: screen.state.status in FINAL, "the run to stop")
+        assert screen.state.status == "cancelled"
+
+    drive(app, steps)
+    assert len(runner.models[0].requests) < 9  # no more model calls after the cancel
+    report = json.loads(next((bug_repo / ".capuchin" / "runs").glob("*/report.json")).read_text())
+    assert report["status"] == "cancelled"
+
+
+def test_quitting_mid_run_cancels_it_and_does_not_hang(bug_repo):
+    runner = ScriptedRunner(samples=8, delay_s=0.3)
+    app = build_app(bug_repo, ISSUE, runner=runner)
+
+    async def steps(pilot: Pilot) -> None:
+        await until(pilot, lambda: any(isinstance(s, RunScreen) for s in pilot.app.screen_stack), "the run screen")
+        screen = run_screen(pilot)
+        await until(pilot, lambda: screen.state.current_stage == "sample", "sampling")
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: not screen.job.alive, "the run to stop")
+
+    drive(app, steps)
+    assert len(runner.models[0].requests) < 9
+
+
+def test_history_opens_a_past_run_read_only(bug_repo):
+    from agent.core.events import EventBus
+
+    ScriptedRunner()(bug_repo, ISSUE, EventBus(), None)
+    app = build_app(bug_repo, runner=ScriptedRunner())
 
     async def steps(pilot: Pilot) -> None:
         await pilot.press("ctrl+t")
@@ -229,8 +266,8 @@ def test_history_opens_a_past_run_read_only(bug_repo, server):
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])
-def test_both_sizes_show_every_part_of_the_run_screen(bug_repo, server, size):
-    app = build_app(bug_repo, ISSUE, runner=ScriptedRunner(server.base_url))
+def test_both_sizes_show_every_part_of_the_run_screen(bug_repo, size):
+    app = build_app(bug_repo, ISSUE, runner=ScriptedRunner())
 
     async def steps(pilot: Pilot) -> None:
         screen = await solved(pilot)
@@ -243,10 +280,10 @@ def test_both_sizes_show_every_part_of_the_run_screen(bug_repo, server, size):
     drive(app, steps, size)
 
 
-def test_issue_screen_loads_a_file(tmp_path, server):
+def test_issue_screen_loads_a_file(tmp_path):
     repo = demo_repo(tmp_path / "repo")
     (tmp_path / "issue.md").write_text("# From a file\n")
-    app = build_app(repo, runner=ScriptedRunner(server.base_url))
+    app = build_app(repo, runner=ScriptedRunner())
 
     async def steps(pilot: Pilot) -> None:
         await pilot.press("ctrl+o")

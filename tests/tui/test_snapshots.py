@@ -16,10 +16,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
-from agent.events import Event
+from agent.core.errors import Cancelled
+from agent.core.events import Event
 from agent.report import SolveReport
 from tui.app import CapuchinApp
-from tui.cancel import Cancelled
 from tui.screens.run import RunScreen
 from tui.session import Session
 from tui.testing import ISSUE

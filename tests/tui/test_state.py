@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from agent.events import Event
+from agent.core.events import Event
+from agent.core.types import Candidate, Location, Verdict
 from agent.report import SolveReport
-from agent.types import Candidate, Location, Verdict
 from tui.state import RunState, diff_counts, why_chosen
 
 DIFF = """--- a/m.py

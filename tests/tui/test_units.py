@@ -8,7 +8,7 @@ import httpx
 import pytest
 from rich.console import Console
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 from agent.report import SolveReport
 from editing.patch import parse_diff
 from tui import actions

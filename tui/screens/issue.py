@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, TextArea
 
-from agent.errors import CapuchinError
+from agent.core.errors import CapuchinError
 from tui.issue_source import load_issue
 from tui.session import Session
 

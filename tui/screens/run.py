@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, RichLog, Static
 
-from agent.events import Event
+from agent.core.events import Event
 from agent.report import SolveReport
 from tui.messages import ActRequested
 from tui.runner import Outcome, SolveJob

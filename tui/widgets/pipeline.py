@@ -10,8 +10,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
+from agent.core.types import Location, Verdict
 from agent.selection import survives
-from agent.types import Location, Verdict
 from tui.state import PIPELINE, CandidateRow, RunState, StageTimer
 
 
