@@ -18,7 +18,7 @@ def tui(
 
     root = check_repo(repo)
     text = read_issue(issue) if issue else ""
-    app = build_app(root, text, config=settings_for(root).tui)
+    app = build_app(root, text, config=settings_for(root).section("tui"))
     app.run()
 
 

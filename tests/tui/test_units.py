@@ -171,3 +171,18 @@ def test_history_lists_readable_runs_newest_first(tmp_path):
     found = list_runs(tmp_path)
     assert [r.run_id for r in found] == ["20260102-000000-bbbbbb", "20260101-000000-aaaaaa"]
     assert found[0].title == "Title here"
+
+
+def test_cli_starts_the_app_on_a_repository_and_refuses_other_paths(bug_repo, tmp_path, monkeypatch, capsys):
+    from agent.cli import main
+    from tui.app import CapuchinApp
+
+    started: list[CapuchinApp] = []
+    monkeypatch.setattr(CapuchinApp, "run", lambda self: started.append(self))
+    (tmp_path / "issue.md").write_text("the bug")
+    assert main(["tui", str(bug_repo), "--issue", str(tmp_path / "issue.md")]) == 0
+    assert started[0].session.repo == bug_repo
+    assert started[0].issue == "the bug"
+    assert started[0].start
+    assert main(["tui", str(tmp_path / "nowhere")]) == 2
+    assert "does not exist" in capsys.readouterr().err
