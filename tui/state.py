@@ -127,6 +127,14 @@ class RunState:
             self.tests_run += int(data["tests_run"])
         return changed
 
+    def close(self, status: str, now: float) -> None:
+        """The run ended (also without a report): stop the clocks; a stage still running failed."""
+        self.status = status
+        self.finished = self.finished if self.finished is not None else now
+        for timer in self.stages.values():
+            if timer.running:
+                timer.finished, timer.ok = self.finished, False
+
     def absorb(self, report: SolveReport) -> None:
         """Take what only the final report holds; the report wins where both know a thing."""
         self.status = report.status

@@ -16,6 +16,7 @@ from agent.core.errors import EndpointUnreachable
 from tui.app import CapuchinApp, build_app
 from tui.screens.history import HistoryScreen
 from tui.screens.issue import IssueScreen
+from tui.screens.prompt import ConfirmScreen, PromptScreen
 from tui.screens.review import CompareScreen, ReviewScreen
 from tui.screens.run import RunScreen
 from tui.state import FINAL
@@ -55,6 +56,16 @@ async def solved(pilot: Pilot) -> RunScreen:
     return screen
 
 
+async def answer(pilot: Pilot, key: str, value: str | None = None) -> None:
+    """Press ``key``, wait for its dialog, then confirm it (with ``value`` typed in, if given)."""
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(pilot.app.screen, PromptScreen | ConfirmScreen), f"the dialog of {key}")
+    if value is not None:
+        pilot.app.screen.query_one("#prompt-input", Input).value = value
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 def git(repo, *args) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True).stdout
 
@@ -87,6 +98,9 @@ def test_typing_an_issue_runs_the_pipeline_and_shows_the_evidence(bug_repo):
         assert screen.query_one(LocationTable).row_count == len(state.locations) > 0
         assert "descstats/central.py" in {loc.path for loc in state.locations}
         assert state.samples_done == state.samples_total == len(state.candidates)
+        assert state.tests_run > 0
+        palette = {c.title for c in pilot.app.get_system_commands(screen)}
+        assert {"Apply", "Branch", "Save", "Copy", "Reject", "Compare"} <= palette
 
     drive(app, steps)
 
@@ -97,8 +111,7 @@ def test_apply_lands_the_chosen_patch_in_the_work_tree(bug_repo):
     async def steps(pilot: Pilot) -> None:
         screen = await solved(pilot)
         assert chosen_is_the_fix(screen)
-        await pilot.press("a")
-        await pilot.press("y")
+        await answer(pilot, "a")
         await pilot.pause()
 
     drive(app, steps)
@@ -112,8 +125,7 @@ def test_apply_refuses_a_dirty_work_tree(bug_repo):
     async def steps(pilot: Pilot) -> None:
         await solved(pilot)
         central.write_text(central.read_text() + "\n# my own change\n")
-        await pilot.press("a", "y")
-        await pilot.pause()
+        await answer(pilot, "a")
 
     drive(app, steps)
     assert "(values[mid - 1] + values[mid])" not in central.read_text()
@@ -126,10 +138,8 @@ def test_branch_commits_and_save_writes_the_patch(bug_repo, tmp_path):
 
     async def steps(pilot: Pilot) -> None:
         screen = await solved(pilot)
-        await pilot.press("s")
-        pilot.app.screen.query_one("#prompt-input", Input).value = str(out)  # instead of the suggested path
-        await pilot.press("enter")
-        await pilot.press("b", "enter")
+        await answer(pilot, "s", str(out))  # instead of the suggested path
+        await answer(pilot, "b")  # the suggested branch name
         await pilot.pause()
         assert out.read_text() == screen.state.candidates[screen.state.chosen].diff
 
@@ -146,7 +156,7 @@ def test_reject_reruns_with_the_reason_added_to_the_issue(bug_repo):
 
     async def steps(pilot: Pilot) -> None:
         first = await solved(pilot)
-        await pilot.press("x", *"use statistics.median", "enter")
+        await answer(pilot, "x", "use statistics.median")
         await until(pilot, lambda: len(runner.issues) == 2, "the rerun")
         second = await solved(pilot)
         assert second is not first
@@ -200,6 +210,7 @@ def test_a_failing_run_ends_with_a_message_not_a_traceback(bug_repo):
     async def steps(pilot: Pilot) -> None:
         screen = await solved(pilot)
         assert screen.state.status == "error"
+        assert screen.state.stages["localize"].ok is False  # the stage that was running failed
         assert "cannot reach the model endpoint" in screen.state.error
         assert "cannot reach the model endpoint" in str(screen.query_one("#why").render())
 

@@ -104,6 +104,15 @@ def test_absorbing_a_report_fills_a_past_run_read_only():
     assert state.tokens == 15
 
 
+def test_closing_a_run_stops_its_clocks_and_fails_the_running_stage():
+    state = RunState()
+    state.apply(ev("stage_started", "localize", 10.0))
+    state.close("error", now=15.0)
+    assert state.status == "error"
+    assert state.stages["localize"].ok is False
+    assert state.elapsed(now=99.0) == 5.0
+
+
 def test_diff_counts_skip_file_headers():
     assert diff_counts(DIFF) == (2, 1)
     assert diff_counts(None) == (0, 0)

@@ -74,7 +74,7 @@ def test_solve_and_apply_in_a_real_terminal(tmp_path):
             assert "★" in screen
             assert "solved" in screen
             term.keys("a")
-            term.wait_for("Apply", limit_s=10)
+            term.wait_for("y: yes", limit_s=10)  # the confirmation is up
             term.keys("y")
             deadline = time.monotonic() + 20
             while FIX_LINE[1:].strip() not in (repo / "descstats" / "central.py").read_text():

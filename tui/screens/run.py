@@ -123,10 +123,8 @@ class RunScreen(Screen):
         outcome = message.outcome
         if outcome.report is not None:
             self.state.absorb(outcome.report)
-        self.state.status = outcome.status
+        self.state.close(outcome.status, self.session.clock())
         self.state.error = outcome.message if outcome.status != "solved" else ""
-        if self.state.finished is None:
-            self.state.finished = self.session.clock()
         self._refresh_all()
         if self.state.chosen in self.state.candidates:
             self.query_one(CandidateTable).select(self.state.chosen)
