@@ -110,7 +110,7 @@ def test_run_screen_while_verifying(snap_compare, trajectory):
     replay.pause_after = first_verdict + 1
 
     async def before(pilot: Pilot) -> None:
-        await settled(pilot, lambda: replay.paused.is_set() and any(
+        await settled(pilot, lambda: replay.paused.is_set() and run_screen(pilot).drawn and any(
             r.verdict for r in run_screen(pilot).state.candidates.values()))
 
     assert snap_compare(make_app(replay), terminal_size=(80, 24), run_before=before)
@@ -140,3 +140,12 @@ def test_history_screen(snap_compare, tmp_path, monkeypatch):
 
     assert snap_compare(make_app(Replay(tmp_path), start=False, repo=tmp_path), terminal_size=(80, 24),
                         run_before=before)
+
+
+def test_compare_screen(snap_compare, trajectory):
+    async def before(pilot: Pilot) -> None:
+        await settled(pilot, lambda: finished(pilot))
+        await pilot.press("m", "up", "m")
+        await pilot.pause()
+
+    assert snap_compare(make_app(Replay(trajectory)), terminal_size=(200, 50), run_before=before)

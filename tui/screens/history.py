@@ -14,6 +14,7 @@ from tui.session import Session
 
 
 class HistoryScreen(Screen):
+    AUTO_FOCUS = "#runs"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="history.back")]
 
     def __init__(self, session: Session):
@@ -34,7 +35,6 @@ class HistoryScreen(Screen):
                           Text(run.title[:80]), key=run.run_id)
         if not self.runs:
             self.query_one(Label).update("No past runs yet: runs are kept under .capuchin/runs/.")
-        table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         run = next(r for r in self.runs if r.run_id == event.row_key.value)

@@ -17,6 +17,7 @@ from tui.session import Session
 class IssueScreen(Screen):
     """Issue text in; Ctrl+R starts the run (the app decides what a run is)."""
 
+    AUTO_FOCUS = "#issue-text"
     BINDINGS = [
         Binding("ctrl+r", "solve", "Solve", id="issue.solve"),
         Binding("ctrl+o", "focus_source", "Open file/GitHub", id="issue.open"),
@@ -48,9 +49,6 @@ class IssueScreen(Screen):
         yield TextArea(self.issue, id="issue-text", soft_wrap=True, show_line_numbers=False)
         yield Label("Type or paste the issue above, then Ctrl+R to solve.", id="issue-help")
         yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#issue-text", TextArea).focus()
 
     def action_focus_source(self) -> None:
         self.query_one("#source", Input).focus()

@@ -60,6 +60,7 @@ def repro_view(state: RunState, row: CandidateRow, running: bool) -> RenderableT
 
 
 class ReviewScreen(Screen):
+    AUTO_FOCUS = "#diff-view"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="review.back"),
         Binding("u", "toggle_split", "Split", id="review.split"),
@@ -96,9 +97,6 @@ class ReviewScreen(Screen):
                 with TabPane("Answer r", id="answer"):
                     yield VerticalScroll(Static(Text(row.raw or row.error or "(no answer recorded)")))
         yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one(DiffView).focus()
 
     def _log(self) -> Text:
         log = read_test_log(self.state.trajectory, self.row.id)

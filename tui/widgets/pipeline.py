@@ -111,19 +111,21 @@ class CandidateTable(DataTable):
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
-        self.add_columns("", "id", "T", "+/-", "applies", "regr", "repro", "votes", "focus")
+        self.columns_keys = self.add_columns("", "id", "T", "+/-", "applies", "regr", "repro", "votes", "focus")
 
     def show(self, state: RunState) -> None:
-        selected = self.selected_id
-        self.clear()
+        """Update rows in place (rebuilding the table would move the cursor and redraw it all)."""
         for row in state.candidates.values():
             mark, applies, regression, repro, votes = verdict_cells(row, state.verdict_of(row.id), state.chosen,
                                                                     state.reproduced)
             lines = Text(f"+{row.added}/-{row.removed}") if row.ok else Text("")
-            self.add_row(mark, Text(row.id), f"{row.temperature:.1f}", lines, applies, regression, repro, votes,
-                         Text(row.focus or ""), key=row.id)
-        if selected in state.candidates:
-            self.move_cursor(row=self.get_row_index(selected))
+            cells = [mark, Text(row.id), f"{row.temperature:.1f}", lines, applies, regression, repro, votes,
+                     Text(row.focus or "")]
+            if row.id not in self.rows:
+                self.add_row(*cells, key=row.id)
+                continue
+            for column, cell in zip(self.columns_keys, cells, strict=True):
+                self.update_cell(row.id, column, cell)
 
     def select(self, candidate_id: str) -> None:
         self.move_cursor(row=self.get_row_index(candidate_id))
