@@ -25,9 +25,10 @@ from tui.session import Session
 from tui.state import CandidateRow, RunState
 from tui.widgets.pipeline import CandidateTable, LocationTable, StageBar, StatusLine
 
-REDRAW_S = 0.25
+REDRAW_S = 0.5
 """Events are folded in at once but drawn at most this often: a burst of events (indexing, the
-candidates of a sample) costs one redraw, and the UI thread leaves the solve its CPU."""
+candidates of a sample) costs one redraw, and the UI thread leaves the solve its CPU (a redraw of
+the whole screen costs tens of milliseconds of the GIL)."""
 
 CANCEL_WINDOW_S = 3.0
 """A second Esc within this many seconds of the first cancels the run."""
