@@ -218,7 +218,7 @@ def test_a_failing_run_ends_with_a_message_not_a_traceback(bug_repo):
 
 
 def test_esc_twice_cancels_the_run_for_real(bug_repo):
-    runner = ScriptedRunner(samples=8, delay_s=0.3)  # 9 answers, 2.7 s of "generation"
+    runner = ScriptedRunner(samples=8, delay_s=1.0)  # 9 answers, 9 s of "generation"
     app = build_app(bug_repo, ISSUE, runner=runner)
 
     async def steps(pilot: Pilot) -> None:
@@ -238,7 +238,7 @@ def test_esc_twice_cancels_the_run_for_real(bug_repo):
 
 
 def test_quitting_mid_run_cancels_it_and_does_not_hang(bug_repo):
-    runner = ScriptedRunner(samples=8, delay_s=0.3)
+    runner = ScriptedRunner(samples=8, delay_s=1.0)
     app = build_app(bug_repo, ISSUE, runner=runner)
 
     async def steps(pilot: Pilot) -> None:
