@@ -19,6 +19,8 @@ class SandboxConfig(Section):
     cpus: float = 1.0
     memory: str = "2g"
     pids_limit: int = 512
+    max_file_mb: int = Field(default=1024, ge=1)
+    """Largest file a test run may write (ulimit -f); a run cannot otherwise be kept from filling the disk."""
     concurrency: int = Field(default=2, ge=1)
     """Runs at once."""
     ca_bundle: str | None = None

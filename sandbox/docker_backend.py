@@ -83,7 +83,8 @@ class DockerSandbox:
         names = [f"{RUN_DIR}/patch{i}.diff" for i in range(len(req.patches))]
         script = runscript.build_script(workdir="/testbed", patches=names, test_cmd=req.env.test_cmd,
                                         parser=req.env.parser, tests=req.tests,
-                                        env={**req.env.env, **req.extra_env}, setup=req.env.eval_setup)
+                                        env={**req.env.env, **req.extra_env}, setup=req.env.eval_setup,
+                                        max_file_mb=self.config.max_file_mb)
         files["run.sh"] = script
         cmd = ["timeout", "-s", "KILL", str(int(timeout) + engine.BACKSTOP_S), "bash", f"{RUN_DIR}/run.sh"]
         with self._slots, engine.container(self.client, req.image, cmd, role="run", **self._limits()) as c:

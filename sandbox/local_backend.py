@@ -92,7 +92,8 @@ class LocalSandbox:
                "PYTHONPATH": f"{work}/src:{work}", "PYTHONDONTWRITEBYTECODE": "1"}
         spec = local_spec(repo).env
         script = runscript.build_script(workdir=str(work), patches=patches, test_cmd=spec.test_cmd,
-                                        parser=spec.parser, tests=tests, env=env)
+                                        parser=spec.parser, tests=tests, env=env,
+                                        max_file_mb=self.config.max_file_mb)
         (tmp / "run.sh").write_text(script)
         cmd = ["bash", str(tmp / "run.sh")]
         if bwrap_usable():

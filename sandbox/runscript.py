@@ -53,9 +53,13 @@ def test_args(parser: str, tests: Sequence[str]) -> list[str]:
 
 
 def build_script(*, workdir: str, patches: Sequence[str], test_cmd: str, parser: str, tests: Sequence[str],
-                 env: dict[str, str], setup: Sequence[str] = ()) -> str:
-    """The run script; ``patches`` are paths of patch files applied in order (e.g. test patch, then fix)."""
+                 env: dict[str, str], setup: Sequence[str] = (), max_file_mb: int | None = None) -> str:
+    """The run script; ``patches`` are paths of patch files applied in order (e.g. test patch, then fix).
+    ``max_file_mb`` caps any one file a test writes (a test filling the disk is killed by SIGXFSZ:
+    Docker's overlay2 on ext4 has no per-container disk quota)."""
     lines = ["set -u", f"cd {shlex.quote(workdir)}"]
+    if max_file_mb:
+        lines.append(f"ulimit -f {int(max_file_mb) * 1024}")
     lines += [f"export {k}={shlex.quote(v)}" for k, v in env.items()]
     lines.append(_APPLY)
     for p in patches:
