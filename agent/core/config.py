@@ -45,6 +45,7 @@ SECTIONS: dict[str, str] = {
     "retrieval": "retrieval.config:RetrievalConfig",
     "sandbox": "sandbox.config:SandboxConfig",
     "solve": "agent.solve_config:SolveConfig",
+    "bot": "bot.config:BotConfig",
 }
 
 

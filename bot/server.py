@@ -1,0 +1,84 @@
+"""Starting the bot from settings: the receiver (with in-process workers) and a lone worker."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from agent.config import Settings
+from agent.errors import ConfigError
+from bot.config import SECRET_FIELDS, BotConfig
+from bot.github import read_secret
+from bot.queue import JobQueue
+from bot.worker import SolveFn, Worker, default_solve
+
+log = logging.getLogger("capuchin.bot")
+
+
+def check_secret_sources(settings: Settings) -> None:
+    """Secrets only from the environment (or their *_file): a capuchin.toml is often committed."""
+    for name in SECRET_FIELDS:
+        source = settings.sources.get(f"bot.{name}", "default")
+        if source not in ("default", "cli") and not source.startswith("env "):
+            raise ConfigError(f"bot.{name} is set in {source}; secrets are read only from the environment or a file",
+                              hint=f"remove it there; set CAPUCHIN_BOT__{name.upper()} or bot.{name}_file instead")
+
+
+def webhook_secret(config: BotConfig) -> bytes:
+    secret = read_secret(config, "webhook_secret")
+    if not secret:
+        raise ConfigError("no webhook secret is configured, so deliveries could not be verified; not starting",
+                          hint="set CAPUCHIN_BOT__WEBHOOK_SECRET (or bot.webhook_secret_file) to the secret "
+                               "given to GitHub")
+    return secret.encode()
+
+
+def open_queue(config: BotConfig) -> JobQueue:
+    return JobQueue(config.queue_file(), max_attempts=config.max_attempts)
+
+
+@contextmanager
+def running_workers(settings: Settings, queue: JobQueue, count: int,
+                    solve_fn: SolveFn = default_solve) -> Iterator[list[Worker]]:
+    """``count`` workers on threads; stopped (after their current job) on exit."""
+    stop = threading.Event()
+    workers = [Worker(settings, queue, solve_fn=solve_fn) for _ in range(count)]
+    threads = [threading.Thread(target=w.run_forever, args=(stop,), name=f"bot-worker-{i}", daemon=True)
+               for i, w in enumerate(workers)]
+    for t in threads:
+        t.start()
+    try:
+        yield workers
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+
+
+def serve(settings: Settings, *, workers: int | None = None) -> None:
+    """Run the receiver on bot.host:bot.port until interrupted, with ``workers`` in-process workers."""
+    import uvicorn
+
+    from bot.receiver import create_app
+
+    check_secret_sources(settings)
+    config = settings.bot
+    app = create_app(config, queue := open_queue(config), webhook_secret(config))
+    count = config.workers if workers is None else workers
+    with running_workers(settings, queue, count):
+        log.info("receiver on http://%s:%s/webhook, %d worker(s), queue %s", config.host, config.port, count,
+                 config.queue_file())
+        uvicorn.run(app, host=config.host, port=config.port, log_level="warning", access_log=False)
+
+
+def work(settings: Settings, *, once: bool = False) -> None:
+    """Run one worker in this process until interrupted (or, with ``once``, until the queue is empty)."""
+    check_secret_sources(settings)
+    worker = Worker(settings, open_queue(settings.bot))
+    if once:
+        while worker.run_once():
+            pass
+        return
+    worker.run_forever(threading.Event())

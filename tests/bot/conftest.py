@@ -1,0 +1,49 @@
+"""Fixtures: the GitHub stand-in holding the demo bug's repository, and bot settings for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from agent.config import Settings, load_settings
+from bot.standin import GitHubStandIn
+
+BUG = Path(__file__).resolve().parents[2] / "examples" / "bugs" / "median_even"
+
+
+@dataclass
+class BotWorld:
+    """The stand-in, the repository and credentials it accepts, and settings pointing at it."""
+
+    standin: GitHubStandIn
+    tmp: Path
+    repo: str = "octo/stats"
+    token: str = "ghp_standinTOKEN0123456789abcdef"
+    secret: str = "webhook-secret-for-tests"
+
+    def environ(self, **extra: str) -> dict[str, str]:
+        """CAPUCHIN_* variables for the bot (also for a worker subprocess)."""
+        return {
+            "CAPUCHIN_BOT__WEBHOOK_SECRET": self.secret,
+            "CAPUCHIN_BOT__TOKEN": self.token,
+            "CAPUCHIN_BOT__API_URL": self.standin.base_url,
+            "CAPUCHIN_BOT__QUEUE_PATH": str(self.tmp / "queue.sqlite3"),
+            "CAPUCHIN_BOT__WORKDIR": str(self.tmp / "work"),
+            "CAPUCHIN_BOT__POLL_S": "0.05",
+            "CAPUCHIN_SANDBOX__BACKEND": "local",
+            "CAPUCHIN_RETRIEVAL__DENSE": "false",
+            **extra,
+        }
+
+    def settings(self, **extra: str) -> Settings:
+        return load_settings(None, environ=self.environ(**extra), user_file=self.tmp / "no-user-config.toml")
+
+
+@pytest.fixture
+def world(tmp_path):
+    with GitHubStandIn(tmp_path / "remotes", token=BotWorld.token) as standin:
+        standin.add_repo(BotWorld.repo, BUG / "repo", collaborators={"maintainer": "write", "reader": "read"})
+        standin.add_issue(BotWorld.repo, "median() is wrong for even counts", (BUG / "issue.md").read_text())
+        yield BotWorld(standin, tmp_path)
