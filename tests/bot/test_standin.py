@@ -8,7 +8,6 @@ from bot.config import BotConfig
 from bot.github import GitHubAPI, GitHubError, TokenSource
 from bot.gitops import GitError, GitSession, check_remote
 
-
 REPO = "octo/stats"
 TOKEN = "ghp_standinTOKEN0123456789abcdef"
 
