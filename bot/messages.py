@@ -103,12 +103,12 @@ def pull_comment(pull: dict[str, Any], updated: bool) -> str:
 class StatusLines:
     """The lines of the one status comment, rewritten as stages pass."""
 
-    def __init__(self, header: str):
-        self.header = header
+    def __init__(self, header: str, about: str):
+        self.header, self.about = header, about
         self.stages: dict[str, str] = {}
 
     def update(self, stage: str, line: str) -> None:
         self.stages[stage] = line
 
     def render(self) -> str:
-        return "\n".join([MARKER, self.header, "", *(f"- {line}" for line in self.stages.values())])
+        return "\n".join([MARKER, f"{self.header} ({self.about})", "", *(f"- {line}" for line in self.stages.values())])

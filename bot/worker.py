@@ -78,8 +78,8 @@ class JobRun:
         self.tokens = TokenSource(self.config, job.trigger.installation_id)
         self.api = GitHubAPI(self.config, self.tokens, job.repo)
         t = job.trigger
-        self.status = messages.StatusLines(f"Capuchin is working on this issue (job {job.id}, attempt {job.attempts}, "
-                                           f"asked by @{t.actor}).")
+        self.status = messages.StatusLines("Capuchin is working on this issue",
+                                           f"job {job.id}, attempt {job.attempts}, asked by @{t.actor}")
 
     def run(self) -> tuple[str, str, str]:
         t = self.job.trigger
@@ -96,7 +96,7 @@ class JobRun:
         try:
             return self._solve_and_deliver()
         except NoVerifiedCandidate as exc:
-            self._final(messages.no_patch_comment(exc.message, exc.report))
+            self._final(messages.no_patch_comment(exc.message, exc.report), "no verified patch")
             return "done", "no_patch", exc.message
         except Cancelled as exc:
             return self._fail("timeout", "it ran past its time limit", exc.message)
@@ -125,7 +125,7 @@ class JobRun:
         finally:
             self.worker.keep_trajectory(workdir)
             shutil.rmtree(workdir, ignore_errors=True)
-        self._final(messages.pull_comment(pull, updated))
+        self._final(messages.pull_comment(pull, updated), f"draft pull request #{pull['number']}")
         return "done", "pull_request", f"#{pull['number']}"
 
     def _deliver(self, git: GitSession, report: Any) -> tuple[dict[str, Any], bool]:
@@ -135,6 +135,7 @@ class JobRun:
         git.commit(branch, report.patch, f"Fix #{t.issue}: {t.title[:60]}\n\nPatch chosen and verified by Capuchin "
                                          f"(run {report.run_id}).")
         git.push(branch, t.default_branch)
+        self._status("push", f"✓ pushed {branch}")
         body = messages.pull_body(t.issue, report)
         existing = self.api.open_pull(branch)
         if existing is not None:
@@ -161,11 +162,12 @@ class JobRun:
 
     def _fail(self, outcome: str, what: str, detail: str) -> tuple[str, str, str]:
         detail = self._redact(detail)
-        self._final(messages.failure_comment(what, detail))
+        self._final(messages.failure_comment(what, detail), f"stopped: {what}")
         return "failed", outcome, detail
 
-    def _final(self, body: str) -> None:
-        self.status.header = "Capuchin has finished with this issue."
+    def _final(self, body: str, summary: str) -> None:
+        self.status.header = "Capuchin has finished with this issue"
+        self.status.update("end", f"**{summary}**")
         self._quietly("update the status comment", self._write_status)
         self.api.comment(self.job.issue, self._redact(body))
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from agent.config import Settings, load_settings
+from agent.report import SolveReport
+from agent.types import Candidate, Verdict
 from bot.standin import GitHubStandIn
 
 BUG = Path(__file__).resolve().parents[2] / "examples" / "bugs" / "median_even"
@@ -47,3 +49,35 @@ def world(tmp_path):
         standin.add_repo(BotWorld.repo, BUG / "repo", collaborators={"maintainer": "write", "reader": "read"})
         standin.add_issue(BotWorld.repo, "median() is wrong for even counts", (BUG / "issue.md").read_text())
         yield BotWorld(standin, tmp_path)
+
+
+PATCH = (BUG / "fix.patch").read_text()
+
+
+def _solved_report(repo: Path) -> SolveReport:
+    """What solve returns for the demo bug when it picks the reference fix."""
+    candidates = [Candidate(id="c00", temperature=0.0, diff=PATCH, files=["descstats/central.py"]),
+                  Candidate(id="c01", temperature=0.8, error="no code block in the answer")]
+    verdict = Verdict(candidate_id="c00", applies=True, regression_ok=True, repro_total=1, repro_passed=1,
+                      repro_passing=["tests/test_repro.py::test_even"], votes=2, selected=True)
+    return SolveReport(run_id="20261130-120000-abcdef", repo=str(repo), issue="i", status="solved",
+                       candidates=candidates, verdicts=[verdict], chosen="c00", patch=PATCH,
+                       baseline_passing=["tests/test_central.py::test_mean"],
+                       usage={"calls": 3, "prompt_tokens": 1200, "completion_tokens": 300, "cost_usd": 0.0})
+
+
+def _solve_ok(repo, issue, settings, bus, cancel):
+    """A stand-in for agent.solve.solve: two stage events, then the reference fix."""
+    bus.emit("stage_started", "localize", "finding the code")
+    bus.emit("stage_finished", "localize", "3 locations")
+    return _solved_report(repo)
+
+
+@pytest.fixture
+def solved_report():
+    return _solved_report
+
+
+@pytest.fixture
+def solve_ok():
+    return _solve_ok

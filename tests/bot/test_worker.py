@@ -6,38 +6,15 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
 from agent.errors import NoVerifiedCandidate
-from agent.report import SolveReport
-from agent.types import Candidate, Verdict
 from bot import webhooks
 from bot.messages import MARKER
 from bot.queue import JobQueue
 from bot.triggers import Trigger, classify
 from bot.worker import Worker
-
-BUG = Path(__file__).resolve().parents[2] / "examples" / "bugs" / "median_even"
-PATCH = (BUG / "fix.patch").read_text()
-
-
-def solved_report(repo: Path) -> SolveReport:
-    candidates = [Candidate(id="c00", temperature=0.0, diff=PATCH, files=["descstats/central.py"]),
-                  Candidate(id="c01", temperature=0.8, error="no code block in the answer")]
-    verdict = Verdict(candidate_id="c00", applies=True, regression_ok=True, repro_total=1, repro_passed=1,
-                      repro_passing=["tests/test_repro.py::test_even"], votes=2, selected=True)
-    return SolveReport(run_id="20261130-120000-abcdef", repo=str(repo), issue="i", status="solved",
-                       candidates=candidates, verdicts=[verdict], chosen="c00", patch=PATCH,
-                       baseline_passing=["tests/test_central.py::test_mean"],
-                       usage={"calls": 3, "prompt_tokens": 1200, "completion_tokens": 300, "cost_usd": 0.0})
-
-
-def solve_ok(repo, issue, settings, bus, cancel):
-    bus.emit("stage_started", "localize", "finding the code")
-    bus.emit("stage_finished", "localize", "3 locations")
-    return solved_report(repo)
 
 
 def enqueue(world, queue: JobQueue, event: str, payload: dict) -> int:
@@ -62,7 +39,7 @@ def bot_comments(world) -> list[str]:
     return [c["body"] for c in world.standin.comments_on(world.repo, 1) if c["user"]["login"] == "capuchin[bot]"]
 
 
-def test_a_label_ends_in_a_draft_pull_request_with_the_evidence(world, run_job):
+def test_a_label_ends_in_a_draft_pull_request_with_the_evidence(world, run_job, solve_ok):
     main_before = world.standin.branch_head(world.repo, "main")
     job = run_job(solve_ok)
     assert (job["state"], job["outcome"]) == ("done", "pull_request")
@@ -84,7 +61,7 @@ def test_a_label_ends_in_a_draft_pull_request_with_the_evidence(world, run_job):
     assert all(c.startswith(MARKER) for c in bot_comments(world))
 
 
-def test_a_second_trigger_updates_the_open_pull_requests_branch(world, run_job):
+def test_a_second_trigger_updates_the_open_pull_requests_branch(world, run_job, solve_ok):
     run_job(solve_ok)
     payload = webhooks.commented(world.standin, world.repo, 1, "Try again please\n/capuchin fix")
     job = run_job(solve_ok, "issue_comment", payload)
@@ -96,7 +73,7 @@ def test_a_second_trigger_updates_the_open_pull_requests_branch(world, run_job):
     assert world.standin.reactions[-1]["subject"] == ("comment", payload["comment"]["id"])
 
 
-def test_no_verified_patch_ends_in_a_comment_with_the_reasons(world, run_job):
+def test_no_verified_patch_ends_in_a_comment_with_the_reasons(world, run_job, solved_report):
     def solve_none(repo, issue, settings, bus, cancel):
         exc = NoVerifiedCandidate("every candidate broke the regression tests")
         exc.report = solved_report(repo).model_copy(update={"chosen": None, "patch": None})
@@ -120,7 +97,7 @@ def test_a_crash_ends_in_a_final_comment(world, run_job):
     assert "the sandbox caught fire" in bot_comments(world)[-1]
 
 
-def test_the_time_limit_cancels_the_run_and_says_so(world, run_job):
+def test_the_time_limit_cancels_the_run_and_says_so(world, run_job, solved_report):
     def solve_slow(repo, issue, settings, bus, cancel):
         while not cancel.cancelled:
             time.sleep(0.01)
@@ -132,7 +109,7 @@ def test_the_time_limit_cancels_the_run_and_says_so(world, run_job):
     assert world.standin.pulls_of(world.repo) == []
 
 
-def test_a_clone_failure_ends_in_a_comment_and_the_token_is_nowhere(world, run_job, caplog):
+def test_a_clone_failure_ends_in_a_comment_and_the_token_is_nowhere(world, run_job, caplog, solve_ok):
     caplog.set_level(logging.DEBUG)
     world.standin.fail("GET", r"\.git/info/refs", status=500, times=5)
     job = run_job(solve_ok)
@@ -144,7 +121,7 @@ def test_a_clone_failure_ends_in_a_comment_and_the_token_is_nowhere(world, run_j
     assert "x-access-token" not in everything
 
 
-def test_a_commenter_without_write_permission_is_ignored_quietly(world, run_job):
+def test_a_commenter_without_write_permission_is_ignored_quietly(world, run_job, solve_ok):
     payload = webhooks.commented(world.standin, world.repo, 1, "/capuchin fix", user="reader")
     job = run_job(solve_ok, "issue_comment", payload)
     assert (job["state"], job["outcome"]) == ("ignored", "no_permission")
@@ -152,7 +129,7 @@ def test_a_commenter_without_write_permission_is_ignored_quietly(world, run_job)
     assert world.standin.reactions == []
 
 
-def test_a_job_whose_worker_died_every_time_is_given_up_with_a_comment(world):
+def test_a_job_whose_worker_died_every_time_is_given_up_with_a_comment(world, solve_ok):
     settings = world.settings(CAPUCHIN_BOT__MAX_ATTEMPTS="1")
     queue = JobQueue(settings.bot.queue_file(), max_attempts=1)
     enqueue(world, queue, "issues", webhooks.labeled(world.standin, world.repo, 1))

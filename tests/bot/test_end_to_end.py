@@ -1,0 +1,153 @@
+"""The bot end to end: signed deliveries over HTTP to the real receiver, the queue on disk,
+workers (in-process and killed subprocesses), the real ``solve`` with a scripted model, and
+the GitHub stand-in's git remote."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from agent.testing import Reply, ScriptedServer
+from bot import webhooks
+from bot.receiver import create_app
+from bot.server import open_queue, receiver_in_thread, running_workers
+from bot.worker import Worker
+
+BUG = Path(__file__).resolve().parents[2] / "examples" / "bugs" / "median_even"
+ROOT = Path(__file__).resolve().parents[2]
+FIXED = '''### descstats/central.py
+```python
+def median(data: Iterable[float]) -> float:
+    """The middle value; for an even count, the mean of the two middle values."""
+    values = sorted(as_sample(data))
+    mid = len(values) // 2
+    if len(values) % 2 == 0:
+        return (values[mid - 1] + values[mid]) / 2
+    return values[mid]
+```'''
+REPRO = '''```python
+from descstats import median
+
+
+def test_even_count_is_the_mean_of_the_middle_values():
+    assert median([1, 2, 3, 4]) == 2.5
+```'''
+
+
+def scripted(body):
+    if "reproduces a reported bug" in body["messages"][0]["content"]:
+        return Reply([REPRO])
+    return Reply([FIXED])
+
+
+def wait_for(predicate, what: str, limit_s: float = 120.0):
+    """Poll until ``predicate()`` holds (a bound on waiting, not a speed assertion)."""
+    deadline = time.monotonic() + limit_s
+    while not predicate():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
+def model_env(server: ScriptedServer) -> dict[str, str]:
+    return {"CAPUCHIN_LLM__BASE_URL": server.base_url, "CAPUCHIN_LLM__MODEL": "scripted",
+            "CAPUCHIN_SOLVE__SAMPLES": "1", "CAPUCHIN_SOLVE__TEMPERATURES": "[0.0]",
+            "CAPUCHIN_SOLVE__REPRO_SAMPLES": "1"}
+
+
+def checkout(world, branch: str, where: Path) -> Path:
+    bare = world.standin.repos[world.repo].bare
+    subprocess.run(["git", "clone", "-q", "--branch", branch, str(bare), str(where)], check=True)
+    return where
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:local sandbox")
+def test_a_signed_delivery_ends_in_a_draft_pr_that_passes_the_hidden_tests(world, tmp_path):
+    from agent.demo import all_passed, is_hidden, run_hidden_tests
+    from sandbox import open_sandbox
+    from sandbox.config import SandboxConfig
+
+    with ScriptedServer(scripted) as model:
+        settings = world.settings(**model_env(model))
+        queue = open_queue(settings.bot)
+        app = create_app(settings.bot, queue, world.secret.encode())
+        with receiver_in_thread(app) as url, running_workers(settings, queue, 1):
+            response = webhooks.deliver(f"{url}/webhook", world.secret.encode(), "issues",
+                                        webhooks.labeled(world.standin, world.repo, 1))
+            assert response.status_code == 202
+            wait_for(lambda: queue.job_counts()["done"] + queue.job_counts()["failed"] == 1, "the job")
+    [job] = queue.jobs()
+    assert (job["state"], job["outcome"]) == ("done", "pull_request"), job["detail"]
+    [pull] = world.standin.pulls_of(world.repo)
+    assert pull["draft"]
+    assert "Fixes #1" in pull["body"]
+    assert "1/1 model-written reproduction tests" in pull["body"]
+    clone = checkout(world, "capuchin/issue-1", tmp_path / "pr")
+    result = run_hidden_tests(open_sandbox(SandboxConfig(backend="local")), clone, BUG, "")
+    assert any(is_hidden(t) for t in result.tests)
+    assert all_passed(result), result.output[-2000:]
+
+
+def test_a_restart_between_delivery_and_pickup_loses_nothing(world, solve_ok):
+    settings = world.settings()
+    queue = open_queue(settings.bot)
+    with receiver_in_thread(create_app(settings.bot, queue, world.secret.encode())) as url:  # no workers
+        assert webhooks.deliver(f"{url}/webhook", world.secret.encode(), "issues",
+                                webhooks.labeled(world.standin, world.repo, 1)).status_code == 202
+    queue.close()
+    reopened = open_queue(settings.bot)
+    assert reopened.job_counts()["queued"] == 1
+    assert Worker(settings, reopened, solve_fn=solve_ok).run_once()
+    assert [j["outcome"] for j in reopened.jobs()] == ["pull_request"]
+    assert len(world.standin.pulls_of(world.repo)) == 1
+
+
+DYING_WORKER = textwrap.dedent('''
+    import sys, time
+    from pathlib import Path
+    from agent.config import load_settings
+    from bot.server import open_queue
+    from bot.worker import Worker
+
+    def solve_forever(repo, issue, settings, bus, cancel):
+        bus.emit("stage_started", "localize", "finding the code")
+        Path(sys.argv[1]).write_text("solving")
+        time.sleep(3600)
+
+    settings = load_settings(None)
+    Worker(settings, open_queue(settings.bot), solve_fn=solve_forever).run_once()
+''')
+
+
+def test_a_worker_killed_mid_job_is_retried_after_its_lease_and_one_pr_results(world, tmp_path, solve_ok):
+    script, started = tmp_path / "dying_worker.py", tmp_path / "started"
+    script.write_text(DYING_WORKER)
+    env = {**os.environ, **world.environ(CAPUCHIN_BOT__LEASE_S="1.0"), "PYTHONPATH": str(ROOT)}
+    settings = world.settings(CAPUCHIN_BOT__LEASE_S="1.0")
+    queue = open_queue(settings.bot)
+    with receiver_in_thread(create_app(settings.bot, queue, world.secret.encode())) as url:
+        webhooks.deliver(f"{url}/webhook", world.secret.encode(), "issues", webhooks.labeled(world.standin, world.repo, 1))
+    worker = subprocess.Popen([sys.executable, str(script), str(started)], env=env)
+    try:
+        wait_for(started.exists, "the first worker to start solving")
+    finally:
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+    survivor = Worker(settings, queue, solve_fn=solve_ok)
+    assert not survivor.run_once()  # the dead worker's lease is still live: nobody may take the job yet
+    wait_for(lambda: survivor.run_once(), "the lease to lapse and the job to be retried")
+    [job] = queue.jobs()
+    assert (job["state"], job["outcome"], job["attempts"]) == ("done", "pull_request", 2)
+    assert len(world.standin.pulls_of(world.repo)) == 1
+    # the retry reused the first attempt's status comment and did not react twice
+    bot_comments = [c for c in world.standin.comments_on(world.repo, 1) if c["user"]["login"] == "capuchin[bot]"]
+    assert len(bot_comments) == 2
+    assert "attempt 2" in world.standin.comments[job["status_comment_id"]]["body"]
+    assert len(world.standin.reactions) == 1
