@@ -13,7 +13,7 @@ from typing import Any
 from agent.config import Settings
 from agent.errors import ConfigError
 from bot.config import SECRET_FIELDS, BotConfig
-from bot.github import read_secret
+from bot.github import TokenSource, read_secret
 from bot.queue import JobQueue
 from bot.worker import SolveFn, Worker, default_solve
 
@@ -89,8 +89,11 @@ def serve(settings: Settings, *, workers: int | None = None) -> None:
 
     check_secret_sources(settings)
     config = settings.bot
-    app = create_app(config, queue := open_queue(config), webhook_secret(config))
+    secret = webhook_secret(config)
     count = config.workers if workers is None else workers
+    if count > 0:
+        TokenSource(config)  # no GitHub credentials: say so now, not on the first job
+    app = create_app(config, queue := open_queue(config), secret)
     with running_workers(settings, queue, count):
         log.info("receiver on http://%s:%s/webhook, %d worker(s), queue %s", config.host, config.port, count,
                  config.queue_file())
@@ -100,6 +103,7 @@ def serve(settings: Settings, *, workers: int | None = None) -> None:
 def work(settings: Settings, *, once: bool = False) -> None:
     """Run one worker in this process until interrupted (or, with ``once``, until the queue is empty)."""
     check_secret_sources(settings)
+    TokenSource(settings.bot)
     worker = Worker(settings, open_queue(settings.bot))
     if once:
         while worker.run_once():

@@ -74,6 +74,8 @@ class JobRun:
 
     def __init__(self, worker: Worker, job: Job, cancel: Any):
         self.worker, self.job, self.cancel = worker, job, cancel
+        self.lease_lost = threading.Event()
+        """Set when another worker took the job over: this run then stops without a word."""
         self.config = worker.settings.bot
         self.tokens = TokenSource(self.config, job.trigger.installation_id)
         self.api = GitHubAPI(self.config, self.tokens, job.repo)
@@ -99,6 +101,8 @@ class JobRun:
             self._final(messages.no_patch_comment(exc.message, exc.report), "no verified patch")
             return "done", "no_patch", exc.message
         except Cancelled as exc:
+            if self.lease_lost.is_set():  # the job is another worker's now: it will do the talking
+                return "failed", "lease_lost", exc.message
             return self._fail("timeout", "it ran past its time limit", exc.message)
         except CapuchinError as exc:
             return self._fail("error", exc.message.split(":")[0], exc.message)
@@ -204,10 +208,21 @@ class Worker:
         timer = threading.Timer(config.job_timeout_s, cancel.cancel)
         timer.daemon = True
         log.info("job %s: %s#%s (%s), attempt %s", job.id, job.repo, job.issue, job.trigger.key, job.attempts)
-        with Heartbeat(self.queue, job, config.lease_s, cancel.cancel):
+        try:
+            run = JobRun(self, job, cancel)
+        except CapuchinError as exc:  # no usable credentials: nothing can be said on the issue
+            self.queue.finish(job, "failed", "unreported", exc.message)
+            log.error("job %s: %s", job.id, exc.message)
+            return True
+
+        def lost() -> None:
+            run.lease_lost.set()
+            cancel.cancel()
+
+        with Heartbeat(self.queue, job, config.lease_s, lost):
             timer.start()
             try:
-                state, outcome, detail = JobRun(self, job, cancel).run()
+                state, outcome, detail = run.run()
             except CapuchinError as exc:  # even the final comment failed (GitHub down): keep the reason
                 state, outcome, detail = "failed", "unreported", exc.message
             finally:
@@ -219,7 +234,12 @@ class Worker:
 
     def run_forever(self, stop: threading.Event) -> None:
         while not stop.is_set():
-            if not self.run_once():
+            try:
+                busy = self.run_once()
+            except Exception:  # e.g. the queue file briefly unavailable: keep the worker alive
+                log.exception("worker %s: error outside any job", self.name)
+                busy = False
+            if not busy:
                 stop.wait(self.settings.bot.poll_s)
 
     def keep_trajectory(self, workdir: Path) -> None:

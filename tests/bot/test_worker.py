@@ -138,3 +138,19 @@ def test_a_job_whose_worker_died_every_time_is_given_up_with_a_comment(world, so
     assert Worker(settings, queue, solve_fn=solve_ok).run_once()
     assert queue.jobs()[0]["outcome"] == "gave_up"
     assert "given up" in bot_comments(world)[-1]
+
+
+def test_a_run_whose_lease_was_taken_over_stops_without_a_word(world, run_job, solved_report):
+    """The other worker owns the job now and will report; two final comments would confuse."""
+    def solve_robbed(repo, issue, settings, bus, cancel):
+        queue = JobQueue(settings.bot.queue_file())
+        with queue._tx() as db:  # what a second worker's claim after a lapsed lease does
+            db.execute("UPDATE jobs SET lease_owner = 'thief'")
+        while not cancel.cancelled:
+            time.sleep(0.01)
+        return solved_report(repo)
+
+    job = run_job(solve_robbed, CAPUCHIN_BOT__LEASE_S="0.2")
+    assert job["state"] == "running"  # untouched: the thief will finish it
+    assert [c for c in bot_comments(world) if "could not finish" in c] == []
+    assert world.standin.pulls_of(world.repo) == []
