@@ -13,6 +13,7 @@ import base64
 import ipaddress
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,21 +53,28 @@ def redact(text: str, token: str) -> str:
 
 
 class GitSession:
-    """git in one work directory, authenticated to one origin."""
+    """git in one work directory, authenticated to one origin.
 
-    def __init__(self, workdir: Path, url: str, token: str):
-        self.workdir, self.url, self._token = workdir, url, token
-        origin = check_remote(url)
+    ``token`` is a string or a function returning the current one: an App's installation token
+    can expire during a long solve, so the push asks again."""
+
+    def __init__(self, workdir: Path, url: str, token: str | Callable[[], str]):
+        self.workdir, self.url = workdir, url
+        self._origin = check_remote(url)
+        self._token = token if callable(token) else (lambda: token)
+
+    def _env(self, token: str) -> dict[str, str]:
         basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-        self._env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "GIT_CONFIG_COUNT": "1",
-                     "GIT_CONFIG_KEY_0": f"http.{origin}/.extraHeader",
-                     "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}"}
+        return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "GIT_CONFIG_COUNT": "1",
+                "GIT_CONFIG_KEY_0": f"http.{self._origin}/.extraHeader",
+                "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}"}
 
     def run(self, *args: str, cwd: Path | None = None, stdin: str | None = None, what: str = "") -> str:
-        proc = subprocess.run(["git", *args], cwd=cwd or self.workdir, env=self._env, input=stdin,
+        token = self._token()
+        proc = subprocess.run(["git", *args], cwd=cwd or self.workdir, env=self._env(token), input=stdin,
                               capture_output=True, text=True, timeout=600)
         if proc.returncode != 0:
-            detail = redact((proc.stderr or proc.stdout).strip(), self._token)[-800:]
+            detail = redact((proc.stderr or proc.stdout).strip(), token)[-800:]
             raise GitError(f"git could not {what or args[0]}: {detail}")
         return proc.stdout
 

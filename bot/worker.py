@@ -114,7 +114,7 @@ class JobRun:
         t = self.job.trigger
         workdir = self.worker.work_root / f"{t.repo.replace('/', '__')}-{t.issue}-job{self.job.id}"
         shutil.rmtree(workdir, ignore_errors=True)
-        git = GitSession(workdir, t.clone_url, self.tokens.token())
+        git = GitSession(workdir, t.clone_url, self.tokens.token)
         self._status("clone", f"cloning {t.repo} ({t.default_branch})")
         git.clone(t.default_branch)
         self._status("clone", f"✓ cloned {t.repo} at {git.run('rev-parse', '--short', 'HEAD').strip()}")

@@ -51,12 +51,20 @@ def test_an_installation_token_works_for_the_api_and_git_and_is_reused(tmp_path,
     assert "basic" in kinds
 
 
-def test_a_token_near_its_expiry_is_renewed(tmp_path, app_key):
+def test_a_token_near_its_expiry_is_renewed_and_git_asks_for_it_each_time(tmp_path, app_key):
     standin, config = make(tmp_path, app_key, ttl_s=60)  # already inside the 5-minute renewal window
     with standin:
+        src = tmp_path / "src"
+        src.mkdir()
+        (src / "a.py").write_text("x = 1\n")
+        standin.add_repo(REPO, src)
         tokens = TokenSource(config, installation_id=77)
         assert tokens.token() != tokens.token()
-    assert [c.auth for c in standin.calls] == ["jwt", "jwt"]
+        git = GitSession(tmp_path / "clone", standin.clone_url(REPO), tokens.token)
+        git.clone("main")
+        git.run("checkout", "-q", "-b", "capuchin/issue-1")
+        git.push("capuchin/issue-1", "main")  # with a token minted after the clone's
+    assert [c.auth for c in standin.calls].count("jwt") == 5  # two above, then clone, checkout and push
 
 
 def test_a_forged_jwt_gets_no_token(tmp_path, app_key):
