@@ -9,6 +9,11 @@ latency percentiles per kind (medians over --runs) and the ratio of the genuine 
 forged p99 (the same server answering without touching the queue), and writes JSON.
 
     python -m benchmarks.bot_load [--deliveries 2000] [--rate 50] [--runs 1] [--out FILE]
+
+The receiver is the app `capuchin bot serve` runs (``bot.receiver.create_app`` on uvicorn, no
+workers), started as ``python -m benchmarks.bot_load --serve PORT QUEUE`` so that it needs
+only the bot's own dependencies (the figures in the README were taken on a quiet machine
+that has no Capuchin install).
 """
 
 from __future__ import annotations
@@ -71,10 +76,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve(port: int, queue: Path) -> None:
+    """The receiver process: what `capuchin bot serve --workers 0` runs."""
+    import uvicorn
+
+    from bot.config import BotConfig
+    from bot.queue import JobQueue
+    from bot.receiver import create_app
+
+    config = BotConfig(webhook_secret=SECRET.decode(), queue_path=queue)
+    app = create_app(config, JobQueue(queue), SECRET)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
 def start_receiver(queue: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CAPUCHIN_BOT__WEBHOOK_SECRET": SECRET.decode(),
-           "CAPUCHIN_BOT__QUEUE_PATH": str(queue), "CAPUCHIN_BOT__TOKEN": "unused"}
-    proc = subprocess.Popen([sys.executable, "-m", "agent.cli", "bot", "serve", "--workers", "0", "--port", str(port)],
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "benchmarks.bot_load", "--serve", str(port), str(queue)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -149,7 +166,10 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50.0)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "bot-load.json")
+    parser.add_argument("--serve", nargs=2, metavar=("PORT", "QUEUE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        return serve(int(args.serve[0]), Path(args.serve[1]))
     runs = []
     for i in range(args.runs):
         runs.append(one_run(args.deliveries, args.rate))
