@@ -147,3 +147,9 @@ def test_a_secret_in_a_config_file_is_refused_and_config_show_masks_secrets(worl
     assert world.token not in out
     rows = {r["key"]: r["value"] for r in json.loads(out)}
     assert rows["bot.webhook_secret"] == "**********"
+
+
+def test_config_show_prints_the_bots_login_as_text_not_markup(capsys):
+    """'capuchin[bot]' showed as 'capuchin': rich read '[bot]' as a markup tag."""
+    assert main(["config", "show"]) == 0
+    assert "'capuchin[bot]'" in capsys.readouterr().out
