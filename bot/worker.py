@@ -148,10 +148,11 @@ class JobRun:
                                     body=body), False
 
     def _on_event(self, event: Event) -> None:
+        message = " ".join(event.message.split())[:200]  # one list item: no newlines
         if event.kind == "stage_started":
-            self._status(event.stage, f"▶ {event.stage}: {event.message}")
+            self._status(event.stage, f"▶ {event.stage}: {message}")
         elif event.kind == "stage_finished":
-            self._status(event.stage, f"✓ {event.stage}: {event.message}")
+            self._status(event.stage, f"✓ {event.stage}: {message}")
 
     def _status(self, stage: str, line: str) -> None:
         self.status.update(stage, self._redact(line))
