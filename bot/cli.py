@@ -21,7 +21,7 @@ def serve(
     workers: int | None = typer.Option(None, help="In-process workers (bot.workers; 0: receiver only)."),
 ) -> None:
     """Receive GitHub webhooks on POST /webhook (with /healthz and /metrics) and run jobs."""
-    from agent.cli import settings_for
+    from agent.core.config import settings_for
     from bot.server import serve as run_serve
 
     settings = settings_for(None, bot={"host": host, "port": port})
@@ -32,7 +32,7 @@ def serve(
 @bot_app.command("worker")
 def worker(once: bool = typer.Option(False, "--once", help="Exit when the queue is empty.")) -> None:
     """Run jobs from the queue (for a worker on another process or machine sharing the queue file)."""
-    from agent.cli import settings_for
+    from agent.core.config import settings_for
     from bot.server import work
 
     settings = settings_for(None)

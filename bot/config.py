@@ -2,7 +2,8 @@
 
 Secrets (the webhook secret, a token, the App's private key) come only from the environment
 or from files: a ``capuchin.toml`` is often committed, so a secret found there is refused.
-They are ``SecretStr``s, so ``capuchin config show`` prints them masked.
+``capuchin config show`` and run reports mask them (``agent.core.config.is_secret``), and they are
+``SecretStr``s, so no repr or log line shows them either.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from pydantic import Field, SecretStr, field_validator
 
-from agent.config import Section, cache_dir
+from agent.core.config import Section, cache_dir
 
 SECRET_FIELDS = ("webhook_secret", "token")
 

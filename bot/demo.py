@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
 
-from agent.config import cache_dir
+from agent.core.config import cache_dir
 from bot import webhooks
 from bot.worker import SolveFn, default_solve
 
@@ -35,7 +35,7 @@ def _issue_title(text: str) -> tuple[str, str]:
 def run_demo(bug: str | None = None, *, samples: int | None = None, where: Path | None = None,
              solve_fn: SolveFn = default_solve) -> dict | None:
     """Run the demo; returns the pull request it ended with, if any."""
-    from agent.cli import settings_for
+    from agent.core.config import settings_for
     from agent.demo import bug_dir
     from bot.receiver import create_app
     from bot.server import open_queue, receiver_in_thread, running_workers

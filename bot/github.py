@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any
 
-from agent.errors import CapuchinError, ConfigError
+from agent.core.errors import CapuchinError, ConfigError
 from bot.config import BotConfig
 
 RENEW_BEFORE_S = 300.0

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from agent.errors import CapuchinError
+from agent.core.errors import CapuchinError
 
 BOT_IDENTITY = ["-c", "user.name=Capuchin", "-c", "user.email=capuchin@users.noreply.github.com"]
 

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from agent.config import Settings
-from agent.errors import ConfigError
+from agent.core.config import Settings
+from agent.core.errors import ConfigError
 from bot.config import SECRET_FIELDS, BotConfig
 from bot.github import TokenSource, read_secret
 from bot.queue import JobQueue

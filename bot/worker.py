@@ -18,9 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from agent.config import Settings
-from agent.errors import CapuchinError, NoVerifiedCandidate
-from agent.events import Event, EventBus
+from agent.core.cancel import CancelToken
+from agent.core.config import Settings
+from agent.core.errors import Cancelled, CapuchinError, NoVerifiedCandidate
+from agent.core.events import Event, EventBus
 from bot import messages
 from bot.github import GitHubAPI, GitHubError, TokenSource
 from bot.gitops import GitSession, redact
@@ -29,22 +30,15 @@ from bot.queue import Job, JobQueue
 log = logging.getLogger("capuchin.bot")
 WRITE_LEVELS = ("admin", "maintain", "write")
 
-SolveFn = Callable[[Path, str, Settings, EventBus, Any], Any]
+SolveFn = Callable[[Path, str, Settings, EventBus, CancelToken], Any]
 """(repo, issue text, settings, bus, cancel token) -> SolveReport; raises NoVerifiedCandidate."""
 
 
-class Cancelled(CapuchinError):
-    """The job's time limit passed (or its lease was lost) and the run was stopped."""
-
-
-def default_solve(repo: Path, issue: str, settings: Settings, bus: EventBus, cancel: Any) -> Any:
+def default_solve(repo: Path, issue: str, settings: Settings, bus: EventBus, cancel: CancelToken) -> Any:
     """``agent.solve.solve``, the CLI's own, with the job's cancel token."""
-    import inspect
-
     from agent.solve import solve
 
-    kwargs = {"cancel": cancel} if "cancel" in inspect.signature(solve).parameters else {}
-    return solve(repo, issue, settings, bus, **kwargs)
+    return solve(repo, issue, settings, bus, cancel=cancel)
 
 
 class Heartbeat:
@@ -72,7 +66,7 @@ class Heartbeat:
 class JobRun:
     """One attempt at one job; ``run`` returns (state, outcome, detail) for the queue."""
 
-    def __init__(self, worker: Worker, job: Job, cancel: Any):
+    def __init__(self, worker: Worker, job: Job, cancel: CancelToken):
         self.worker, self.job, self.cancel = worker, job, cancel
         self.lease_lost = threading.Event()
         """Set when another worker took the job over: this run then stops without a word."""
@@ -123,8 +117,7 @@ class JobRun:
         try:
             report = self.worker.solve_fn(workdir, f"{t.title}\n\n{t.body}".strip(), self.worker.settings, bus,
                                           self.cancel)
-            if getattr(self.cancel, "cancelled", False):
-                raise Cancelled(f"stopped after {self.config.job_timeout_s:.0f} s")
+            self.cancel.check()  # a solve that returned despite the token is still past its limit
             pull, updated = self._deliver(git, report)
         finally:
             self.worker.keep_trajectory(workdir)
@@ -205,8 +198,9 @@ class Worker:
         job = self.queue.claim(self.name, config.lease_s)
         if job is None:
             return False
-        cancel = _new_cancel_token()
-        timer = threading.Timer(config.job_timeout_s, cancel.cancel)
+        cancel = CancelToken()
+        timer = threading.Timer(config.job_timeout_s, cancel.cancel,
+                                args=(f"the job's time limit of {config.job_timeout_s:.0f} s",))
         timer.daemon = True
         log.info("job %s: %s#%s (%s), attempt %s", job.id, job.repo, job.issue, job.trigger.key, job.attempts)
         try:
@@ -218,7 +212,7 @@ class Worker:
 
         def lost() -> None:
             run.lease_lost.set()
-            cancel.cancel()
+            cancel.cancel("another worker took the job over")
 
         with Heartbeat(self.queue, job, config.lease_s, lost):
             timer.start()
@@ -248,19 +242,3 @@ class Worker:
         runs = workdir / ".capuchin" / "runs"
         for run in runs.iterdir() if runs.is_dir() else []:
             shutil.copytree(run, self.work_root.parent / "runs" / run.name, dirs_exist_ok=True)
-
-
-def _new_cancel_token() -> Any:
-    try:
-        from agent.core.cancel import CancelToken
-    except ModuleNotFoundError:  # until the pipeline's cancellation (#10) lands
-        return _Flag()
-    return CancelToken()
-
-
-class _Flag:
-    def __init__(self) -> None:
-        self.cancelled = False
-
-    def cancel(self) -> None:
-        self.cancelled = True

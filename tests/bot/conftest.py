@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Settings, load_settings
+from agent.core.config import Settings, load_settings
+from agent.core.types import Candidate, Verdict
 from agent.report import SolveReport
-from agent.types import Candidate, Verdict
 from bot.standin import GitHubStandIn
 
 BUG = Path(__file__).resolve().parents[2] / "examples" / "bugs" / "median_even"

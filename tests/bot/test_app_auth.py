@@ -6,7 +6,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from agent.errors import ConfigError
+from agent.core.errors import ConfigError
 from bot.config import BotConfig
 from bot.github import GitHubAPI, TokenSource
 from bot.gitops import GitSession

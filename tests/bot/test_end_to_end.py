@@ -112,7 +112,7 @@ def test_a_restart_between_delivery_and_pickup_loses_nothing(world, solve_ok):
 DYING_WORKER = textwrap.dedent('''
     import sys, time
     from pathlib import Path
-    from agent.config import load_settings
+    from agent.core.config import load_settings
     from bot.server import open_queue
     from bot.worker import Worker
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from agent.cli import main
-from agent.errors import ConfigError
+from agent.core.errors import ConfigError
 from bot import webhooks
 from bot.receiver import create_app
 from bot.server import check_secret_sources, open_queue, receiver_in_thread, webhook_secret
@@ -134,7 +134,7 @@ def test_the_cli_refuses_to_serve_without_a_secret(tmp_path, capsys, monkeypatch
 
 
 def test_a_secret_in_a_config_file_is_refused_and_config_show_masks_secrets(world, tmp_path, capsys, monkeypatch):
-    from agent.config import load_settings
+    from agent.core.config import load_settings
 
     (tmp_path / "capuchin.toml").write_text('[bot]\nwebhook_secret = "committed-by-mistake"\n')
     with pytest.raises(ConfigError, match="secrets are read only from the environment"):
@@ -146,7 +146,7 @@ def test_a_secret_in_a_config_file_is_refused_and_config_show_masks_secrets(worl
     assert world.secret not in out
     assert world.token not in out
     rows = {r["key"]: r["value"] for r in json.loads(out)}
-    assert rows["bot.webhook_secret"] == "**********"
+    assert rows["bot.webhook_secret"] == "***"
 
 
 def test_config_show_prints_the_bots_login_as_text_not_markup(capsys):

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from agent.errors import NoVerifiedCandidate
+from agent.core.errors import NoVerifiedCandidate
 from bot import webhooks
 from bot.messages import MARKER
 from bot.queue import JobQueue
