@@ -142,10 +142,11 @@ class JobRun:
 
     def _on_event(self, event: Event) -> None:
         message = " ".join(event.message.split())[:200]  # one list item: no newlines
+        line = f"{event.stage}: {message}" if message else event.stage
         if event.kind == "stage_started":
-            self._status(event.stage, f"▶ {event.stage}: {message}")
+            self._status(event.stage, f"▶ {line}")
         elif event.kind == "stage_finished":
-            self._status(event.stage, f"✓ {event.stage}: {message}")
+            self._status(event.stage, f"✓ {line}")
 
     def _status(self, stage: str, line: str) -> None:
         self.status.update(stage, self._redact(line))
