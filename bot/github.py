@@ -30,7 +30,7 @@ class GitHubError(CapuchinError):
 def read_secret(config: BotConfig, name: str) -> str | None:
     """A secret from its environment-set field, else from its ``<name>_file``."""
     value = getattr(config, name)
-    if value is not None:
+    if value is not None and value.get_secret_value():  # an empty variable counts as unset
         return value.get_secret_value()
     path = getattr(config, f"{name}_file")
     if path is None:

@@ -153,3 +153,12 @@ def test_config_show_prints_the_bots_login_as_text_not_markup(capsys):
     """'capuchin[bot]' showed as 'capuchin': rich read '[bot]' as a markup tag."""
     assert main(["config", "show"]) == 0
     assert "'capuchin[bot]'" in capsys.readouterr().out
+
+
+def test_the_worker_command_needs_credentials_and_drains_the_queue(world, monkeypatch, capsys):
+    for name, value in world.environ(CAPUCHIN_BOT__TOKEN="").items():
+        monkeypatch.setenv(name, value)
+    assert main(["bot", "worker", "--once"]) == 2
+    assert "no GitHub credentials" in capsys.readouterr().err
+    monkeypatch.setenv("CAPUCHIN_BOT__TOKEN", world.token)
+    assert main(["bot", "worker", "--once"]) == 0  # nothing queued: returns at once
