@@ -18,6 +18,7 @@ from agent.testing import Reply, ScriptedServer
 from bot import webhooks
 from bot.receiver import create_app
 from bot.server import open_queue, receiver_in_thread, running_workers
+from bot.triggers import classify
 from bot.worker import Worker
 
 BUG = Path(__file__).resolve().parents[2] / "examples" / "bugs" / "median_even"
@@ -151,3 +152,18 @@ def test_a_worker_killed_mid_job_is_retried_after_its_lease_and_one_pr_results(w
     assert len(bot_comments) == 2
     assert "attempt 2" in world.standin.comments[job["status_comment_id"]]["body"]
     assert len(world.standin.reactions) == 1
+
+
+def test_a_worker_that_died_after_opening_the_pr_leaves_one_pr_after_the_retry(world, solve_ok):
+    """The retry finds the open pull request from capuchin/issue-N and updates it."""
+    settings = world.settings(CAPUCHIN_BOT__LEASE_S="0.05")
+    queue = open_queue(settings.bot)
+    trigger = classify("issues", webhooks.labeled(world.standin, world.repo, 1), label="capuchin",
+                       command="/capuchin fix", self_login="capuchin[bot]")
+    queue.record("guid-1", "issues", trigger, "queued")
+    assert Worker(settings, queue, solve_fn=solve_ok).run_once()
+    with queue._tx() as db:  # as if the worker died between opening the PR and recording it
+        db.execute("UPDATE jobs SET state = 'running', lease_owner = 'dead', lease_expires = 0, finished = NULL")
+    assert Worker(settings, queue, solve_fn=solve_ok).run_once()
+    assert len(world.standin.pulls_of(world.repo)) == 1
+    assert queue.jobs()[0]["state"] == "done"
