@@ -179,6 +179,15 @@ class JobQueue:
                              (state, outcome, detail, now, now, job.id, job.lease_owner))
             return cur.rowcount == 1
 
+    def release(self, job: Job) -> bool:
+        """Put a job this worker holds back in the queue, uncounted (the worker is shutting down)."""
+        now = time.time()
+        with self._tx() as db:
+            cur = db.execute("UPDATE jobs SET state = 'queued', attempts = attempts - 1, lease_owner = NULL, "
+                             "lease_expires = NULL, updated = ? "
+                             "WHERE id = ? AND lease_owner = ? AND state = 'running'", (now, job.id, job.lease_owner))
+            return cur.rowcount == 1
+
     # --- reading -------------------------------------------------------------------------------
     def job_counts(self) -> dict[str, int]:
         rows = self._db().execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetchall()

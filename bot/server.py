@@ -45,7 +45,7 @@ def open_queue(config: BotConfig) -> JobQueue:
 @contextmanager
 def running_workers(settings: Settings, queue: JobQueue, count: int,
                     solve_fn: SolveFn = default_solve) -> Iterator[list[Worker]]:
-    """``count`` workers on threads; stopped (after their current job) on exit."""
+    """``count`` workers on threads; on exit, each job in hand is cancelled and put back in the queue."""
     stop = threading.Event()
     workers = [Worker(settings, queue, solve_fn=solve_fn) for _ in range(count)]
     threads = [threading.Thread(target=w.run_forever, args=(stop,), name=f"bot-worker-{i}", daemon=True)
@@ -56,6 +56,8 @@ def running_workers(settings: Settings, queue: JobQueue, count: int,
         yield workers
     finally:
         stop.set()
+        for w in workers:
+            w.stop()
         for t in threads:
             t.join()
 

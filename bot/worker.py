@@ -97,6 +97,8 @@ class JobRun:
         except Cancelled as exc:
             if self.lease_lost.is_set():  # the job is another worker's now: it will do the talking
                 return "failed", "lease_lost", exc.message
+            if self.worker.stopping.is_set():  # back to the queue for the next worker, no comment
+                return "queued", "released", exc.message
             return self._fail("timeout", "it ran past its time limit", exc.message)
         except CapuchinError as exc:
             return self._fail("error", exc.message.split(":")[0], exc.message)
@@ -192,6 +194,15 @@ class Worker:
         self.settings, self.queue, self.solve_fn = settings, queue, solve_fn
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self.work_root = settings.bot.work_root()
+        self.stopping = threading.Event()
+        self._running: CancelToken | None = None
+
+    def stop(self) -> None:
+        """Stop soon: the job in hand is cancelled and goes back to the queue (no comment)."""
+        self.stopping.set()
+        running = self._running
+        if running is not None:
+            running.cancel("the worker is shutting down")
 
     def run_once(self) -> bool:
         """Claim and run one job; False when there was none."""
@@ -199,7 +210,9 @@ class Worker:
         job = self.queue.claim(self.name, config.lease_s)
         if job is None:
             return False
-        cancel = CancelToken()
+        cancel = self._running = CancelToken()
+        if self.stopping.is_set():
+            cancel.cancel("the worker is shutting down")
         timer = threading.Timer(config.job_timeout_s, cancel.cancel,
                                 args=(f"the job's time limit of {config.job_timeout_s:.0f} s",))
         timer.daemon = True
@@ -223,13 +236,16 @@ class Worker:
                 state, outcome, detail = "failed", "unreported", exc.message
             finally:
                 timer.cancel()
-        if not self.queue.finish(job, state, outcome, detail):
+                self._running = None
+        if state == "queued":
+            self.queue.release(job)
+        elif not self.queue.finish(job, state, outcome, detail):
             log.warning("job %s: lease lost before the end; another worker owns it now", job.id)
         log.info("job %s: %s (%s) %s", job.id, state, outcome, detail)
         return True
 
     def run_forever(self, stop: threading.Event) -> None:
-        while not stop.is_set():
+        while not stop.is_set() and not self.stopping.is_set():
             try:
                 busy = self.run_once()
             except Exception:  # e.g. the queue file briefly unavailable: keep the worker alive

@@ -154,3 +154,25 @@ def test_a_run_whose_lease_was_taken_over_stops_without_a_word(world, run_job, s
     assert job["state"] == "running"  # untouched: the thief will finish it
     assert [c for c in bot_comments(world) if "could not finish" in c] == []
     assert world.standin.pulls_of(world.repo) == []
+
+
+def test_stopping_the_workers_puts_the_job_in_hand_back_in_the_queue(world, solved_report):
+    """A restart of `capuchin bot serve` mid-job: no failure comment, the next worker runs it."""
+    from bot.server import running_workers
+
+    def solve_slow(repo, issue, settings, bus, cancel):
+        while not cancel.cancelled:
+            time.sleep(0.01)
+        return solved_report(repo)
+
+    settings = world.settings()
+    queue = JobQueue(settings.bot.queue_file())
+    enqueue(world, queue, "issues", webhooks.labeled(world.standin, world.repo, 1))
+    with running_workers(settings, queue, 1, solve_fn=solve_slow):
+        deadline = time.monotonic() + 60
+        while not any("cloned" in c for c in bot_comments(world)):
+            assert time.monotonic() < deadline, "the job never started"
+            time.sleep(0.02)
+    [job] = queue.jobs()
+    assert (job["state"], job["attempts"]) == ("queued", 0)
+    assert not [c for c in bot_comments(world) if "could not finish" in c]
