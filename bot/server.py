@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import socket
 import threading
 import time
@@ -83,6 +84,10 @@ def receiver_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0) -> Iter
         sock.close()
 
 
+def _exit_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def serve(settings: Settings, *, workers: int | None = None) -> None:
     """Run the receiver on bot.host:bot.port until interrupted, with ``workers`` in-process workers."""
     import uvicorn
@@ -96,19 +101,30 @@ def serve(settings: Settings, *, workers: int | None = None) -> None:
     if count > 0:
         TokenSource(config)  # no GitHub credentials: say so now, not on the first job
     app = create_app(config, queue := open_queue(config), secret)
+    # uvicorn shuts down gracefully on SIGTERM, then raises it again: leave through the
+    # `finally` below (in-hand jobs go back to the queue) instead of dying on the spot.
+    signal.signal(signal.SIGTERM, _exit_quietly)
     with running_workers(settings, queue, count):
         log.info("receiver on http://%s:%s/webhook, %d worker(s), queue %s", config.host, config.port, count,
                  config.queue_file())
         uvicorn.run(app, host=config.host, port=config.port, log_level="warning", access_log=False)
 
 
-def work(settings: Settings, *, once: bool = False) -> None:
+def work(settings: Settings, *, once: bool = False, solve_fn: SolveFn = default_solve) -> None:
     """Run one worker in this process until interrupted (or, with ``once``, until the queue is empty)."""
     check_secret_sources(settings)
     TokenSource(settings.bot)
-    worker = Worker(settings, open_queue(settings.bot))
-    if once:
-        while worker.run_once():
-            pass
-        return
-    worker.run_forever(threading.Event())
+    worker = Worker(settings, open_queue(settings.bot), solve_fn=solve_fn)
+    # SIGTERM/SIGINT: put the job in hand back in the queue and leave. worker.stop() runs on its own
+    # thread: cancel callbacks take locks that the interrupted main thread may be holding.
+    previous = {sig: signal.signal(sig, lambda *_: threading.Thread(target=worker.stop, daemon=True).start())
+                for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        if once:
+            while not worker.stopping.is_set() and worker.run_once():
+                pass
+        else:
+            worker.run_forever(threading.Event())
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
