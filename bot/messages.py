@@ -55,6 +55,18 @@ def usage_line(report: Any) -> str:
             f"in {u.get('calls', 0)} model calls, ${u.get('cost_usd', 0.0):.4f}; {report.seconds:.0f} s in all")
 
 
+def provenance(report: Any) -> str:
+    """Which model and which Capuchin produced the run (the endpoint stays out: it may be internal)."""
+    model, build = report.model or {}, report.capuchin or {}
+    who = f"model `{model['name']}`" if model.get("name") else "the configured model"
+    if model.get("backend"):
+        who += f" ({model['backend']})"
+    version = f"Capuchin {build.get('version') or '?'}"
+    if build.get("commit"):
+        version += f" ({build['commit'][:10]})"
+    return f"{who}, {version}"
+
+
 def pull_body(issue: int, report: Any) -> str:
     """The pull request's description: the patch summary and the evidence behind it."""
     verdict = report.verdict(report.chosen)
@@ -79,6 +91,7 @@ def pull_body(issue: int, report: Any) -> str:
         candidates_table(report),
         "",
         f"**Usage:** {usage_line(report)}",
+        f"**Made by:** {provenance(report)}",
         f"**Trajectory:** run `{report.run_id}` (kept by the bot's worker under `.capuchin/runs/`)",
     ])
 
@@ -87,7 +100,8 @@ def no_patch_comment(reason: str, report: Any | None) -> str:
     lines = [MARKER, f"Capuchin found no verified patch for this issue: {reason}"]
     if report is not None and report.candidates:
         lines += ["", f"### Candidates tried ({len(report.candidates)})", candidates_table(report), "",
-                  f"**Usage:** {usage_line(report)}", f"**Trajectory:** run `{report.run_id}`"]
+                  f"**Usage:** {usage_line(report)}", f"**Made by:** {provenance(report)}",
+                  f"**Trajectory:** run `{report.run_id}`"]
     return "\n".join(lines)
 
 

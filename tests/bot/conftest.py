@@ -63,7 +63,9 @@ def _solved_report(repo: Path) -> SolveReport:
     return SolveReport(run_id="20261130-120000-abcdef", repo=str(repo), issue="i", status="solved",
                        candidates=candidates, verdicts=[verdict], chosen="c00", patch=PATCH,
                        baseline_passing=["tests/test_central.py::test_mean"],
-                       usage={"calls": 3, "prompt_tokens": 1200, "completion_tokens": 300, "cost_usd": 0.0})
+                       usage={"calls": 3, "prompt_tokens": 1200, "completion_tokens": 300, "cost_usd": 0.0},
+                       model={"name": "qwen2.5-coder-0.5b-instruct", "backend": "openai", "endpoint": "http://10.0.0.5/v1"},
+                       capuchin={"version": "0.1.0", "commit": "0123456789abcdef"})
 
 
 def _solve_ok(repo, issue, settings, bus, cancel):

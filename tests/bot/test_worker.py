@@ -49,8 +49,9 @@ def test_a_label_ends_in_a_draft_pull_request_with_the_evidence(world, run_job, 
     body = pull["body"]
     for needed in ("Fixes #1", "descstats/central.py", "(+4 −1)", "1/1 model-written reproduction tests",
                    "tests/test_repro.py::test_even", "2 sample(s)", "c01", "no code block", "1,200 prompt",
-                   "20261130-120000-abcdef"):
+                   "20261130-120000-abcdef", "model `qwen2.5-coder-0.5b-instruct` (openai), Capuchin 0.1.0 (0123456789)"):
         assert needed in body, needed
+    assert "10.0.0.5" not in body  # the model's endpoint may be internal
     assert world.standin.branch_head(world.repo, "main") == main_before
     assert world.standin.reactions[0]["content"] == "eyes"
     status, final = bot_comments(world)
