@@ -63,6 +63,8 @@ class BotConfig(Section):
     """How often an idle worker looks for a job."""
     draft: bool = True
     """Open pull requests as drafts."""
+    delivery_retention_days: float = Field(default=30.0, ge=3)
+    """Delivery ids are kept this long to recognise redeliveries (GitHub redelivers up to 3 days back)."""
 
     @field_validator(*SECRET_FIELDS, mode="before")
     @classmethod

@@ -188,6 +188,11 @@ class JobQueue:
                              "WHERE id = ? AND lease_owner = ? AND state = 'running'", (now, job.id, job.lease_owner))
             return cur.rowcount == 1
 
+    def prune_deliveries(self, older_than_s: float) -> int:
+        """Forget delivery ids received more than ``older_than_s`` ago; returns how many."""
+        with self._tx() as db:
+            return db.execute("DELETE FROM deliveries WHERE received < ?", (time.time() - older_than_s,)).rowcount
+
     # --- reading -------------------------------------------------------------------------------
     def job_counts(self) -> dict[str, int]:
         rows = self._db().execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetchall()

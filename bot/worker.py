@@ -14,6 +14,7 @@ import os
 import shutil
 import socket
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -196,6 +197,7 @@ class Worker:
         self.work_root = settings.bot.work_root()
         self.stopping = threading.Event()
         self._running: CancelToken | None = None
+        self._pruned_at = float("-inf")
 
     def stop(self) -> None:
         """Stop soon: the job in hand is cancelled and goes back to the queue (no comment)."""
@@ -252,7 +254,14 @@ class Worker:
                 log.exception("worker %s: error outside any job", self.name)
                 busy = False
             if not busy:
+                self._prune_now_and_then()
                 stop.wait(self.settings.bot.poll_s)
+
+    def _prune_now_and_then(self) -> None:
+        """Forget old delivery ids, at most once an hour, while idle."""
+        if time.monotonic() - self._pruned_at > 3600:
+            self._pruned_at = time.monotonic()
+            self.queue.prune_deliveries(self.settings.bot.delivery_retention_days * 86400)
 
     def keep_trajectory(self, workdir: Path) -> None:
         """Copy the run's evidence out of the clone before it is deleted."""

@@ -65,3 +65,14 @@ def test_a_lapsed_lease_is_claimed_again_and_the_old_owner_cannot_finish(tmp_pat
     assert not queue.finish(dead, "done", "pull_request")
     assert queue.finish(retry, "done", "pull_request")
     assert queue.job_counts()["done"] == 1
+
+
+def test_old_delivery_ids_are_forgotten_and_jobs_kept(tmp_path):
+    queue = JobQueue(tmp_path / "q.sqlite3")
+    queue.record("old", "issues", trigger(1), "queued")
+    queue.record("new", "issues", trigger(2), "queued")
+    with queue._tx() as db:
+        db.execute("UPDATE deliveries SET received = received - 40 * 86400 WHERE guid = 'old'")
+    assert queue.prune_deliveries(30 * 86400) == 1
+    assert [d["guid"] for d in queue.deliveries()] == ["new"]
+    assert len(queue.jobs()) == 2
