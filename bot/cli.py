@@ -48,7 +48,9 @@ def demo(
     """See the bot work without GitHub: a local GitHub stand-in, a labelled issue, the bot, its pull request."""
     from bot.demo import run_demo
 
-    run_demo(bug, samples=samples)
+    result = run_demo(bug, samples=samples)
+    if result.pull is None:
+        raise typer.Exit(3)  # as `capuchin demo`: no verified patch
 
 
 def register(app: typer.Typer) -> None:

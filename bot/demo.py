@@ -13,6 +13,7 @@ import secrets
 import shutil
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -27,14 +28,23 @@ err = Console(stderr=True)
 REPO = "demo/{bug}"
 
 
+@dataclass
+class DemoResult:
+    pull: dict | None
+    """The draft pull request, or None when the bot found no verified patch."""
+    last_comment: str
+    hidden_tests_passed: bool | None = None
+    """Whether the pull request's branch passes the bug's hidden tests and its own (None: no PR)."""
+
+
 def _issue_title(text: str) -> tuple[str, str]:
     first, _, rest = text.strip().partition("\n")
     return first.lstrip("# ").strip(), rest.strip()
 
 
 def run_demo(bug: str | None = None, *, samples: int | None = None, where: Path | None = None,
-             solve_fn: SolveFn = default_solve) -> dict | None:
-    """Run the demo; returns the pull request it ended with, if any."""
+             solve_fn: SolveFn = default_solve) -> DemoResult:
+    """Run the demo: what it ended with (a pull request judged by the hidden tests, or a comment)."""
     from agent.core.config import settings_for
     from agent.demo import bug_dir
     from bot.receiver import create_app
@@ -79,13 +89,14 @@ def _follow(standin, queue, repo: str, number: int) -> None:
         time.sleep(0.5)
 
 
-def _show_result(standin, repo: str, number: int, source: Path, settings) -> dict | None:
+def _show_result(standin, repo: str, number: int, source: Path, settings) -> DemoResult:
     pulls = standin.pulls_of(repo)
-    final = standin.comments_on(repo, number)[-1]["body"] if standin.comments_on(repo, number) else ""
+    comments = standin.comments_on(repo, number)
+    final = comments[-1]["body"] if comments else ""
     if not pulls:
         err.print("[bold yellow]no pull request[/]; the bot's last comment:")
         err.print(Markdown(final.replace("<!-- capuchin -->", "")))
-        return None
+        return DemoResult(None, final)
     pull = pulls[-1]
     err.print(f"[bold green]draft pull request #{pull['number']}[/]: {escape(pull['title'])} "
               f"({pull['head']['ref']} -> {pull['base']['ref']})")
@@ -94,12 +105,11 @@ def _show_result(standin, repo: str, number: int, source: Path, settings) -> dic
     diff = subprocess.run(["git", "-C", str(bare), "diff", f"{pull['base']['ref']}...{pull['head']['ref']}"],
                           capture_output=True, text=True).stdout
     err.print(escape(diff))
-    _judge(bare, pull["head"]["ref"], source, settings)
-    return pull
+    return DemoResult(pull, final, _judge(bare, pull["head"]["ref"], source, settings))
 
 
-def _judge(bare: Path, branch: str, source: Path, settings) -> None:
-    """Run the bug's hidden tests on the pull request's branch."""
+def _judge(bare: Path, branch: str, source: Path, settings) -> bool:
+    """Run the bug's hidden tests (and its own) on the pull request's branch."""
     from agent.demo import all_passed, is_hidden, run_hidden_tests
     from sandbox import open_sandbox
 
@@ -108,7 +118,9 @@ def _judge(bare: Path, branch: str, source: Path, settings) -> None:
     subprocess.run(["git", "clone", "-q", "--branch", branch, str(bare), str(clone)], check=True)
     result = run_hidden_tests(open_sandbox(settings.sandbox), clone, source, "")
     hidden = {t: s for t, s in result.tests.items() if is_hidden(t)}
-    colour = "green" if all_passed(result) else "red"
+    passed = all_passed(result) and bool(hidden)
+    colour = "green" if passed else "red"
     err.print(f"[bold {colour}]hidden tests on the pull request's branch: "
               f"{sum(s == 'PASSED' for s in hidden.values())}/{len(hidden)} passed; "
-              f"all tests {'pass' if all_passed(result) else 'do not all pass'}[/]")
+              f"all tests {'pass' if passed else 'do not all pass'}[/]")
+    return passed
