@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "sandbox.cli",
     "agent.solve_cli",
     "benchmarks.cli",
+    "bot.cli",
 )
 
 console = Console(stderr=True)
@@ -69,7 +70,7 @@ def config_show(
         return
     table = Table("key", "value", "source")
     for key, value, source in settings.rows():
-        table.add_row(key, repr(value), source)
+        table.add_row(escape(key), escape(repr(value)), escape(source))  # values like "capuchin[bot]" are not markup
     Console().print(table)
 
 

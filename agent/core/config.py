@@ -27,6 +27,7 @@ from agent.core.loader import load_object
 if TYPE_CHECKING:  # the owners of these sections sit above the ground layer
     from agent.llm_config import EmbeddedConfig, LLMConfig, VLLMConfig
     from agent.solve_config import SolveConfig
+    from bot.config import BotConfig
     from retrieval.config import RetrievalConfig
     from sandbox.config import SandboxConfig
 
@@ -45,6 +46,7 @@ SECTIONS: dict[str, str] = {
     "retrieval": "retrieval.config:RetrievalConfig",
     "sandbox": "sandbox.config:SandboxConfig",
     "solve": "agent.solve_config:SolveConfig",
+    "bot": "bot.config:BotConfig",
 }
 
 
@@ -102,6 +104,10 @@ class Settings:
     @property
     def solve(self) -> SolveConfig:
         return self._sections["solve"]  # type: ignore[return-value]
+
+    @property
+    def bot(self) -> BotConfig:
+        return self._sections["bot"]  # type: ignore[return-value]
 
     def sections(self) -> dict[str, Section]:
         return dict(self._sections)
