@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "agent.solve_cli",
     "benchmarks.cli",
     "bot.cli",
+    "tui.cli",
 )
 
 console = Console(stderr=True)

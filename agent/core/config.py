@@ -47,6 +47,7 @@ SECTIONS: dict[str, str] = {
     "sandbox": "sandbox.config:SandboxConfig",
     "solve": "agent.solve_config:SolveConfig",
     "bot": "bot.config:BotConfig",
+    "tui": "tui.config:TuiConfig",
 }
 
 
