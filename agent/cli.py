@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "sandbox.cli",
     "agent.solve_cli",
     "benchmarks.cli",
+    "swebench.cli",
 )
 
 console = Console(stderr=True)

@@ -102,6 +102,7 @@ SECTIONS: dict[str, str] = {
     "retrieval": "retrieval.config:RetrievalConfig",
     "sandbox": "sandbox.config:SandboxConfig",
     "solve": "agent.solve_config:SolveConfig",
+    "swebench": "swebench.config:SWEBenchConfig",
 }
 
 

@@ -1,0 +1,84 @@
+"""SIGKILL at five points of a real batch run (child processes, real pipeline, scripted model), then
+resume: no complete prediction lost, none duplicated; and Ray gives the same predictions as threads."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agent.testing import Reply, ScriptedServer
+from sandbox.testing import make_tiny_repo
+
+pytestmark = pytest.mark.slow
+
+CHILD = Path(__file__).with_name("batch_child.py")
+FIX = "### pkg/__init__.py\n```python\ndef add(a, b):\n    return a + b\n```"
+GARBAGE = "No idea, sorry."
+N = 10
+
+
+def respond(body):
+    prompt = json.dumps(body["messages"])
+    return Reply([GARBAGE if "UNSOLVABLE" in prompt else FIX])
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    repo = make_tiny_repo(tmp_path / "repos" / "o+r")
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    rows = [{"instance_id": f"o__r-{i}", "repo": "o/r", "base_commit": head,
+             "problem_statement": "add() subtracts: add(1, 2) returns -1 instead of 3." + (" UNSOLVABLE" * (i == 3))}
+            for i in range(N)]
+    path = tmp_path / "dev.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def child(tmp_path, dataset, server, out="run", kill="", executor="local") -> int:
+    cmd = [sys.executable, str(CHILD), "--out", str(tmp_path / out), "--dataset", str(dataset), "--repos",
+           str(tmp_path / "repos"), "--base-url", server.base_url, "--kill", kill, "--executor", executor]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300).returncode
+
+
+def complete(out: Path) -> dict[str, str]:
+    found = {}
+    for rec in out.glob("*/record.json"):
+        with contextlib.suppress(json.JSONDecodeError, KeyError):
+            found[rec.parent.name] = json.loads(rec.read_text())["model_patch"]
+    return found
+
+
+def test_kill_nine_at_five_points_then_resume_loses_and_duplicates_nothing(tmp_path, dataset):
+    with ScriptedServer(respond) as server:
+        before: dict[str, str] = {}
+        for point in ("mid-solve", "before-record", "after-record", "before-predictions", "between-predictions"):
+            code = child(tmp_path, dataset, server, kill=point)
+            now = complete(tmp_path / "run")
+            assert code == -9, point
+            assert before.items() <= now.items(), f"a complete record changed or vanished at {point}"
+            before = now
+        assert child(tmp_path, dataset, server) == 0
+    out = tmp_path / "run"
+    preds = [json.loads(line) for line in (out / "predictions.jsonl").read_text().splitlines()]
+    ids = [p["instance_id"] for p in preds]
+    assert sorted(ids) == [f"o__r-{i}" for i in range(N)]
+    assert len(set(ids)) == N
+    assert {p["instance_id"]: p["model_patch"] for p in preds} == complete(out)
+    assert "+    return a + b" in preds[0]["model_patch"]
+    assert preds[3]["model_patch"] == ""
+    assert json.loads((out / "summary.json").read_text())["statuses"]["solved"] == N - 1
+
+
+def test_ray_and_local_executors_give_the_same_predictions(tmp_path, dataset):
+    pytest.importorskip("ray")
+    with ScriptedServer(respond) as server:
+        assert child(tmp_path, dataset, server, out="local") == 0
+        assert child(tmp_path, dataset, server, out="ray", executor="ray") == 0
+    local, ray = ((tmp_path / d / "predictions.jsonl").read_text() for d in ("local", "ray"))
+    assert local == ray
+    assert len(local.splitlines()) == N
