@@ -16,7 +16,7 @@ DatasetOpt = typer.Option(..., "--dataset", help="Local .jsonl/.json/.parquet in
 SplitOpt = typer.Option("test", "--split", help="Split of a Hugging Face dataset.")
 InstancesOpt = typer.Option(None, "--instances", help="Only instance ids matching this regular expression.")
 IdsOpt = typer.Option(None, "--instance-ids", help="Only the instance ids in this file (one a line).")
-ReposOpt = typer.Option(None, "--repos", help="Folder of the repositories' git histories, <owner>+<name>[/repo] "
+ReposOpt = typer.Option(None, "--repos", help="Folder of the repositories' git histories, <owner>+<name> (or <owner>+<name>/repo) "
                         "(default: config sandbox.repos, else the per-user cache).")
 
 
@@ -240,7 +240,9 @@ def eval_cmd(
         raise InputError(f"{len(unknown)} predictions are for instances not in {dataset}: {', '.join(unknown[:5])}")
     if validate and not cfg.validation:
         raise InputError("--validate appends to the --validation file: give one")
-    runner = None if rewrite_reports else _runner(settings, timeout)
+    # nothing to run (regrading saved logs, or only empty patches): no Docker needed
+    idle = rewrite_reports or not any(p.get("model_patch") for p in preds.values())
+    runner = None if idle else _runner(settings, timeout)
     tests = TestLists(Path(cfg.validation) if cfg.validation else None, runner=runner if validate else None)
     options = EvalOptions(run_id=run_id, log_root=log_dir, report_dir=report_dir, workers=cfg.eval_workers,
                           rewrite_reports=rewrite_reports, cache_level=cfg.cache_level)

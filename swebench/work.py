@@ -104,8 +104,11 @@ class CapuchinWork:
         base = Record(instance_id=row["instance_id"], status="agent_error", model_name_or_path=self.model_name)
         folder.mkdir(parents=True, exist_ok=True)
         report = None
+        for stale in folder.glob(".checkout-*"):  # left by a killed run
+            shutil.rmtree(stale, ignore_errors=True)
         try:
-            with tempfile.TemporaryDirectory(prefix="capuchin-swebench-") as tmp:
+            # on the run's disk (checked against the floor), not a possibly small /tmp
+            with tempfile.TemporaryDirectory(prefix=".checkout-", dir=folder) as tmp:
                 from sandbox.swebench_specs import repos_dir
 
                 repo = checkout(row, repos_dir(self.settings.sandbox), Path(tmp))
