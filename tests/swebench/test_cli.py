@@ -35,7 +35,8 @@ def test_empty_patches_are_reported_without_running_anything(tmp_path, capsys):
                  "--run-id", "r", "--log-dir", str(tmp_path / "logs"), "--report-dir", str(tmp_path)])
     assert code == 0
     report = json.loads((tmp_path / "m.r.json").read_text())
-    assert report["empty_patch_ids"] == ["o__r-1"] and report["resolved_instances"] == 0
+    assert report["empty_patch_ids"] == ["o__r-1"]
+    assert report["resolved_instances"] == 0
     (tmp_path / "p.jsonl").write_text(json.dumps({"instance_id": "elsewhere-1", "model_name_or_path": "m",
                                                   "model_patch": "x"}) + "\n")
     assert main(["swebench", "eval", str(tmp_path / "p.jsonl"), "--dataset", str(tmp_path / "d.jsonl"),
