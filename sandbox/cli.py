@@ -16,7 +16,7 @@ sandbox_app = typer.Typer(help="Isolated test runs (Docker images in layers, or 
                           no_args_is_help=True)
 
 BackendOpt = typer.Option(None, "--backend", help="auto | docker | local (default: config sandbox.backend).")
-ReposOpt = typer.Option(None, "--repos", help="Folder of the repositories' git histories, <owner>+<name>[/repo] "
+ReposOpt = typer.Option(None, "--repos", help="Folder of the repositories' git histories, <owner>+<name> (or <owner>+<name>/repo) "
                         "(default: config sandbox.repos, else the per-user cache).")
 
 

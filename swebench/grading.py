@@ -23,12 +23,25 @@ FULL, PARTIAL, NO = "RESOLVED_FULL", "RESOLVED_PARTIAL", "RESOLVED_NO"
 GROUPS = ("FAIL_TO_PASS", "PASS_TO_PASS", "FAIL_TO_FAIL", "PASS_TO_FAIL")
 
 
+def _status(test: str, statuses: Mapping[str, str]) -> str | None:
+    """The status of ``test``; an id cut off inside its parameters (``t[log(photon``: 676 expected ids
+    of SWE-bench Verified, SWE-bench issue #290) matches the ids it prefixes when they agree on
+    passing or not, as the official grader (v5) resolves them."""
+    if test in statuses:
+        return statuses[test]
+    if test.count("[") > test.count("]"):
+        matches = [k for k in statuses if k.startswith(test)]
+        if matches and len({statuses[k] == TestStatus.PASSED for k in matches}) == 1:
+            return statuses[matches[0]]
+    return None
+
+
 def _passed(test: str, statuses: Mapping[str, str]) -> bool:
-    return statuses.get(test) == TestStatus.PASSED
+    return _status(test, statuses) == TestStatus.PASSED
 
 
 def _maintained(test: str, statuses: Mapping[str, str]) -> bool:
-    return statuses.get(test) in (TestStatus.PASSED, TestStatus.SKIPPED)
+    return _status(test, statuses) in (TestStatus.PASSED, TestStatus.SKIPPED)
 
 
 def status_report(statuses: Mapping[str, str], fail_to_pass: Sequence[str],

@@ -27,13 +27,13 @@ def respond(body):
     return Reply([GARBAGE if "UNSOLVABLE" in prompt else FIX])
 
 
-@pytest.fixture
-def dataset(tmp_path):
+def make_dataset(tmp_path: Path, n: int) -> Path:
+    """``n`` instances of one tiny repository (add() subtracts); instance 3 is one the model cannot fix."""
     repo = make_tiny_repo(tmp_path / "repos" / "o+r")
     head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     rows = [{"instance_id": f"o__r-{i}", "repo": "o/r", "base_commit": head,
              "problem_statement": "add() subtracts: add(1, 2) returns -1 instead of 3." + (" UNSOLVABLE" * (i == 3))}
-            for i in range(N)]
+            for i in range(n)]
     path = tmp_path / "dev.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return path
@@ -53,7 +53,8 @@ def complete(out: Path) -> dict[str, str]:
     return found
 
 
-def test_kill_nine_at_five_points_then_resume_loses_and_duplicates_nothing(tmp_path, dataset):
+def test_kill_nine_at_five_points_then_resume_loses_and_duplicates_nothing(tmp_path):
+    dataset = make_dataset(tmp_path, N)
     with ScriptedServer(respond) as server:
         before: dict[str, str] = {}
         for point in ("mid-solve", "before-record", "after-record", "before-predictions", "between-predictions"):
@@ -74,8 +75,9 @@ def test_kill_nine_at_five_points_then_resume_loses_and_duplicates_nothing(tmp_p
     assert json.loads((out / "summary.json").read_text())["statuses"]["solved"] == N - 1
 
 
-def test_ray_and_local_executors_give_the_same_predictions(tmp_path, dataset):
+def test_ray_and_local_executors_give_the_same_predictions(tmp_path):
     pytest.importorskip("ray")
+    dataset = make_dataset(tmp_path, 4)
     with ScriptedServer(respond) as server:
         assert child(tmp_path, dataset, server, out="local") == 0
         assert child(tmp_path, dataset, server, out="ray", executor="ray") == 0

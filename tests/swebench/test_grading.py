@@ -53,3 +53,10 @@ def test_without_files_drops_only_the_named_files_diffs():
     assert "src/m.py" in kept
     assert "tests/test_m.py" not in kept
     assert without_files(patch, []) == patch
+
+
+def test_an_expected_id_cut_off_inside_its_parameters_matches_the_ids_it_prefixes():
+    statuses = {"t.py::f[log(photon)]": P, "t.py::f[log(photon) x]": P, "t.py::g[a]": P, "t.py::g[b]": F}
+    assert resolution(status_report(statuses, ["t.py::f[log(photon"], [])) == FULL
+    assert resolution(status_report(statuses, ["t.py::g["], [])) == NO  # they disagree: no match
+    assert resolution(status_report(statuses, ["t.py::f[log]"], [])) == NO  # balanced: exact ids only
