@@ -38,8 +38,10 @@ def test_duplicates_share_their_representatives_grade_and_the_fit_and_plot_are_w
     grades = {"o__r-1": {"a": False, "c": True}, "o__r-2": {"a": False, "c": True}}
     data = coverage_report(tmp_path, [{"instance_id": "o__r-1"}, {"instance_id": "o__r-2"}], grades, subsets=20)
     one = data["per_instance"]["o__r-1"]
-    assert one["n"] == 4 and one["correct"] == 1  # b is wrong with a, d never applied
-    assert one["chosen_correct"] is False and data["per_instance"]["o__r-2"]["chosen_correct"] is True
+    assert one["n"] == 4
+    assert one["correct"] == 1
+    assert one["chosen_correct"] is False
+    assert data["per_instance"]["o__r-2"]["chosen_correct"] is True
     assert data["summary"]["coverage"]["1"] == pytest.approx(0.25)
     assert data["summary"]["coverage"]["4"] == pytest.approx(1.0)
     assert data["summary"]["fit"] is not None
