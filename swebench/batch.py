@@ -108,6 +108,7 @@ class BatchRun:
                 self._finish(job.row, self._record(job.row, None, error))
 
     def _interrupt(self, inflight: dict[Any, _InFlight]) -> None:
+        getattr(self.work, "interrupt", lambda: None)()  # e.g. stop its test containers now
         for handle, job in inflight.items():
             job.token.cancel()
             self.pool.cancel(handle)

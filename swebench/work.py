@@ -99,6 +99,11 @@ class CapuchinWork:
                 self._sandbox = DockerSandbox(self.settings.sandbox)
             return self._sandbox
 
+    def interrupt(self) -> None:
+        """Ctrl-C: remove this process's test containers, so the solves in flight end at once."""
+        if self._sandbox is not None:
+            self._sandbox.kill_running()
+
     def __call__(self, row: dict, folder: Path, cancel: Cancel) -> Record:
         start = time.monotonic()
         base = Record(instance_id=row["instance_id"], status="agent_error", model_name_or_path=self.model_name)
