@@ -11,14 +11,14 @@ from __future__ import annotations
 import importlib
 import sys
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from agent.config import load_settings
-from agent.errors import CapuchinError
+from agent.core.config import settings_for
+from agent.core.errors import CapuchinError
+from agent.core.services import CommandServices
 
 COMMAND_MODULES = (
     "agent.llm_cli",
@@ -41,9 +41,16 @@ config_app = typer.Typer(help="Inspect configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 
 
-def settings_for(repo: Path | None = None, **overrides: dict[str, Any]):
-    """Effective settings for a command: files, environment, then the command's flags."""
-    return load_settings(repo, {k: {f: v for f, v in d.items() if v is not None} for k, d in overrides.items()})
+@app.callback()
+def _lend_services(ctx: typer.Context) -> None:
+    """Capuchin: repository + issue in, verified patch out."""
+    ctx.obj = CommandServices(open_model=_open_model)
+
+
+def _open_model(wanted: bool, settings):
+    from agent.embedded import open_llm_if  # the model layer loads only for commands that use it
+
+    return open_llm_if(wanted, settings)
 
 
 @config_app.command("show")
@@ -95,15 +102,20 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     except Exception as exc:  # click's usage errors and friends
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+        if _is_a(exc, "ClickException"):  # a usage error: click's message and exit status 2
             exc.show()
             return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
+        if _is_a(exc, "Abort"):
             return 130
         raise
     return code if isinstance(code, int) else 0
+
+
+def _is_a(exc: BaseException, click_class: str) -> bool:
+    """Whether ``exc`` is one of click's exceptions, by class name: typer >= 0.26 vendors click as
+    ``typer._click``, whose classes are not ``click.exceptions``' (and `capuchin foo` then escaped
+    as a traceback)."""
+    return any(c.__name__ == click_class and "click" in c.__module__ for c in type(exc).__mro__)
 
 
 if __name__ == "__main__":

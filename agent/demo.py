@@ -11,9 +11,9 @@ import subprocess
 import tomllib
 from pathlib import Path
 
-from agent.config import cache_dir
-from agent.errors import InputError
-from agent.types import TestResult, TestStatus
+from agent.core.config import cache_dir
+from agent.core.errors import InputError
+from agent.core.types import TestResult, TestStatus
 from editing.patch import file_diff
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

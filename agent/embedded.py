@@ -23,10 +23,11 @@ from pathlib import Path
 
 import httpx
 
-from agent.config import EmbeddedConfig, Settings, cache_dir
-from agent.errors import CapuchinError, InputError
-from agent.events import EventBus
+from agent.core.config import Settings, cache_dir
+from agent.core.errors import CapuchinError, InputError
+from agent.core.events import EventBus
 from agent.llm import LLMClient
+from agent.llm_config import EmbeddedConfig
 
 
 @dataclass(frozen=True)

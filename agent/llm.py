@@ -13,17 +13,20 @@ carry distinct seeds, so the caller always gets ``n`` samples.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import openai
 
-from agent.config import LLMConfig
-from agent.errors import (
+from agent.core.cancel import CancelToken
+from agent.core.completion import CallLog, Completion, Usage
+from agent.core.errors import (
     AuthenticationFailed,
     ContextOverflow,
     DeadlineExceeded,
@@ -31,7 +34,8 @@ from agent.errors import (
     LLMError,
     MalformedResponse,
 )
-from agent.events import EventBus
+from agent.core.events import EventBus
+from agent.llm_config import LLMConfig
 from agent.llm_transport import TRANSPORTS, RawChoice, RawResponse, Transport, load_transport
 
 T = TypeVar("T")
@@ -39,46 +43,6 @@ Messages = Sequence[dict[str, str]]
 
 _RETRYABLE = (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError)
 _OVERFLOW_MARKERS = ("context length", "context_length", "maximum context", "too many tokens", "exceed", "n_ctx")
-
-
-@dataclass
-class Completion:
-    """One sampled answer with the settings that produced it."""
-
-    text: str
-    temperature: float
-    finish_reason: str | None = None
-    seed: int | None = None
-
-
-@dataclass
-class Usage:
-    """Token and cost accounting for one call or a whole run."""
-
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-    seconds: float = 0.0
-    retries: int = 0
-
-    def add(self, other: Usage) -> None:
-        for name in ("calls", "prompt_tokens", "completion_tokens", "cost_usd", "seconds", "retries"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-@dataclass
-class CallLog:
-    """What one request sent and received, for trajectories."""
-
-    messages: list[dict[str, str]]
-    params: dict[str, Any]
-    completions: list[str]
-    usage: Usage
-    error: str | None = None
 
 
 @dataclass
@@ -114,7 +78,7 @@ def run_sync(make_coro: Callable[[], Awaitable[T]]) -> T:
 class LLMClient:
     """Chat completions with n samples, temperature sweeps, retries, a deadline and usage accounting.
 
-    Satisfies ``agent.protocols.Model``.
+    Satisfies ``agent.core.protocols.Model``.
     """
 
     def __init__(self, config: LLMConfig, *, base_url: str | None = None, bus: EventBus | None = None):
@@ -140,10 +104,17 @@ class LLMClient:
         return run_sync(lambda: self.asample(messages, n=n, temperatures=temperatures, max_tokens=max_tokens))
 
     def complete_many(
-        self, requests: Sequence[tuple[Messages, float]], *, max_tokens: int | None = None
+        self, requests: Sequence[tuple[Messages, float]], *, max_tokens: int | None = None,
+        cancel: CancelToken | None = None,
     ) -> list[Completion]:
-        """One answer for each (messages, temperature), all concurrent; order kept."""
-        return run_sync(lambda: self.acomplete_many(requests, max_tokens=max_tokens))
+        """One answer for each (messages, temperature), all concurrent; order kept. A cancelled
+        ``cancel`` aborts the requests in flight and raises ``Cancelled``."""
+        return run_sync(lambda: self.acomplete_many(requests, max_tokens=max_tokens, cancel=cancel))
+
+    def describe(self) -> dict[str, Any]:
+        """What a run records about the model: name, client backend, endpoint (no secrets)."""
+        return {"name": self.config.model, "backend": self.config.backend,
+                "endpoint": public_url(self.base_url) if self.base_url else None}
 
     def check(self) -> None:
         """Fail fast with ``EndpointUnreachable`` when nothing answers at the base URL."""
@@ -176,10 +147,11 @@ class LLMClient:
         return [c for batch in batches for c in batch]
 
     async def acomplete_many(
-        self, requests: Sequence[tuple[Messages, float]], *, max_tokens: int | None = None
+        self, requests: Sequence[tuple[Messages, float]], *, max_tokens: int | None = None,
+        cancel: CancelToken | None = None,
     ) -> list[Completion]:
         batches = await self._gather(lambda tr, sem: [
-            self._complete_n(tr, sem, m, 1, t, max_tokens) for m, t in requests])
+            self._complete_n(tr, sem, m, 1, t, max_tokens) for m, t in requests], cancel)
         return [batch[0] for batch in batches]
 
     async def acomplete(
@@ -194,12 +166,14 @@ class LLMClient:
         return load_transport(TRANSPORTS[self.config.backend], self.config, self.base_url)
 
     async def _gather(
-        self, make_jobs: Callable[[Transport, asyncio.Semaphore], list[Awaitable[list[Completion]]]]
+        self, make_jobs: Callable[[Transport, asyncio.Semaphore], list[Awaitable[list[Completion]]]],
+        cancel: CancelToken | None = None,
     ) -> list[list[Completion]]:
         """Run one call's requests over one transport, bounded by the concurrency limit."""
         transport = self._transport()
         try:
-            return list(await asyncio.gather(*make_jobs(transport, asyncio.Semaphore(self.config.concurrency))))
+            work = asyncio.gather(*make_jobs(transport, asyncio.Semaphore(self.config.concurrency)))
+            return list(await (work if cancel is None else _until_cancelled(work, cancel)))
         finally:
             await transport.close()
 
@@ -316,6 +290,28 @@ class LLMClient:
             return MalformedResponse(f"the endpoint {where} sent a malformed response: {message}")
         status = getattr(exc, "status_code", None)
         return LLMError(f"the endpoint {where} failed{f' with HTTP {status}' if status else ''}: {message}")
+
+
+async def _until_cancelled(work: asyncio.Future, cancel: CancelToken) -> Any:
+    """Await ``work``, polling ``cancel``; on cancellation abort the requests in flight (their
+    connections close) and raise ``Cancelled``."""
+    while True:
+        done, _ = await asyncio.wait({work}, timeout=0.1)
+        if done:
+            return work.result()
+        if cancel.cancelled:
+            work.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await work
+            cancel.check()
+
+
+def public_url(url: str) -> str:
+    """``url`` without credentials or query string (an endpoint may carry a key in either)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _valid_choices(response: RawResponse) -> list[RawChoice]:

@@ -23,7 +23,7 @@ def ping(
     repo: Path = typer.Option(Path("."), help="Repository whose capuchin.toml applies."),
 ) -> None:
     """One round trip to the configured (or embedded) model: latency and tokens."""
-    from agent.cli import settings_for
+    from agent.core.config import settings_for
     from agent.embedded import open_llm
 
     settings = settings_for(repo, **_llm_flags(base_url, model))
@@ -48,7 +48,7 @@ def serve_model(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the vllm command and exit."),
 ) -> None:
     """Serve a DeepSeek-Coder model with vLLM (prefix caching on) for `llm.base_url`."""
-    from agent.cli import settings_for
+    from agent.core.config import settings_for
     from agent.vllm_server import serve, visible_gpu_count, vllm_command
 
     flags = {"model": model, "port": port, "max_model_len": max_model_len, "tensor_parallel_size": tensor_parallel_size}
@@ -96,7 +96,7 @@ def models_serve(
     port: int | None = typer.Option(None, help="Port (default embedded.port)."),
 ) -> None:
     """Serve an embedded model on loopback until Ctrl-C (pulls it first if needed)."""
-    from agent.cli import settings_for
+    from agent.core.config import settings_for
     from agent.embedded import EmbeddedServer
 
     config = settings_for(None, embedded={"model": name, "port": port}).embedded

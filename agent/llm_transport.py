@@ -7,12 +7,12 @@ Implementations are chosen by name through ``TRANSPORTS`` (name -> import path).
 
 from __future__ import annotations
 
-import importlib
 import os
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from agent.config import LLMConfig
+from agent.core.loader import load_object
+from agent.llm_config import LLMConfig
 
 TRANSPORTS = {
     "openai": "agent.llm_transport:OpenAITransport",
@@ -40,8 +40,7 @@ class Transport(Protocol):
 
 
 def load_transport(path: str, config: LLMConfig, base_url: str | None) -> Transport:
-    module, _, name = path.partition(":")
-    return getattr(importlib.import_module(module), name)(config, base_url)
+    return load_object(path)(config, base_url)
 
 
 def _api_key(config: LLMConfig) -> str:

@@ -1,63 +1,73 @@
 """The solve pipeline: localise -> context -> sample -> apply -> verify -> select.
 
-``Solver`` depends only on the protocols (a Model, a Sandbox, a retriever factory), so
-the CLI, the TUI, the batch runner and the bot drive the same code, and tests drive it
-with a scripted model. Progress goes out as events on an ``EventBus``. The end state
-"no candidate survived" is ``NoVerifiedCandidate`` carrying the report; the trajectory
-is saved in ``finally`` whatever happens.
+``Pipeline`` depends only on the protocols of ``agent.core.protocols`` (a Model, a Sandbox, a
+retriever factory), so every frontend drives the same code through ``agent.solve.solve``, and
+tests drive it with ``agent.testing.ScriptedModel``. Progress goes out as events on an
+``EventBus``; a ``CancelToken`` stops it between stages and model calls and kills sandbox runs
+in flight. End states are exceptions carrying the report (``NoVerifiedCandidate``,
+``Cancelled``); the trajectory is saved in ``finally`` whatever happens.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from agent.errors import NoVerifiedCandidate
-from agent.events import EventBus
-from agent.llm import Completion
+from agent.core.cancel import CancelToken
+from agent.core.completion import Completion
+from agent.core.errors import Cancelled, NoVerifiedCandidate
+from agent.core.events import EventBus
+from agent.core.protocols import Model, Retriever, Sandbox
+from agent.core.types import Candidate, Context, Location, Verdict
 from agent.prompts import edit_messages, focus_targets, retry_messages
-from agent.protocols import Retriever, Sandbox
-from agent.report import SolveReport, Trajectory, exclude_capuchin_dir, new_run_id
+from agent.report import SolveReport, Trajectory, capuchin_build, exclude_capuchin_dir, new_run_id
 from agent.selection import choose
 from agent.solve_config import SolveConfig
-from agent.types import Candidate, Context, Location, Verdict
-from agent.verify import Verifier
+from agent.verify import Verifier, VerifyLimits
 from editing import EditError, apply_answer
 
 RetrieverFactory = Callable[[Path, EventBus], Retriever]
 
 
 @dataclass
-class Parts:
-    """What a Solver runs on; built by ``agent.solve.open_parts`` or by tests."""
+class Components:
+    """What a Pipeline runs on; built by ``agent.solve.open_components`` or by tests."""
 
-    llm: object  # agent.llm.LLMClient (needs sample/complete_many/calls/usage)
+    model: Model
     sandbox: Sandbox
     retriever: RetrieverFactory
     config: SolveConfig
     context_tokens: int = 6000
     sandbox_concurrency: int = 2
     test_timeout_s: float | None = None
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Every config section's effective values (secrets masked), recorded in the report."""
 
 
-class Solver:
-    def __init__(self, parts: Parts, bus: EventBus | None = None):
-        self.parts = parts
+class Pipeline:
+    def __init__(self, components: Components, bus: EventBus | None = None):
+        self.components = components
         self.bus = bus or EventBus()
 
-    def solve(self, repo: Path, issue: str) -> SolveReport:
+    def solve(self, repo: Path, issue: str, cancel: CancelToken | None = None) -> SolveReport:
         repo = repo.resolve()
         exclude_capuchin_dir(repo)
-        report = SolveReport(run_id=new_run_id(), repo=str(repo), issue=issue)
+        self.cancel = cancel or CancelToken()
+        model = self.components.model
+        # the solve section is the one this pipeline runs with (a caller may have adjusted it)
+        config = {**self.components.settings, "solve": self.components.config.model_dump()}
+        report = SolveReport(run_id=new_run_id(), repo=str(repo), issue=issue, model=model.describe(),
+                             config=config, capuchin=capuchin_build())
         trajectory = Trajectory(repo, report.run_id, self.bus)
         started = time.monotonic()
         try:
             self._run(repo, issue, report, trajectory)
             return report
-        except NoVerifiedCandidate as exc:
-            report.status = "no_candidate"
+        except (NoVerifiedCandidate, Cancelled) as exc:
+            report.status = "no_candidate" if isinstance(exc, NoVerifiedCandidate) else "cancelled"
             exc.report = report
             raise
         except BaseException as exc:
@@ -65,37 +75,43 @@ class Solver:
             raise
         finally:
             report.seconds = time.monotonic() - started
-            report.usage = self.parts.llm.usage.as_dict()
-            trajectory.save(report, self.parts.llm.calls)
+            report.usage = model.usage.as_dict()
+            report.seeds = sorted({c.params["seed"] for c in model.calls if c.params.get("seed") is not None})
+            trajectory.save(report, model.calls)
             self.bus.emit("result", "solve", report.status, status=report.status, chosen=report.chosen,
                           trajectory=str(trajectory.dir))
 
     def _run(self, repo: Path, issue: str, report: SolveReport, trajectory: Trajectory) -> None:
+        parts = self.components
         with self._stage(report, "localize"):
-            retriever = self.parts.retriever(repo, self.bus)
+            retriever = parts.retriever(repo, self.bus)
             report.locations = retriever.localize(issue, top_k=20)
-            context = retriever.context(report.locations, budget_tokens=self.parts.context_tokens)
+            context = retriever.context(report.locations, budget_tokens=parts.context_tokens)
             report.context_tokens = context.tokens
         context_paths = list(dict.fromkeys(b.path for b in context.blocks))
         with self._stage(report, "sample"):
             report.candidates = self._candidates(repo, issue, context, context_paths, report.locations)
         unique = _collapse_duplicates(report.candidates)
         verdicts = {c.id: Verdict(candidate_id=c.id, applies=True, votes=1 + len(c.duplicates)) for c in unique}
-        verifier = Verifier(repo, self.parts.sandbox, self.bus, trajectory,
-                            concurrency=self.parts.sandbox_concurrency, timeout_s=self.parts.test_timeout_s,
-                            timeout_factor=self.parts.config.candidate_timeout_factor,
-                            timeout_min_s=self.parts.config.candidate_timeout_min_s)
+        limits = VerifyLimits(concurrency=parts.sandbox_concurrency, timeout_s=parts.test_timeout_s,
+                              timeout_factor=parts.config.candidate_timeout_factor,
+                              timeout_min_s=parts.config.candidate_timeout_min_s)
+        verifier = Verifier(repo, parts.sandbox, self.bus, trajectory, limits, self.cancel)
         with self._stage(report, "verify"):
             self._verify(repo, issue, context, unique, verdicts, verifier, report)
         self._select(report, unique, verdicts)
 
+    def _complete(self, requests: list, max_tokens: int) -> list[Completion]:
+        self.cancel.check()
+        return self.components.model.complete_many(requests, max_tokens=max_tokens, cancel=self.cancel)
+
     def _candidates(self, repo: Path, issue: str, context: Context, context_paths: list[str],
                     locations: list[Location]) -> list[Candidate]:
-        cfg = self.parts.config
+        cfg = self.components.config
         focuses = focus_targets(context, cfg.focus_targets, locations) or [None]
         prompts = [edit_messages(issue, context, f) for f in focuses]
         plan = sampling_plan(len(focuses), cfg.samples, cfg.temperatures)
-        completions = self.parts.llm.complete_many([(prompts[f], t) for f, t in plan], max_tokens=cfg.answer_tokens)
+        completions = self._complete([(prompts[f], t) for f, t in plan], cfg.answer_tokens)
         candidates = [self._apply(repo, f"c{i:02d}", c, context_paths) for i, c in enumerate(completions)]
         for c, (f, _) in zip(candidates, plan, strict=True):
             c.focus = focuses[f].qualname if focuses[f] else None
@@ -105,7 +121,7 @@ class Solver:
                 break
             retries = [(retry_messages(prompts[plan[i][0]], completions[i].text, candidates[i].error or ""),
                         candidates[i].temperature) for i in failed]
-            answers = self.parts.llm.complete_many(retries, max_tokens=cfg.answer_tokens)
+            answers = self._complete(retries, cfg.answer_tokens)
             for i, comp in zip(failed, answers, strict=True):
                 retried = self._apply(repo, candidates[i].id, comp, context_paths, retry_of=candidates[i])
                 candidates[i] = retried.model_copy(update={"focus": candidates[i].focus})
@@ -138,7 +154,7 @@ class Solver:
 
         changed = sorted({f for c in unique for f in c.files})
         regression = select_regression_tests(repo, changed) or small_suite(repo)
-        repro = verifier.ask_for_repro_tests(self.parts.llm, issue, context, self.parts.config)
+        repro = verifier.ask_for_repro_tests(self.components.model, issue, context, self.components.config)
         verifier.baseline(regression, repro)
         report.regression_tests = regression
         report.baseline_passing = sorted(verifier.passing_before)
@@ -155,6 +171,7 @@ class Solver:
         report.status = "solved"
 
     def _stage(self, report: SolveReport, name: str) -> _Stage:
+        self.cancel.check()
         return _Stage(self.bus, report, name)
 
 

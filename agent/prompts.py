@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agent.types import Context, ContextBlock, Location
+from agent.core.types import Context, ContextBlock, Location
 from editing import feedback_prompt
 
 EDIT_SYSTEM = """You are an expert Python programmer. You fix bugs by rewriting whole functions.

@@ -13,14 +13,15 @@ import json
 import time
 import uuid
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agent.events import Event, EventBus
-from agent.inputs import git
-from agent.types import Candidate, Location, TestResult, Verdict
+from agent.core.events import Event, EventBus
+from agent.core.inputs import git
+from agent.core.types import Candidate, Location, TestResult, Verdict
 
 
 class ReproTest(BaseModel):
@@ -37,8 +38,16 @@ class SolveReport(BaseModel):
     run_id: str
     repo: str
     issue: str
-    status: Literal["running", "solved", "no_candidate", "error"] = "running"
+    status: Literal["running", "solved", "no_candidate", "error", "cancelled"] = "running"
     error: str | None = None
+    model: dict[str, Any] = Field(default_factory=dict)
+    """The model that produced the candidates: name, backend, endpoint (no secrets)."""
+    config: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Every config section's effective values, secrets masked."""
+    capuchin: dict[str, str | None] = Field(default_factory=dict)
+    """Capuchin's version and, from a git checkout, its commit."""
+    seeds: list[int] = Field(default_factory=list)
+    """The sampling seeds sent with the model requests."""
     started: float = Field(default_factory=time.time)
     seconds: float = 0.0
     stage_seconds: dict[str, float] = Field(default_factory=dict)
@@ -56,6 +65,22 @@ class SolveReport(BaseModel):
 
     def verdict(self, candidate_id: str) -> Verdict | None:
         return next((v for v in self.verdicts if v.candidate_id == candidate_id), None)
+
+
+@cache
+def capuchin_build() -> dict[str, str | None]:
+    """Capuchin's version and the commit of its source tree (None outside a git checkout)."""
+    from agent import __version__
+
+    source = Path(__file__).resolve().parent.parent
+    top = git(source, "rev-parse", "--show-toplevel").stdout.strip()
+    # an installed copy may sit inside somebody else's repository: only our own checkout counts
+    own = bool(top) and Path(top).resolve() == source
+    commit = git(source, "rev-parse", "HEAD").stdout.strip() or None if own else None
+    if commit and git(source, "status", "--porcelain", "--untracked-files=no", "--", "agent", "retrieval",
+                      "editing", "sandbox").stdout.strip():
+        commit += "-dirty"
+    return {"version": __version__, "commit": commit}
 
 
 def new_run_id() -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from agent.types import Candidate, Verdict
+from agent.core.types import Candidate, Verdict
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,22 @@
-"""Wiring: the real model, sandbox and retriever behind a ``Solver``, from settings."""
+"""The one entry point every frontend calls: ``solve()`` with settings, an event bus and a cancel token.
+
+The CLI, the terminal UI, the SWE-bench batch runner and the GitHub bot all run this function
+(none has a copy of any stage). ``open_components`` builds the configured model (the embedded
+one when no endpoint is set), sandbox and retriever; a caller may pass its own model or sandbox
+(a scripted model in tests, an instance-bound sandbox in the batch runner).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from agent.config import Settings
-from agent.events import EventBus
-from agent.pipeline import Parts, Solver
-from agent.protocols import Model, Retriever
+from agent.core.cancel import CancelToken
+from agent.core.config import Settings
+from agent.core.events import EventBus
+from agent.core.protocols import Model, Retriever, Sandbox
+from agent.pipeline import Components, Pipeline
 from agent.report import SolveReport
 
 
@@ -26,27 +33,35 @@ def retriever_factory(settings: Settings, model: Model | None = None):
 
 
 @contextmanager
-def open_parts(settings: Settings, bus: EventBus) -> Iterator[Parts]:
-    """The configured model (embedded if none), sandbox and retriever; the model server stops on exit."""
+def open_components(settings: Settings, bus: EventBus, *, model: Model | None = None,
+                    sandbox: Sandbox | None = None) -> Iterator[Components]:
+    """The configured model (embedded if none; ``model`` overrides), sandbox (``sandbox`` overrides)
+    and retriever. A model server started here stops on exit."""
     from agent.embedded import open_llm
     from sandbox import open_sandbox
 
-    sandbox = open_sandbox(settings.sandbox, bus)
-    with open_llm(settings, bus) as llm:
-        llm.check()
-        yield Parts(
-            llm=llm,
+    sandbox = sandbox or open_sandbox(settings.sandbox, bus)
+    with (nullcontext(model) if model is not None else open_llm(settings, bus)) as opened:
+        if model is None:
+            opened.check()
+        yield Components(
+            model=opened,
             sandbox=sandbox,
-            retriever=retriever_factory(settings, llm),
+            retriever=retriever_factory(settings, opened),
             config=settings.solve,
             context_tokens=settings.retrieval.context_tokens,
             sandbox_concurrency=settings.sandbox.concurrency,
             test_timeout_s=settings.sandbox.timeout_s,
+            settings=settings.effective(),
         )
 
 
-def solve(repo: Path, issue: str, settings: Settings, bus: EventBus | None = None) -> SolveReport:
-    """Solve one issue on one repository with the configured parts (raises NoVerifiedCandidate)."""
+def solve(repo: Path, issue: str, settings: Settings, bus: EventBus | None = None, *,
+          cancel: CancelToken | None = None, model: Model | None = None,
+          sandbox: Sandbox | None = None) -> SolveReport:
+    """Solve one issue on one repository. Raises ``NoVerifiedCandidate`` or ``Cancelled`` (each
+    carrying the report in ``.report``); every run's trajectory is saved under
+    ``<repo>/.capuchin/runs/<run_id>/``."""
     bus = bus or EventBus()
-    with open_parts(settings, bus) as parts:
-        return Solver(parts, bus).solve(repo, issue)
+    with open_components(settings, bus, model=model, sandbox=sandbox) as components:
+        return Pipeline(components, bus).solve(repo, issue, cancel)

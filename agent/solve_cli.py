@@ -10,8 +10,8 @@ from rich.markdown import Markdown
 from rich.markup import escape
 from rich.syntax import Syntax
 
-from agent.errors import InputError, NoVerifiedCandidate
-from agent.events import Event
+from agent.core.errors import InputError, NoVerifiedCandidate
+from agent.core.events import Event
 
 err = Console(stderr=True)
 
@@ -57,10 +57,10 @@ def solve(
     branch: str | None = typer.Option(None, help="Commit the chosen patch on a new branch."),
 ) -> None:
     """Fix an issue: localise, sample candidate edits, verify them in the sandbox, pick one."""
-    from agent.apply import apply_patch, check_can_apply, commit_on_branch
-    from agent.cli import settings_for
-    from agent.events import EventBus
-    from agent.inputs import check_repo, read_issue
+    from agent.core.config import settings_for
+    from agent.core.events import EventBus
+    from agent.core.inputs import check_repo, read_issue
+    from agent.land import apply_patch, check_can_apply, commit_on_branch
     from agent.solve import solve as run_solve
 
     if apply and branch:
@@ -122,7 +122,7 @@ def demo(
           report_out=report_path, apply=False, branch=None)
     import json
 
-    from agent.cli import settings_for
+    from agent.core.config import settings_for
     from sandbox import open_sandbox
 
     patch = json.loads(report_path.read_text())["patch"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from agent.config import Section
+from agent.core.config import Section
 
 
 class SolveConfig(Section):

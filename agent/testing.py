@@ -1,9 +1,12 @@
 """Test doubles that ship with the package.
 
+``ScriptedModel`` is an in-process test double of the ``agent.core.protocols.Model`` protocol:
+no HTTP, no event loop, so pipeline, frontend and batch tests run fast and deterministically.
 ``ScriptedServer`` is a test double of the OpenAI chat-completions *protocol*: a real HTTP
-server on loopback that answers from a script and records every request, so sampling,
-retries, error handling and whole solve runs can be tested deterministically, over the
-same code path a real vLLM or llama.cpp server exercises.
+server on loopback that answers from a script and records every request, for testing the model
+client itself (sampling, retries, errors) over the code path a real vLLM or llama.cpp server
+exercises. Both take the same script: a list of ``Reply`` consumed in order (the last repeats)
+or a function ``request_json -> Reply``.
 """
 
 from __future__ import annotations
@@ -12,10 +15,15 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from agent.core.cancel import CancelToken
+from agent.core.completion import CallLog, Completion, Usage
+from agent.core.errors import LLMError
+from agent.core.protocols import Messages
 
 
 @dataclass
@@ -131,3 +139,78 @@ class ScriptedServer:
                     self._send(200, json.dumps(server._completion(body, reply)))
 
         return Handler
+
+
+class ScriptedModel:
+    """The ``Model`` protocol answered from a script, in process (a test double, not a model).
+
+    Each request is handed to the script as the JSON body an OpenAI-compatible server would get
+    (``messages``, ``temperature``, ``max_tokens``, ``seed``), and recorded in ``requests``.
+    ``delay_s`` makes each answer take that long (cancellation tests); a cancelled token ends the
+    wait at once and raises ``Cancelled``.
+    """
+
+    def __init__(self, script: list[Reply] | Responder, *, name: str = "scripted", delay_s: float = 0.0):
+        self.script = script
+        self.name = name
+        self.delay_s = delay_s
+        self.requests: list[dict[str, Any]] = []
+        self._usage = Usage()
+        self._calls: list[CallLog] = []
+        self._lock = threading.Lock()
+        self._index = 0
+
+    @property
+    def usage(self) -> Usage:
+        return self._usage
+
+    @property
+    def calls(self) -> list[CallLog]:
+        return list(self._calls)
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "backend": "scripted", "endpoint": None}
+
+    def check(self) -> None:
+        """Nothing to reach: always ready."""
+
+    def complete(self, messages: Messages, *, n: int = 1, temperature: float = 0.0,
+                 max_tokens: int | None = None) -> list[str]:
+        return [self._answer(messages, temperature, max_tokens, None).text for _ in range(n)]
+
+    def complete_many(self, requests: Sequence[tuple[Messages, float]], *, max_tokens: int | None = None,
+                      cancel: CancelToken | None = None) -> list[Completion]:
+        return [self._answer(m, t, max_tokens, cancel) for m, t in requests]
+
+    def _answer(self, messages: Messages, temperature: float, max_tokens: int | None,
+                cancel: CancelToken | None) -> Completion:
+        if cancel is not None:
+            cancel.check()
+        with self._lock:
+            seed = len(self.requests)
+            body = {"model": self.name, "messages": [dict(m) for m in messages], "temperature": temperature,
+                    "max_tokens": max_tokens, "seed": seed}
+            self.requests.append(body)
+        reply = self._reply(body)
+        if cancel is not None:  # the answer takes delay_s to "generate"; a cancellation ends the wait
+            if self.delay_s and cancel.wait(self.delay_s):
+                cancel.check()
+        elif self.delay_s:
+            time.sleep(self.delay_s)
+        if reply.status != 200:
+            raise LLMError(f"the scripted model failed with HTTP {reply.status}: {reply.error}")
+        text = reply.texts[0] if reply.texts else ""
+        usage = Usage(calls=1, prompt_tokens=sum(len(str(m.get("content", "")).split()) for m in messages),
+                      completion_tokens=len(text.split()), seconds=self.delay_s)
+        with self._lock:
+            self._usage.add(usage)
+            self._calls.append(CallLog(list(messages), {"temperature": temperature, "seed": seed}, [text], usage))
+        return Completion(text, temperature, "stop", seed)
+
+    def _reply(self, body: dict[str, Any]) -> Reply:
+        if callable(self.script):
+            return self.script(body)
+        with self._lock:
+            reply = self.script[min(self._index, len(self.script) - 1)]
+            self._index += 1
+            return reply

@@ -12,14 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-from agent.events import EventBus
+from agent.core.cancel import CancelToken
+from agent.core.events import EventBus
+from agent.core.protocols import Model, Sandbox
+from agent.core.types import Candidate, Context, TestResult, TestStatus, Verdict
 from agent.prompts import repro_messages
-from agent.protocols import Sandbox
 from agent.report import ReproTest, Trajectory
 from agent.solve_config import SolveConfig
-from agent.types import Candidate, Context, TestResult, TestStatus, Verdict
 from editing.patch import file_diff
 
 _CODE_BLOCK = re.compile(r"```(?:python|py)?[^\n]*\n(.*?)(?:```|\Z)", re.S)
@@ -90,31 +92,41 @@ def candidate_timeout(baseline_s: float, cap: float | None, factor: float, floor
     return limit if cap is None else min(cap, limit)
 
 
+@dataclass(frozen=True)
+class VerifyLimits:
+    """How many sandbox runs at once, and how long each may take."""
+
+    concurrency: int = 2
+    timeout_s: float | None = None
+    """The sandbox's own limit per run (None: the sandbox's default)."""
+    timeout_factor: float = 10.0
+    """A candidate's run may take this many times the baseline's (see candidate_timeout)."""
+    timeout_min_s: float = 60.0
+
+
 class Verifier:
     """Runs the baseline and the candidates; fills verdicts with the evidence."""
 
-    def __init__(self, repo: Path, sandbox: Sandbox, bus: EventBus, trajectory: Trajectory, *,
-                 concurrency: int = 2, timeout_s: float | None = None, timeout_factor: float = 10.0,
-                 timeout_min_s: float = 60.0):
+    def __init__(self, repo: Path, sandbox: Sandbox, bus: EventBus, trajectory: Trajectory,
+                 limits: VerifyLimits = VerifyLimits(), cancel: CancelToken | None = None):
         self.repo = repo
         self.sandbox = sandbox
         self.bus = bus
         self.trajectory = trajectory
-        self.concurrency = concurrency
-        self.timeout_s = timeout_s
-        self.timeout_factor = timeout_factor
-        self.timeout_min_s = timeout_min_s
-        self.candidate_timeout_s = timeout_s
+        self.limits = limits
+        self.cancel = cancel or CancelToken()
+        self.timeout_s = limits.timeout_s
+        self.candidate_timeout_s = limits.timeout_s
         """Set from the baseline's duration (see candidate_timeout)."""
         self.regression: list[str] = []
         self.repro: list[ReproTest] = []
         self.passing_before: set[str] = set()
 
-    def ask_for_repro_tests(self, llm, issue: str, context: Context, config: SolveConfig) -> list[ReproTest]:
+    def ask_for_repro_tests(self, llm: Model, issue: str, context: Context, config: SolveConfig) -> list[ReproTest]:
         if config.repro_samples <= 0:
             return []
         requests = [(repro_messages(issue, context), 0.0 if i == 0 else 0.8) for i in range(config.repro_samples)]
-        answers = [c.text for c in llm.complete_many(requests, max_tokens=config.answer_tokens)]
+        answers = [c.text for c in llm.complete_many(requests, max_tokens=config.answer_tokens, cancel=self.cancel)]
         return issue_snippet_tests(issue) + write_repro_tests(answers)
 
     def baseline(self, regression: Sequence[str], repro: Sequence[ReproTest]) -> TestResult:
@@ -146,17 +158,18 @@ class Verifier:
             test.note = ("fails on the original code" if failing
                          else "does not fail on the original code, or fails from its own error; ignored")
         self.repro = [t for t in repro if t.failing_tests]
-        self.candidate_timeout_s = candidate_timeout(result.duration_s, self.timeout_s, self.timeout_factor,
-                                                     self.timeout_min_s)
+        self.candidate_timeout_s = candidate_timeout(result.duration_s, self.timeout_s, self.limits.timeout_factor,
+                                                     self.limits.timeout_min_s)
         return result
 
     def check(self, candidates: Sequence[Candidate], verdicts: dict[str, Verdict]) -> None:
         """One sandbox run per candidate, concurrently; fills regression and repro evidence."""
         if not self.regression and not self.repro:
             return  # nothing to run: the edits were made against the files on disk, so they apply
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+        with ThreadPoolExecutor(max_workers=self.limits.concurrency) as pool:
             results = pool.map(self._check_one, candidates)
             for candidate, result in zip(candidates, results, strict=True):
+                self.cancel.check()
                 self._judge(verdicts[candidate.id], result)
                 self.bus.emit("verdict", "verify", _summary(verdicts[candidate.id]),
                               **verdicts[candidate.id].model_dump())
@@ -182,8 +195,11 @@ class Verifier:
             verdict.notes.append("tests timed out")
 
     def _run(self, name: str, patch: str | None, tests: list[str], timeout_s: float | None = None) -> TestResult:
-        result = self.sandbox.run(self.repo, patch=patch, tests=tests, timeout_s=timeout_s or self.timeout_s)
+        self.cancel.check()
+        result = self.sandbox.run(self.repo, patch=patch, tests=tests, timeout_s=timeout_s or self.timeout_s,
+                                  cancel=self.cancel)
         self.trajectory.test_log(name, result)
+        self.cancel.check()  # a run killed by cancellation is no evidence about its candidate
         return result
 
 

@@ -14,8 +14,8 @@ import time
 
 import httpx
 
-from agent.config import VLLMConfig
-from agent.errors import CapuchinError
+from agent.core.errors import CapuchinError
+from agent.llm_config import VLLMConfig
 
 # Models whose repositories carry custom modelling code.
 _TRUST_REMOTE_CODE = ("deepseek-coder-v2", "deepseek-v2")

@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
     if args.mirrors is None:
-        from agent.config import load_settings
+        from agent.core.config import load_settings
         from sandbox.swebench_specs import repos_dir
 
         args.mirrors = repos_dir(load_settings(None).sandbox)

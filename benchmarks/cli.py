@@ -21,7 +21,7 @@ def localize_cmd(
     """Localise every instance, append to OUT, print file and function Acc@k."""
     from rich.progress import Progress
 
-    from agent.cli import settings_for
+    from agent.core.config import settings_for
     from agent.embedded import open_llm_if
     from benchmarks.localize import format_summary, run
 

@@ -32,15 +32,15 @@ import time
 from dataclasses import fields
 from pathlib import Path
 
-from agent.config import load_settings
+from agent.core.config import load_settings
+from agent.core.errors import NoVerifiedCandidate
+from agent.core.events import EventBus
+from agent.core.types import Candidate, Verdict
 from agent.demo import EXAMPLES, all_passed, bug_names, fresh_repo, run_hidden_tests
-from agent.errors import NoVerifiedCandidate
-from agent.events import EventBus
-from agent.pipeline import Solver
+from agent.pipeline import Pipeline
 from agent.report import SolveReport
 from agent.selection import Weights
-from agent.solve import open_parts
-from agent.types import Candidate, Verdict
+from agent.solve import open_components
 from benchmarks.curves import KS, curves, mean_curves, plot
 
 
@@ -62,12 +62,12 @@ def solve_bug(bug: Path, settings, max_k: int, workdir: Path) -> dict:
     settings.solve.samples = per_temp
     bus = EventBus()
     started = time.monotonic()
-    with open_parts(settings, bus) as parts:
+    with open_components(settings, bus) as components:
         try:
-            report = Solver(parts, bus).solve(repo, (bug / "issue.md").read_text())
+            report = Pipeline(components, bus).solve(repo, (bug / "issue.md").read_text())
         except NoVerifiedCandidate as exc:
             report = exc.report
-        correct = judge(parts.sandbox, repo, bug, report.candidates)
+        correct = judge(components.sandbox, repo, bug, report.candidates)
     return {"report": report, "correct": correct, "seconds": time.monotonic() - started}
 
 

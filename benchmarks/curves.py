@@ -19,9 +19,9 @@ import random
 from math import comb
 from pathlib import Path
 
+from agent.core.types import Candidate, Verdict
 from agent.report import SolveReport
 from agent.selection import Weights, choose
-from agent.types import Candidate, Verdict
 
 KS = (1, 2, 4, 8, 16, 32)
 

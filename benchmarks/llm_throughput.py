@@ -19,8 +19,8 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
-from agent.config import EmbeddedConfig, LLMConfig
 from agent.llm import LLMClient
+from agent.llm_config import EmbeddedConfig, LLMConfig
 
 PROMPT = (
     "Fix the bug: this function should return the mean of a list but crashes on an empty list. "

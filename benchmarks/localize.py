@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 
 FILE_KS = (1, 3, 5, 10)
 FUNCTION_KS = (5, 10, 20)

@@ -22,7 +22,7 @@ import statistics
 import time
 from pathlib import Path
 
-from agent.config import load_settings
+from agent.core.config import load_settings
 from swebench.data import load_dataset, load_predictions, select
 from swebench.evaluate import EvalOptions, Evaluator, Outcome
 from swebench.tests import TestLists

@@ -4,15 +4,11 @@ Public API::
 
     apply_answer(repo, answer, context_paths=...) -> EditResult   # raises EditError
     normalize_patch(repo, diff) -> str                              # dedup/voting key
-    SpliceEditor(context_paths).to_diff(repo, answer) -> str        # agent.protocols.Editor
     feedback_prompt(error) -> str                                   # retry message for the model
     EDIT_INSTRUCTIONS                                               # the format, as told to the model
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
-from pathlib import Path
 
 from editing.apply import EditResult, Workspace, apply_answer
 from editing.errors import EditError
@@ -25,7 +21,6 @@ __all__ = [
     "FORMAT_HELP",
     "EditError",
     "EditResult",
-    "SpliceEditor",
     "Workspace",
     "apply_answer",
     "feedback_prompt",
@@ -34,20 +29,6 @@ __all__ = [
     "normalize_patch",
     "parse_answer",
 ]
-
-
-class SpliceEditor:
-    """The ``agent.protocols.Editor`` of the pipeline: whole-definition edits spliced by syntax tree."""
-
-    def __init__(self, context_paths: Sequence[str] = ()):
-        self.context_paths = list(context_paths)
-        """Files shown to the model, used to place code whose answer names no file."""
-
-    def apply(self, repo: Path, answer: str) -> EditResult:
-        return apply_answer(repo, answer, context_paths=self.context_paths)
-
-    def to_diff(self, repo: Path, answer: str) -> str:
-        return self.apply(repo, answer).diff
 
 
 def feedback_prompt(error: EditError | str) -> str:

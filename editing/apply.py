@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from agent.errors import InputError
+from agent.core.errors import InputError
+from agent.core.paths import in_test_tree
 from editing import pyparse
 from editing.errors import EditError
 from editing.normalize import normalize_changes
@@ -213,11 +214,6 @@ class _Resolver:
         raise EditError(f"Name the file above each SEARCH block. Files in context:\n{self._listing()}")
 
 
-def _is_test_path(path: str) -> bool:
-    parts = PurePosixPath(path).parts
-    return any(p.startswith("test") for p in parts) or path.endswith("_test.py") or "tests" in parts
-
-
 def _not_a_fix(code: str, raw: str | None, resolver: _Resolver) -> str | None:
     """Why a code block is commentary rather than an edit (a usage example, tests for no test file,
     the prompt's file outline echoed back)."""
@@ -233,7 +229,7 @@ def _not_a_fix(code: str, raw: str | None, resolver: _Resolver) -> str | None:
     names = [s.name for s in tree.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
     if not names or not all(n.lower().startswith("test") for n in names):
         return None
-    if raw and _is_test_path(clean_path(raw)) and resolver.ws.exists(clean_path(raw)):
+    if raw and in_test_tree(clean_path(raw)) and resolver.ws.exists(clean_path(raw)):
         return None  # the answer means to edit that test file
     places = [p for p in [clean_path(raw) if raw else "", *resolver.context] if p and resolver.ws.exists(p)]
     if any(set(names) & resolver.defined_names(p) for p in places):

@@ -8,7 +8,7 @@ back to the model as the next user turn.
 
 from __future__ import annotations
 
-from agent.errors import CapuchinError
+from agent.core.errors import CapuchinError
 
 
 class EditError(CapuchinError):

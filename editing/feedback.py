@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import ast
 import difflib
-import re
 import textwrap
 
 from editing import pyparse
+from editing.elision import ELISION_IN_CODE
 from editing.errors import EditError
 from retrieval.parse import ParsedFile, Symbol
 
@@ -143,12 +143,9 @@ def same_code(old: str, new: str) -> bool:
     return ast.dump(trees[0]) == ast.dump(trees[1])
 
 
-_ELISION = re.compile(r"#.*(\.\.\.|existing code|unchanged|rest of|same as before|omitted)", re.I)
-
-
 def elides(new: str, old: str) -> bool:
     """Whether a written function leaves code out that the old one has: more ``...`` lines, or a
     '# ... rest unchanged' style comment the old one did not have."""
     new_dots = sum(1 for line in new.splitlines() if line.strip() == "...")
     old_dots = sum(1 for line in old.splitlines() if line.strip() == "...")
-    return new_dots > old_dots or bool(_ELISION.search(new) and not _ELISION.search(old))
+    return new_dots > old_dots or bool(ELISION_IN_CODE.search(new) and not ELISION_IN_CODE.search(old))

@@ -9,16 +9,14 @@ direct children of one body with the same tree-sitter grammar.
 from __future__ import annotations
 
 import ast
-import re
 import threading
 from dataclasses import dataclass
 
 import tree_sitter as ts
 
 from editing import pyparse
+from editing.elision import ELISION_COMMENT
 from retrieval.languages import language_for, parser_for
-
-_ELISION_COMMENT = re.compile(r"\.\.\.|existing|unchanged|rest of|same as before|omitted|other methods", re.I)
 
 
 @dataclass
@@ -49,7 +47,7 @@ def decorators(source: bytes, node: ts.Node) -> list[str]:
     return [" ".join(node_text(source, d).split()) for d in node.named_children if d.type == "decorator"]
 
 
-def choose(candidates: list, decorations: list[list[str]], wanted: list[str], occurrence: int,
+def match_definition(candidates: list, decorations: list[list[str]], wanted: list[str], occurrence: int,
            params: list[str] | None = None, wanted_params: str = ""):
     """Pick among same-named definitions (a property's getter and setter, dispatch overloads):
     the one decorated alike, else the one with the same parameters (a setter written without
@@ -165,7 +163,7 @@ def has_elision(source: bytes, class_node: ts.Node) -> bool:
     for m in members(source, body):
         if m.kind == "filler" and node_text(source, m.node).strip() == "...":
             return True
-        if m.kind == "comment" and _ELISION_COMMENT.search(node_text(source, m.node)):
+        if m.kind == "comment" and ELISION_COMMENT.search(node_text(source, m.node)):
             return True
         if (m.kind == "function" and is_stub(source, m.node)) or (m.kind == "class" and has_elision(source, m.node)):
             return True

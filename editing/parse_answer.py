@@ -71,7 +71,7 @@ FORMAT_HELP = (
 )
 
 _PATH = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w-][\w.-]*\.pyi?)(?![\w/-])")
-# "path::Class.method", "path:12-30 (Class.method)", or agent.types.Context.render's
+# "path::Class.method", "path:12-30 (Class.method)", or agent.core.types.Context.render's
 # "File: path (lines 12-30, Class.method)" that models copy from the prompt.
 _HINT = re.compile(
     r"::\s*([A-Za-z_][\w.]*)|\.pyi?(?::[\d-]+)?\s*\((?:lines [\d-]+, (?:(?:callee|caller|similar|target) )?)?"

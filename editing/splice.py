@@ -25,7 +25,6 @@ from editing.imports import plan_import
 from editing.members import (
     Member,
     body_indent,
-    choose,
     class_body,
     decorators,
     first_param,
@@ -34,6 +33,7 @@ from editing.members import (
     header_end,
     is_stub,
     line_indent,
+    match_definition,
     members,
     module_end,
     node_text,
@@ -132,7 +132,7 @@ class _Splicer:
     def _pick(self, m: Member, symbols: list[Symbol], occurrence: int) -> Symbol | None:
         wanted = decorators(self.snip, m.node)
         params = [parameters(s.signature) for s in symbols]
-        return choose(symbols, [s.decorators for s in symbols], wanted, occurrence, params, self._params(m))
+        return match_definition(symbols, [s.decorators for s in symbols], wanted, occurrence, params, self._params(m))
 
     def _params(self, m: Member, source: bytes | None = None) -> str:
         """Parameters of a written (or, given ``source``, an existing) function member."""
@@ -270,7 +270,7 @@ class _Splicer:
             same = [t for t in existing if t.name == w.name and t.kind == w.kind]
             decorations = [decorators(self.src, t.node) for t in same]
             params = [self._params(t, self.src) for t in same]
-            found = choose(same, decorations, decorators(self.snip, w.node), occurrence, params, self._params(w))
+            found = match_definition(same, decorations, decorators(self.snip, w.node), occurrence, params, self._params(w))
             return found.node if found else None
 
         names = [f"{qual}.{t.name}" for t in existing if t.name]

@@ -3,7 +3,7 @@
 The solve pipeline needs three names::
 
     index = RepoIndex.open(repo, config, bus)      # builds, or updates changed files only
-    localizer = Localizer(index, config, model=None)  # an agent.protocols.Retriever
+    localizer = Localizer(index, config, model=None)  # an agent.core.protocols.Retriever
     locations = localizer.localize(issue, top_k=20)
     context = localizer.context(locations, budget_tokens=6000)
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import typer
 
-from agent.errors import InputError
+from agent.core.errors import InputError
+from agent.core.inputs import read_issue
+from agent.core.services import services
 
 
 def _open_index(path: Path, dense: bool | None):
@@ -16,8 +17,8 @@ def _open_index(path: Path, dense: bool | None):
     from rich.console import Console
     from rich.progress import Progress
 
-    from agent.cli import settings_for
-    from agent.events import EventBus
+    from agent.core.config import settings_for
+    from agent.core.events import EventBus
     from retrieval import RepoIndex
 
     if not path.is_dir():
@@ -61,16 +62,8 @@ def search_cmd(
         print(f"{loc.score:.4f}  {loc.key}:{loc.start_line}-{loc.end_line}  {', '.join(loc.reasons)}")
 
 
-def _read_issue(issue: str) -> str:
-    if issue == "-":
-        return sys.stdin.read()
-    p = Path(issue)
-    if not p.is_file():
-        raise InputError(f"issue file not found: {issue}", hint="pass a file, or - to read standard input")
-    return p.read_text(encoding="utf-8", errors="replace")
-
-
 def localize_cmd(
+    ctx: typer.Context,
     path: Path = typer.Argument(..., help="Repository."),
     issue: str = typer.Option(..., "--issue", help="Issue text file, or - for standard input."),
     k: int = typer.Option(20, "-k", help="Locations to show."),
@@ -80,15 +73,12 @@ def localize_cmd(
                                     help="Let the model pick files and definitions (default: retrieval.llm_stages)."),
 ) -> None:
     """Localise an issue: ranked files, then ranked functions/classes with reasons."""
-    from agent.embedded import open_llm_if
     from retrieval import Localizer
 
-    text = _read_issue(issue)
-    if not text.strip():
-        raise InputError("the issue text is empty")
+    text = read_issue(issue)
     index, settings = _open_index(path, dense)
     use_llm = settings.retrieval.llm_stages if llm is None else llm
-    with open_llm_if(use_llm, settings) as model:
+    with services(ctx).open_model(use_llm, settings) as model:
         localizer = Localizer(index, settings.retrieval, model=model)
         files = localizer.rank_files(text)[: settings.retrieval.top_files]
         locations = localizer.localize(text, top_k=k)

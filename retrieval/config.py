@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from agent.config import Section
+from agent.core.config import Section
 
 
 class RetrievalConfig(Section):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from agent.types import Context, ContextBlock, ContextRole, Location
+from agent.core.types import Context, ContextBlock, ContextRole, Location
 from retrieval.index import RepoIndex
 from retrieval.maps import schematic_map
 from retrieval.text import count_tokens, tokenize

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import faiss
 import numpy as np
 
+from agent.core.paths import is_support_path
 from retrieval.embed import get_encoder
-from retrieval.index import is_test_path, symbol_document
+from retrieval.index import symbol_document
 from retrieval.maps import summary_line
 from retrieval.parse import ParsedFile, Symbol
 from retrieval.store import Cache
@@ -81,7 +82,7 @@ def collect_blocks(index: RepoIndex) -> list[Block]:
     offset = 0
     for fi, path in enumerate(index.paths):
         parsed = index.entries[path].parsed
-        if not parsed.error and (cfg.embed_tests or not is_test_path(path)):
+        if not parsed.error and (cfg.embed_tests or not is_support_path(path)):
             blocks.extend(_file_blocks(fi, parsed, index.read(path), offset, cfg.block_tokens))
         offset += len(parsed.symbols)
         if len(blocks) >= cfg.max_blocks:

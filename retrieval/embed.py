@@ -17,8 +17,8 @@ from typing import Protocol
 
 import numpy as np
 
-from agent.config import cache_dir
-from agent.errors import ConfigError
+from agent.core.config import cache_dir
+from agent.core.errors import ConfigError
 
 
 class Encoder(Protocol):

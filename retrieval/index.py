@@ -7,7 +7,6 @@ index are built on first use from the cached tokens, so opening stays cheap.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -16,7 +15,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from agent.events import EventBus, null_bus
+from agent.core.events import EventBus, null_bus
+from agent.core.paths import is_support_path
 from retrieval import bm25
 from retrieval.bm25 import TermCounts, count_terms
 from retrieval.config import RetrievalConfig
@@ -31,16 +31,6 @@ STAGE = "index"
 # A memo shared across opens (benchmarks open many checkouts of one project, which share most
 # blobs) is bounded so a long run does not grow without limit.
 MEMO_LIMIT = 60_000
-_TEST_PATH = re.compile(
-    r"(^|/)(tests?|testing|docs?|examples?|benchmarks?|doc_?src)/|(^|/)(test_[^/]*|[^/]*_tests?\.py|conftest\.py)$"
-)
-
-
-def is_test_path(path: str) -> bool:
-    """Tests, docs, examples and benchmarks: indexed, but not where fixes usually go."""
-    return bool(_TEST_PATH.search(path))
-
-
 @dataclass
 class FileEntry:
     """What is cached per blob: the parse and the BM25 tokens of the file and each symbol."""
@@ -171,7 +161,7 @@ class RepoIndex:
     def _candidates(self) -> np.ndarray:
         if self.config.rank_tests:
             return np.ones(len(self.paths), dtype=bool)
-        return np.array([not is_test_path(p) for p in self.paths], dtype=bool)
+        return np.array([not is_support_path(p) for p in self.paths], dtype=bool)
 
     def candidate_mask(self) -> np.ndarray:
         """Which of ``self.paths`` may be ranked as locations (tests excluded unless configured)."""

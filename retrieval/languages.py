@@ -6,12 +6,13 @@ code graph. Node-type names come from the grammar's ``node-types.json``.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import PurePosixPath
 
 import tree_sitter as ts
+
+from agent.core.loader import load_object
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,5 @@ def language_for(path: str) -> LanguageSpec | None:
 @cache
 def parser_for(spec: LanguageSpec) -> ts.Parser:
     """A cached parser for a language (loading a grammar costs a few milliseconds)."""
-    module, _, func = spec.grammar.partition(":")
-    pointer = getattr(importlib.import_module(module), func)()
+    pointer = load_object(spec.grammar)()
     return ts.Parser(ts.Language(pointer))

@@ -11,9 +11,9 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from agent.errors import LLMError
-from agent.protocols import Model
-from agent.types import Location
+from agent.core.errors import LLMError
+from agent.core.protocols import Model
+from agent.core.types import Location
 from retrieval.config import RetrievalConfig
 from retrieval.maps import file_map, schematic_map
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agent.protocols import Model
-from agent.types import Context, Location
+from agent.core.protocols import Model
+from agent.core.types import Context, Location
 from retrieval.config import RetrievalConfig
 from retrieval.index import RepoIndex
 from retrieval.literals import extract_literals, file_literal_scores, find_literals, symbol_literal_scores
@@ -33,7 +33,7 @@ class FileRanking:
 
 
 class Localizer:
-    """Finds the files and definitions an issue concerns (satisfies ``agent.protocols.Retriever``)."""
+    """Finds the files and definitions an issue concerns (satisfies ``agent.core.protocols.Retriever``)."""
 
     def __init__(self, index: RepoIndex, config: RetrievalConfig | None = None, model: Model | None = None):
         self.index = index

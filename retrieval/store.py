@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 
 INDEX_DIR = Path(".capuchin") / "index"
 CACHE_VERSION = 2

@@ -2,7 +2,7 @@
 
 Entry points for the pipeline::
 
-    sandbox = open_sandbox(settings.sandbox, bus)     # agent.protocols.Sandbox
+    sandbox = open_sandbox(settings.sandbox, bus)     # agent.core.protocols.Sandbox
     result = sandbox.run(repo, patch=diff, tests=["tests/test_x.py::test_y"], timeout_s=120)
     regression = select_regression_tests(repo, ["pkg/mod.py"])
 """
@@ -10,15 +10,15 @@ Entry points for the pipeline::
 from __future__ import annotations
 
 import warnings
-from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.errors import DockerUnavailable
+from agent.core.errors import DockerUnavailable
+from agent.core.loader import load_object
 
 if TYPE_CHECKING:
-    from agent.events import EventBus
-    from agent.protocols import Sandbox
+    from agent.core.events import EventBus
+    from agent.core.protocols import Sandbox
     from sandbox.config import SandboxConfig
 
 # backend name -> "module:class" (STYLE: implementations chosen by a name -> import-path map)
@@ -32,8 +32,7 @@ LOCAL_WARNING = ("no Docker engine answers: tests run in the local fallback (a t
 
 
 def _backend_class(name: str) -> type:
-    module, _, cls = BACKENDS[name].partition(":")
-    return getattr(import_module(module), cls)
+    return load_object(BACKENDS[name])
 
 
 def open_sandbox(config: SandboxConfig, bus: EventBus | None = None) -> Sandbox:

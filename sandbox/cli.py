@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 
 console = Console(stderr=True)
 sandbox_app = typer.Typer(help="Isolated test runs (Docker images in layers, or a local fallback).",
@@ -21,14 +21,14 @@ ReposOpt = typer.Option(None, "--repos", help="Folder of the repositories' git h
 
 
 def _settings(repo: Path | None, **flags):
-    from agent.cli import settings_for
+    from agent.core.config import settings_for
 
     return settings_for(repo, sandbox=flags).sandbox
 
 
 def _bus():
     """Image builds take minutes: show their log events on stderr."""
-    from agent.events import EventBus
+    from agent.core.events import EventBus
 
     bus = EventBus()
     # warnings also go through `warnings`, which the commands print themselves

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from agent.events import EventBus, null_bus
-from agent.types import TestResult
+from agent.core.cancel import CancelToken
+from agent.core.events import EventBus, null_bus
+from agent.core.types import TestResult
 from sandbox import engine, runscript
 from sandbox.config import SandboxConfig
 from sandbox.images import ImageBuilder
@@ -32,6 +33,8 @@ class RunRequest:
     """A tar of the working tree copied to /testbed before the run (local repositories)."""
     timeout_s: float | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    cancel: CancelToken | None = None
+    """When cancelled, the run's container is removed at once."""
     apply: str = "capuchin"
     """Patch ladder (``runscript.APPLY_LADDERS``): 'swebench' grades exactly as the official harness."""
     name: str | None = None
@@ -41,7 +44,7 @@ class RunRequest:
 
 
 class DockerSandbox:
-    """``agent.protocols.Sandbox`` on the Docker engine."""
+    """``agent.core.protocols.Sandbox`` on the Docker engine."""
 
     def __init__(self, config: SandboxConfig, bus: EventBus | None = None, client: Any | None = None):
         self.config = config
@@ -54,13 +57,13 @@ class DockerSandbox:
 
     # -- the protocol ----------------------------------------------------------------------------
     def run(self, repo: Path, *, patch: str | None = None, tests: Sequence[str] = (),
-            timeout_s: float | None = None) -> TestResult:
+            timeout_s: float | None = None, cancel: CancelToken | None = None) -> TestResult:
         """Run ``tests`` on ``repo``'s current working tree with ``patch`` applied."""
         repo = check_repo(repo)
         image = self.image_for(repo)
         spec = local_spec(repo).env
         request = RunRequest(image=image, env=spec, tests=tests, patches=[patch] if patch else [],
-                             tree=worktree_tar(repo), timeout_s=timeout_s)
+                             tree=worktree_tar(repo), timeout_s=timeout_s, cancel=cancel)
         return self.run_in_image(request)
 
     def image_for(self, repo: Path) -> str:
@@ -78,12 +81,7 @@ class DockerSandbox:
     # -- runs in a given image ---------------------------------------------------------------------
     def run_in_image(self, req: RunRequest) -> TestResult:
         """Run once; when pytest refuses some ids as unknown (and so ran nothing), rerun without them."""
-        result = self._run_once(req)
-        unknown = runscript.unknown_ids(result.output, req.tests) if result.applied else []
-        if unknown and len(unknown) < len(req.tests):
-            rest = [t for t in req.tests if t not in unknown]
-            result = self._run_once(replace(req, tests=rest))
-        return runscript.with_unknown(result, unknown)
+        return runscript.run_without_unknown(lambda tests: self._run_once(replace(req, tests=tests)), req.tests)
 
     @staticmethod
     def script_for(req: RunRequest) -> str:
@@ -104,7 +102,12 @@ class DockerSandbox:
             if req.tree is not None:
                 c.put_archive("/testbed", req.tree)
             c.put_archive("/", engine.tar_bytes({f"{RUN_DIR[1:]}/{k}": v for k, v in files.items()}))
-            done = engine.wait(c, timeout)
+            unregister = req.cancel.on_cancel(lambda: engine._remove(c)) if req.cancel else None
+            try:
+                done = engine.wait(c, timeout)
+            finally:
+                if unregister:
+                    unregister()
         return runscript.to_result(done.output, exit_code=done.exit_code, timed_out=done.timed_out,
                                    duration_s=done.duration_s, parser=req.env.parser, tests=req.tests)
 

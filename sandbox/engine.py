@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from agent.errors import DockerUnavailable
+from agent.core.errors import DockerUnavailable
 from sandbox.labels import container_labels
 
 # Containers hang past their wall-clock limit by at most this much before the in-container

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from agent.config import cache_dir
-from agent.errors import SandboxError
-from agent.events import EventBus, null_bus
+from agent.core.config import cache_dir
+from agent.core.errors import SandboxError
+from agent.core.events import EventBus, null_bus
 from sandbox import engine
 from sandbox.config import SandboxConfig
 from sandbox.specs import BaseSpec, EnvSpec, InstanceSpec

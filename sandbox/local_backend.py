@@ -21,9 +21,10 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from agent.errors import SandboxError
-from agent.events import EventBus, null_bus
-from agent.types import TestResult
+from agent.core.cancel import CancelToken
+from agent.core.errors import SandboxError
+from agent.core.events import EventBus, null_bus
+from agent.core.types import TestResult
 from sandbox import runscript
 from sandbox.config import SandboxConfig
 from sandbox.images import sandbox_cache
@@ -55,7 +56,7 @@ def bwrap_prefix(tmp: Path) -> list[str]:
 
 
 class LocalSandbox:
-    """``agent.protocols.Sandbox`` without Docker."""
+    """``agent.core.protocols.Sandbox`` without Docker."""
 
     def __init__(self, config: SandboxConfig, bus: EventBus | None = None, *, warn: bool = True):
         global _warned
@@ -70,20 +71,16 @@ class LocalSandbox:
             self.bus.emit("log", "sandbox", "warning: " + msg)
 
     def run(self, repo: Path, *, patch: str | None = None, tests: Sequence[str] = (),
-            timeout_s: float | None = None) -> TestResult:
+            timeout_s: float | None = None, cancel: CancelToken | None = None) -> TestResult:
         repo = check_repo(repo)
         python = self.venv_for(repo)
         timeout = timeout_s if timeout_s is not None else self.config.timeout_s
         with self._slots, tempfile.TemporaryDirectory(prefix="capuchin-run-") as tmp:
-            result = self._run_in(Path(tmp), repo, python, patch, list(tests), timeout)
-            unknown = runscript.unknown_ids(result.output, tests) if result.applied else []
-            if unknown and len(unknown) < len(tests):
-                rest = [t for t in tests if t not in unknown]
-                result = self._run_in(Path(tmp), repo, python, patch, rest, timeout)
-            return runscript.with_unknown(result, unknown)
+            return runscript.run_without_unknown(
+                lambda selected: self._run_in(Path(tmp), repo, python, patch, selected, timeout, cancel), tests)
 
     def _run_in(self, tmp: Path, repo: Path, python: Path, patch: str | None, tests: list[str],
-                timeout: float) -> TestResult:
+                timeout: float, cancel: CancelToken | None = None) -> TestResult:
         work = tmp / "testbed"
         shutil.rmtree(work, ignore_errors=True)
         _copy_tree(repo, work)
@@ -100,7 +97,7 @@ class LocalSandbox:
         cmd = ["bash", str(tmp / "run.sh")]
         if bwrap_usable():
             cmd = bwrap_prefix(tmp) + cmd
-        out, code, timed_out, duration = run_killable(cmd, timeout, cwd=tmp)
+        out, code, timed_out, duration = run_killable(cmd, timeout, cwd=tmp, cancel=cancel)
         return runscript.to_result(out, exit_code=code, timed_out=timed_out, duration_s=duration,
                                    parser=spec.parser, tests=tests)
 
@@ -148,11 +145,14 @@ def _copy_tree(repo: Path, dest: Path) -> None:
         shutil.copy2(repo / name, target, follow_symlinks=False)
 
 
-def run_killable(cmd: list[str], timeout: float, cwd: Path) -> tuple[str, int | None, bool, float]:
-    """Run in a new session; on timeout kill the whole process group (tests spawn children)."""
+def run_killable(cmd: list[str], timeout: float, cwd: Path,
+                 cancel: CancelToken | None = None) -> tuple[str, int | None, bool, float]:
+    """Run in a new session; on timeout or cancellation kill the whole process group (tests spawn
+    children)."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
+    unregister = cancel.on_cancel(lambda: _killpg(proc.pid)) if cancel else None
     try:
         out, _ = proc.communicate(timeout=timeout)
         timed_out = False
@@ -164,6 +164,9 @@ def run_killable(cmd: list[str], timeout: float, cwd: Path) -> tuple[str, int | 
         _killpg(proc.pid)
         proc.wait()
         raise
+    finally:
+        if unregister:
+            unregister()
     code = None if timed_out else proc.returncode
     return out.decode("utf-8", errors="replace"), code, timed_out, time.monotonic() - start
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from agent.errors import InputError
-from agent.types import TestStatus
+from agent.core.errors import InputError
+from agent.core.types import TestStatus
 
 Parser = Callable[[str], dict[str, TestStatus]]
 PARSERS: dict[str, Parser] = {}

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from agent.types import TestResult, TestStatus
+from agent.core.types import TestResult, TestStatus
 from sandbox.parsers import get_parser, missing_tests
 
 APPLIED = ">>>>> CAPUCHIN APPLIED"
@@ -132,6 +132,17 @@ def unknown_ids(output: str, tests: Sequence[str]) -> list[str]:
     """Requested ids pytest refused as not found (it then runs nothing, so callers retry without them)."""
     bad = [m.group(1) for m in _NOT_FOUND.finditer(output)]
     return [t for t in tests if any(b == t or b.endswith("/" + t) for b in bad)]
+
+
+def run_without_unknown(run: Callable[[list[str]], TestResult], tests: Sequence[str]) -> TestResult:
+    """Run ``tests``; when pytest refuses some ids as unknown (and so ran nothing), run again without
+    them and mark them ERROR. The one rule for every backend."""
+    tests = list(tests)
+    result = run(tests)
+    unknown = unknown_ids(result.output, tests) if result.applied else []
+    if unknown and len(unknown) < len(tests):
+        result = run([t for t in tests if t not in unknown])
+    return with_unknown(result, unknown)
 
 
 def with_unknown(result: TestResult, unknown: Sequence[str]) -> TestResult:

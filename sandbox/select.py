@@ -13,19 +13,14 @@ and capped, since in a large project nearly every test imports the top package.
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 from typing import Any
 
+from agent.core.paths import is_test_file
 from sandbox.worktree import check_repo, worktree_files
 
 MIN_DIRECT = 3
 """Below this many directly related test files, look for tests that reach a module indirectly."""
-_TEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
-
-
-def is_test_file(path: str) -> bool:
-    return bool(_TEST_FILE.search(path)) and path.endswith(".py")
 
 
 def module_names(path: str) -> list[str]:

@@ -14,8 +14,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from agent.errors import InputError, SandboxError
-from agent.types import TestResult
+from agent.core.cancel import CancelToken
+from agent.core.errors import InputError, SandboxError
+from agent.core.types import TestResult
 from sandbox.docker_backend import DockerSandbox, RunRequest
 from sandbox.specs import InstanceSpec
 from sandbox.swebench_specs import mirror_of, repo_version, repos_dir, spec_for
@@ -174,16 +175,17 @@ class InstanceRunner:
 
     def request(self, row: dict, patches: Sequence[str], tests: Sequence[str], **extra: Any) -> RunRequest:
         """The run of ``tests`` in the instance image (built when missing) with ``patches`` applied in order;
-        ``extra``: further RunRequest fields (apply ladder, container name, labels)."""
+        ``extra``: further RunRequest fields (cancel token, apply ladder, container name, labels)."""
         env = self.instance_spec(row).env
         image = self.build(row)
         if self.sandbox.config.instance_image:  # its own environment: only the setup lines differ
             env = replace(env, eval_setup=(*self.sandbox.config.image_setup, *env.eval_setup))
         return RunRequest(image=image, env=env, tests=tests, patches=patches, timeout_s=self.timeout_s, **extra)
 
-    def run(self, row: dict, patches: Sequence[str], tests: Sequence[str]) -> TestResult:
+    def run(self, row: dict, patches: Sequence[str], tests: Sequence[str],
+            cancel: CancelToken | None = None) -> TestResult:
         """Run ``tests`` in a fresh container of the instance image with ``patches`` applied in order."""
-        return self.sandbox.run_in_image(self.request(row, patches, tests))
+        return self.sandbox.run_in_image(self.request(row, patches, tests, cancel=cancel))
 
 
 def summarize(result: TestResult) -> dict[str, Any]:
@@ -192,7 +194,7 @@ def summarize(result: TestResult) -> dict[str, Any]:
 
 
 class InstanceSandbox:
-    """``agent.protocols.Sandbox`` bound to one SWE-bench instance: runs happen in its instance image.
+    """``agent.core.protocols.Sandbox`` bound to one SWE-bench instance: runs happen in its instance image.
 
     ``repo`` (the caller's checkout) is not copied in: the image already holds the repository at
     ``base_commit`` with its environment installed, which a generic local-repository image of an
@@ -206,7 +208,7 @@ class InstanceSandbox:
         self.with_test_patch = with_test_patch
 
     def run(self, repo: Path, *, patch: str | None = None, tests: Sequence[str] = (),
-            timeout_s: float | None = None) -> TestResult:
+            timeout_s: float | None = None, cancel: CancelToken | None = None) -> TestResult:
         patches = [p for p in (patch, self.row["test_patch"] if self.with_test_patch else None) if p]
         runner = InstanceRunner(self.runner.sandbox, timeout_s=timeout_s or self.runner.timeout_s)
-        return runner.run(self.row, patches, tests)
+        return runner.run(self.row, patches, tests, cancel)

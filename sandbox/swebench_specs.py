@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.config import cache_dir
-from agent.errors import InputError
+from agent.core.config import cache_dir
+from agent.core.errors import InputError
 from sandbox.specs import EnvSpec
 
 if TYPE_CHECKING:

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from agent.errors import CapuchinError
-from agent.types import TestResult, TestStatus
+from agent.core.errors import CapuchinError
+from agent.core.types import TestResult, TestStatus
 from sandbox.swebench import InstanceRunner, patch_test_files, summarize
 
 

@@ -8,7 +8,7 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 
 # Never copied: VCS data, virtualenvs, caches, Capuchin's own index.
 SKIP_DIRS = {".git", ".hg", ".venv", "venv", "__pycache__", ".capuchin", ".pytest_cache", ".mypy_cache",

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.errors import InputError
-from swebench.executors import INFRA, Pool, Token
+from agent.core.cancel import CancelToken
+from agent.core.errors import InputError
+from swebench.executors import INFRA, Pool
 from swebench.records import Record, all_records, needs_run, write_predictions, write_record
 
 
@@ -41,7 +42,7 @@ class RunOptions:
 class _InFlight:
     row: dict
     started: float
-    token: Token
+    token: CancelToken
 
 
 Listener = Callable[[str, dict, Record | None], None]
@@ -82,7 +83,7 @@ class BatchRun:
             while pending or inflight:
                 while pending and len(inflight) < self.options.workers and self._check_disk():
                     row = pending.popleft()
-                    token = Token()
+                    token = CancelToken()
                     inflight[self.pool.submit(self.work, row, self._folder(row), token)] = _InFlight(
                         row, time.monotonic(), token)
                     self.listener("started", row, None)
@@ -101,7 +102,7 @@ class BatchRun:
         now = time.monotonic()
         for handle, job in list(inflight.items()):
             if now - job.started > self.options.instance_timeout_s:
-                job.token.cancel()
+                job.token.cancel("instance time limit")
                 self.pool.cancel(handle)
                 del inflight[handle]
                 error = f"timed out after {self.options.instance_timeout_s:.0f}s"
@@ -110,7 +111,7 @@ class BatchRun:
     def _interrupt(self, inflight: dict[Any, _InFlight]) -> None:
         getattr(self.work, "interrupt", lambda: None)()  # e.g. stop its test containers now
         for handle, job in inflight.items():
-            job.token.cancel()
+            job.token.cancel("Ctrl-C")
             self.pool.cancel(handle)
             self._finish(job.row, self._record(job.row, None, "interrupted (Ctrl-C)", status="interrupted"))
         self.pool.close(now=True)

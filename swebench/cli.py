@@ -61,7 +61,7 @@ def run_cmd(
                                            "the dataset has none (`capuchin sandbox validate` output)."),
 ) -> None:
     """Solve every chosen instance; write predictions in the official format (resumable, crash-safe)."""
-    from agent.cli import settings_for
+    from agent.core.config import settings_for
     from agent.embedded import open_llm
     from agent.solve_cli import _parse_temperatures
     from swebench.batch import BatchRun, RunOptions
@@ -79,7 +79,7 @@ def run_cmd(
                          meta={"dataset": dataset, "model_name_or_path": name, "executor": executor,
                                "capuchin": capuchin_version(), "solve": settings.solve.model_dump()})
     if sandbox_mode not in ("instance", "repo"):
-        from agent.errors import InputError
+        from agent.core.errors import InputError
 
         raise InputError(f"--sandbox takes instance or repo, not {sandbox_mode!r}")
     with open_llm(settings) as llm:
@@ -105,7 +105,7 @@ def coverage_cmd(
     validation: Path | None = typer.Option(None, "--validation", help="Test lists when the dataset has none."),
 ) -> None:
     """Grade every distinct verified candidate of a run; write coverage.json and coverage.png into it."""
-    from agent.cli import settings_for
+    from agent.core.config import settings_for
 
     settings = settings_for(None, sandbox={"repos": str(repos) if repos else None})
     _, rows = _rows(dataset, split, instances, None)
@@ -222,8 +222,8 @@ def eval_cmd(
     timeout: float | None = typer.Option(None, "--timeout", help="Test run limit in seconds (sandbox.timeout_s)."),
 ) -> None:
     """Grade predictions as the official harness does; print and write the final report."""
-    from agent.cli import settings_for
-    from agent.errors import InputError
+    from agent.core.config import settings_for
+    from agent.core.errors import InputError
     from swebench.data import load_predictions
     from swebench.evaluate import EvalOptions, Evaluator
     from swebench.report import report_path

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 from sandbox.swebench import load_instances
 
 KEY_ID, KEY_MODEL, KEY_PATCH = "instance_id", "model_name_or_path", "model_patch"

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from agent.errors import CapuchinError
+from agent.core.errors import CapuchinError
 from sandbox.docker_backend import DockerSandbox
 from sandbox.runscript import test_seconds, to_result
 from sandbox.swebench import InstanceRunner, patch_test_files

@@ -7,7 +7,6 @@ Executors are chosen by name (``EXECUTORS``), not by if/elif.
 
 from __future__ import annotations
 
-import threading
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
@@ -16,37 +15,24 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any, Protocol
 
-from agent.errors import InputError
+from agent.core.cancel import CancelToken
+from agent.core.errors import InputError
 
 Outcome = tuple[str | None, str | None]
 INFRA = "infrastructure: "
 """Prefix of an error half that is the machinery's fault (a lost worker), not Capuchin's."""
 
 
-class Token:
-    """A cancellation flag the work polls between steps (set on Ctrl-C or past the instance timeout)."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-
 def call_work(work: Any, row: dict, folder: str, cancel: Any = None) -> Outcome:
     """Run ``work`` on one row; whatever escapes it becomes the error half (never raises)."""
     try:
-        return work(row, Path(folder), cancel or Token()).model_dump_json(), None
+        return work(row, Path(folder), cancel or CancelToken()).model_dump_json(), None
     except Exception as exc:  # a task must always come back to the driver with its instance
         return None, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()[-1500:]}"
 
 
 class Pool(Protocol):
-    def submit(self, work: Any, row: dict, folder: Path, cancel: Token) -> Any: ...
+    def submit(self, work: Any, row: dict, folder: Path, cancel: CancelToken) -> Any: ...
 
     def wait(self, handles: Sequence[Any], timeout: float) -> list[Any]: ...
 
@@ -63,7 +49,7 @@ class LocalPool:
     def __init__(self, workers: int, address: str | None = None):
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="swebench")
 
-    def submit(self, work: Any, row: dict, folder: Path, cancel: Token) -> Future:
+    def submit(self, work: Any, row: dict, folder: Path, cancel: CancelToken) -> Future:
         return self._pool.submit(call_work, work, row, str(folder), cancel)
 
     def wait(self, handles: Sequence[Future], timeout: float) -> list[Future]:
@@ -93,7 +79,7 @@ class RayPool:
             ray.init(ignore_reinit_error=True, include_dashboard=False, log_to_driver=False, **kwargs)
         self._task = ray.remote(max_retries=0)(call_work)
 
-    def submit(self, work: Any, row: dict, folder: Path, cancel: Token) -> Any:
+    def submit(self, work: Any, row: dict, folder: Path, cancel: CancelToken) -> Any:
         return self._task.remote(work, row, str(folder))
 
     def wait(self, handles: Sequence[Any], timeout: float) -> list[Any]:

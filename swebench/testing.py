@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from agent.types import TestResult, TestStatus
+from agent.core.cancel import CancelToken
+from agent.core.types import TestResult, TestStatus
 
 
 class PassingSandbox:
@@ -16,6 +17,6 @@ class PassingSandbox:
         return self
 
     def run(self, repo: Path, *, patch: str | None = None, tests: Sequence[str] = (),
-            timeout_s: float | None = None) -> TestResult:
+            timeout_s: float | None = None, cancel: CancelToken | None = None) -> TestResult:
         return TestResult(applied=True, exit_code=0, duration_s=0.0, output="",
                           tests={t: TestStatus.PASSED for t in tests})

@@ -17,8 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from agent.errors import (
+from agent.core.cancel import CancelToken
+from agent.core.errors import (
     AuthenticationFailed,
+    Cancelled,
     EndpointUnreachable,
     InputError,
     NoVerifiedCandidate,
@@ -30,15 +32,10 @@ from swebench.records import Record
 INFRA_ERRORS: tuple[type[BaseException], ...] = (EndpointUnreachable, AuthenticationFailed, SandboxError)
 
 
-class Cancel(Protocol):
-    @property
-    def cancelled(self) -> bool: ...
-
-
 class InstanceWork(Protocol):
     """Solve one dataset row in ``folder`` (its artifacts go there) and say how it ended."""
 
-    def __call__(self, row: dict, folder: Path, cancel: Cancel) -> Record: ...
+    def __call__(self, row: dict, folder: Path, cancel: CancelToken) -> Record: ...
 
 
 def classify(exc: BaseException) -> str:
@@ -72,15 +69,17 @@ class CapuchinWork:
 
     ``sandbox``: ``(row, checkout) -> Sandbox`` instead of the instance image (module-level, so it
     pickles): 'repo' mode passes the generic sandbox of ``sandbox.backend``, tests a fast stub.
+    ``model``: ``() -> Model`` instead of a client of ``endpoint`` (tests: a scripted model).
     """
 
-    def __init__(self, settings: Any, endpoint: tuple[Any, str | None], model_name: str,
-                 sandbox: Callable[[dict, Path], Any] | None = None):
+    def __init__(self, settings: Any, endpoint: tuple[Any, str | None] | None, model_name: str,
+                 sandbox: Callable[[dict, Path], Any] | None = None, model: Callable[[], Any] | None = None):
         self.settings = settings
         self.endpoint = endpoint
         """(LLMConfig, base_url) of a model server the driver already started or checked."""
         self.model_name = model_name
         self.sandbox = sandbox
+        self.model = model
         self._sandbox: Any = None
         self._lock = threading.Lock()
 
@@ -104,7 +103,7 @@ class CapuchinWork:
         if self._sandbox is not None:
             self._sandbox.kill_running()
 
-    def __call__(self, row: dict, folder: Path, cancel: Cancel) -> Record:
+    def __call__(self, row: dict, folder: Path, cancel: CancelToken) -> Record:
         start = time.monotonic()
         base = Record(instance_id=row["instance_id"], status="agent_error", model_name_or_path=self.model_name)
         folder.mkdir(parents=True, exist_ok=True)
@@ -118,34 +117,35 @@ class CapuchinWork:
 
                 repo = checkout(row, repos_dir(self.settings.sandbox), Path(tmp))
                 try:
-                    report = self._solve(row, repo)
+                    report = self._solve(row, repo, cancel)
                     status, error = "solved", None
                 except NoVerifiedCandidate as exc:
                     report, status, error = exc.report, "no_candidate", exc.message
+                except Cancelled as exc:  # Ctrl-C or the instance's time limit: the driver records which
+                    report, status, error = exc.report, "interrupted", exc.message
                 finally:
                     _keep_trajectory(report, folder)
         except Exception as exc:  # the record says what broke; the batch goes on
             status, error = classify(exc), f"{type(exc).__name__}: {exc}"[-2000:]
         return _record(base, report, status, error, time.monotonic() - start, folder)
 
-    def _solve(self, row: dict, repo: Path):
-        from agent.events import EventBus
+    def _solve(self, row: dict, repo: Path, cancel: CancelToken):
+        from agent.core.events import EventBus
         from agent.llm import LLMClient
-        from agent.pipeline import Parts, Solver
-        from agent.solve import retriever_factory
+        from agent.solve import solve
         from sandbox.swebench import InstanceRunner, InstanceSandbox
 
-        config, base_url = self.endpoint
-        llm = LLMClient(config, base_url=base_url)  # its own usage: tokens per instance
+        if self.model is not None:
+            model = self.model()
+        else:
+            config, base_url = self.endpoint
+            model = LLMClient(config, base_url=base_url)  # its own usage: tokens per instance
         if self.sandbox is not None:
             sandbox = self.sandbox(row, repo)
         else:
             sandbox = InstanceSandbox(InstanceRunner(self.docker(), timeout_s=self.settings.sandbox.timeout_s), row)
-        parts = Parts(llm=llm, sandbox=sandbox, retriever=retriever_factory(self.settings, llm),
-                      config=self.settings.solve, context_tokens=self.settings.retrieval.context_tokens,
-                      sandbox_concurrency=self.settings.sandbox.concurrency,
-                      test_timeout_s=self.settings.sandbox.timeout_s)
-        return Solver(parts, EventBus()).solve(repo, row["problem_statement"])
+        return solve(repo, row["problem_statement"], self.settings, EventBus(), cancel=cancel, model=model,
+                     sandbox=sandbox)
 
 
 def _keep_trajectory(report: Any, folder: Path) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agent.apply import apply_patch, check_can_apply, commit_on_branch
-from agent.errors import CapuchinError
-from agent.inputs import git
+from agent.core.errors import CapuchinError
+from agent.core.inputs import git
+from agent.land import apply_patch, check_can_apply, commit_on_branch
 from editing.patch import file_diff
 
 PATCH = file_diff("m.py", "x = 1\n", "x = 2\n")

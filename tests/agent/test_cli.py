@@ -66,3 +66,37 @@ def test_ping_scripted_server(capsys):
 def test_unknown_model_name(capsys):
     assert main(["models", "pull", "no-such-model"]) == 2
     assert "unknown embedded model" in capsys.readouterr().err
+
+
+def _leaf_commands(group, prefix=()):
+    import typer
+
+    command = typer.main.get_command(group) if not hasattr(group, "commands") else group
+    for name, sub in getattr(command, "commands", {}).items():
+        if hasattr(sub, "commands"):
+            yield from _leaf_commands(sub, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+def test_every_command_answers_a_bad_option_with_usage_and_exit_2(capsys):
+    """Regression: `capuchin foo` printed a traceback and exited 1 (typer vendors click, so the
+    usage error escaped the handler for click's own classes)."""
+    from agent.cli import _register_all, app
+
+    _register_all()
+    commands = list(_leaf_commands(app))
+    assert len(commands) > 10
+    assert main(["no-such-command"]) == 2
+    for command in commands:
+        assert main([*command, "--no-such-option"]) == 2, command
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "No such option: --no-such-option" in err
+    assert "No such command 'no-such-command'" in err
+
+
+def test_a_bad_value_and_a_missing_argument_are_usage_errors(capsys):
+    assert main(["solve", ".", "--issue", "x", "--samples", "many"]) == 2
+    assert main(["solve"]) == 2
+    assert "Traceback" not in capsys.readouterr().err

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.config import load_settings
-from agent.errors import ConfigError
+from agent.core.config import load_settings
+from agent.core.errors import ConfigError
 
 
 def write(path, text):
@@ -40,7 +40,7 @@ def test_env_values_parse_as_toml(tmp_path):
 
 def test_cli_none_values_do_not_override(tmp_path):
     write(tmp_path / "capuchin.toml", '[llm]\nmodel = "r"\n')
-    from agent.cli import settings_for
+    from agent.core.config import settings_for
 
     assert settings_for(tmp_path, llm={"model": None}).llm.model == "r"
 

@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
+from agent.core.errors import InputError
 from agent.demo import bug_dir, fresh_repo, hidden_test_files, is_hidden
-from agent.errors import InputError
 
 
 def test_default_demo_bug_exists():

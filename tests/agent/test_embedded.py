@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from agent.config import EmbeddedConfig, LLMConfig
 from agent.embedded import MODELS, EmbeddedServer, is_pulled, sha256_of, weights_path
 from agent.llm import LLMClient
+from agent.llm_config import EmbeddedConfig, LLMConfig
 
 pytestmark = pytest.mark.embedded
 
@@ -63,7 +63,7 @@ def test_server_dies_with_its_parent(tmp_path):
     import time
 
     script = (
-        "import os\nfrom agent.config import EmbeddedConfig\nfrom agent.embedded import EmbeddedServer\n"
+        "import os\nfrom agent.core.config import EmbeddedConfig\nfrom agent.embedded import EmbeddedServer\n"
         "s = EmbeddedServer(EmbeddedConfig(model='smollm2-135m-instruct', port=8797)).start()\n"
         "print(s._proc.pid, flush=True)\nos.kill(os.getpid(), 9)\n"
     )

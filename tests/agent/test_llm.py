@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.config import LLMConfig
-from agent.errors import (
+from agent.core.errors import (
     AuthenticationFailed,
     ContextOverflow,
     DeadlineExceeded,
@@ -14,6 +13,7 @@ from agent.errors import (
     MalformedResponse,
 )
 from agent.llm import LLMClient
+from agent.llm_config import LLMConfig
 from agent.testing import Reply, ScriptedServer
 
 

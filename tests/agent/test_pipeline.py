@@ -1,22 +1,25 @@
-"""The solve pipeline end to end with a scripted model (a test double of the OpenAI protocol),
-real retrieval, real editing and the sandbox's local backend, on a bundled example bug."""
+"""The solve pipeline end to end with a scripted model (``agent.testing.ScriptedModel``, an
+in-process test double of the Model protocol), real retrieval, real editing and the sandbox's
+local backend, on a bundled example bug."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from agent.config import LLMConfig, load_settings
-from agent.errors import NoVerifiedCandidate
-from agent.events import EventBus
-from agent.llm import LLMClient
-from agent.pipeline import Parts, Solver
+from agent.core.cancel import CancelToken
+from agent.core.config import load_settings
+from agent.core.errors import Cancelled, NoVerifiedCandidate
+from agent.core.events import EventBus
+from agent.pipeline import Components, Pipeline
 from agent.solve import retriever_factory
-from agent.testing import Reply, ScriptedServer
+from agent.testing import Reply, ScriptedModel
 from sandbox import open_sandbox
 from sandbox.config import SandboxConfig
 
@@ -72,21 +75,22 @@ def bug_repo(tmp_path):
     return repo
 
 
-def make_solver(server: ScriptedServer, tmp_path: Path, *, samples=2, temps=(0.0, 0.8), bus=None) -> Solver:
+def make_solver(model: ScriptedModel, tmp_path: Path, *, samples=2, temps=(0.0, 0.8), bus=None,
+                sandbox=None) -> Pipeline:
     settings = load_settings(None, {"retrieval": {"dense": False}}, environ={}, user_file=tmp_path / "none")
-    llm = LLMClient(LLMConfig(model="scripted"), base_url=server.base_url)
     config = settings.solve.model_copy(update={"samples": samples, "temperatures": list(temps), "repro_samples": 1})
-    parts = Parts(llm=llm, sandbox=open_sandbox(SandboxConfig(backend="local")), retriever=retriever_factory(settings),
-                  config=config, test_timeout_s=120)
-    return Solver(parts, bus)
+    components = Components(model=model, sandbox=sandbox or open_sandbox(SandboxConfig(backend="local")),
+                            retriever=retriever_factory(settings), config=config, test_timeout_s=120,
+                            settings=settings.effective())
+    return Pipeline(components, bus)
 
 
 @pytest.mark.slow
 def test_picks_the_fix_over_wrong_breaking_and_garbage(bug_repo, tmp_path):
     bus = EventBus()
     answers = [WRONG, FIXED, BREAKING, GARBAGE, FIXED_REWORDED]
-    with ScriptedServer(scripted(answers)) as server:
-        report = make_solver(server, tmp_path, samples=4, temps=(0.0, 0.8), bus=bus).solve(bug_repo, (BUG / "issue.md").read_text())
+    report = make_solver(ScriptedModel(scripted(answers)), tmp_path, samples=4, temps=(0.0, 0.8),
+                         bus=bus).solve(bug_repo, (BUG / "issue.md").read_text())
     assert report.status == "solved"
     chosen = next(c for c in report.candidates if c.id == report.chosen)
     assert "+    local = when + timedelta(minutes=utc_offset_minutes)" in chosen.diff
@@ -121,8 +125,8 @@ def test_picks_the_fix_over_wrong_breaking_and_garbage(bug_repo, tmp_path):
 
 @pytest.mark.slow
 def test_no_verified_candidate_carries_the_report(bug_repo, tmp_path):
-    with ScriptedServer(scripted([GARBAGE])) as server, pytest.raises(NoVerifiedCandidate) as info:
-        make_solver(server, tmp_path).solve(bug_repo, "Dates are wrong near midnight.")
+    with pytest.raises(NoVerifiedCandidate) as info:
+        make_solver(ScriptedModel(scripted([GARBAGE])), tmp_path).solve(bug_repo, "Dates are wrong near midnight.")
     report = info.value.report
     assert report.status == "no_candidate"
     assert report.candidates
@@ -133,10 +137,9 @@ def test_no_verified_candidate_carries_the_report(bug_repo, tmp_path):
 @pytest.mark.slow
 def test_failed_edit_gets_one_retry_with_feedback(bug_repo, tmp_path):
     bad_name = FIXED.replace("def local_day(", "def locl_day(")
-    with ScriptedServer(scripted([bad_name, FIXED])) as server:
-        solver = make_solver(server, tmp_path, samples=1, temps=(0.0,))
-        report = solver.solve(bug_repo, (BUG / "issue.md").read_text())
-        retry = [r for r in server.requests if len(r["messages"]) == 4]
+    model = ScriptedModel(scripted([bad_name, FIXED]))
+    report = make_solver(model, tmp_path, samples=1, temps=(0.0,)).solve(bug_repo, (BUG / "issue.md").read_text())
+    retry = [r for r in model.requests if len(r["messages"]) == 4]
     assert report.status == "solved"
     assert retry, "the failed edit was not retried"
     assert "local_day" in retry[0]["messages"][3]["content"]  # the feedback names the nearest real definition
@@ -146,6 +149,86 @@ def test_failed_edit_gets_one_retry_with_feedback(bug_repo, tmp_path):
 def test_localiser_gets_the_model_only_when_llm_stages_are_on(bug_repo, tmp_path, stages):
     settings = load_settings(None, {"retrieval": {"dense": False, "llm_stages": stages}}, environ={},
                              user_file=tmp_path / "none")
-    model = LLMClient(LLMConfig(model="unused"), base_url="http://127.0.0.1:9")
+    model = ScriptedModel([])
     localizer = retriever_factory(settings, model)(bug_repo, EventBus())
     assert (localizer.model is model) is stages
+
+
+def test_report_records_model_config_build_and_seeds(bug_repo, tmp_path):
+    with pytest.raises(NoVerifiedCandidate) as info:
+        make_solver(ScriptedModel(scripted([GARBAGE])), tmp_path, samples=1, temps=(0.0,)).solve(
+            bug_repo, "Dates are wrong near midnight.")
+    saved = json.loads(Path(info.value.report.trajectory_dir, "report.json").read_text())
+    assert saved["model"] == {"name": "scripted", "backend": "scripted", "endpoint": None}
+    assert saved["config"]["solve"]["temperatures"] == [0.0]
+    assert saved["config"]["retrieval"]["dense"] is False
+    assert set(saved["config"]) >= {"llm", "embedded", "retrieval", "sandbox", "solve"}
+    assert saved["capuchin"]["version"]
+    assert saved["seeds"]
+    assert all(isinstance(s, int) for s in saved["seeds"])
+
+
+def _cancel_later(token: CancelToken, when: threading.Event, after_s: float = 0.2) -> threading.Thread:
+    def run():
+        when.wait(30)
+        time.sleep(after_s)
+        token.cancel("test")
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_cancel_during_sampling_stops_model_calls_and_saves_the_trajectory(bug_repo, tmp_path):
+    """The scripted model takes 60 s per answer; cancelling must cut the wait short."""
+    asked = threading.Event()
+
+    def slow(body):
+        asked.set()
+        return Reply([FIXED])
+
+    model = ScriptedModel(slow, delay_s=60.0)
+    token = CancelToken()
+    _cancel_later(token, asked)
+    bus = EventBus()
+    with pytest.raises(Cancelled) as info:
+        make_solver(model, tmp_path, samples=4, temps=(0.0, 0.8), bus=bus).solve(
+            bug_repo, (BUG / "issue.md").read_text(), cancel=token)
+    report = info.value.report
+    assert report.status == "cancelled"
+    assert report.seconds < 60  # the 60 s answer was abandoned, not waited for
+    assert len(model.requests) == 1  # no model call after the cancellation
+    saved = json.loads(Path(report.trajectory_dir, "report.json").read_text())
+    assert saved["status"] == "cancelled"
+    assert bus.history[-1].kind == "result"
+    assert bus.history[-1].data["status"] == "cancelled"
+
+
+class BlockingSandbox:
+    """A Sandbox double whose runs block until cancelled (stands in for a long test run)."""
+
+    def __init__(self):
+        self.started = threading.Event()
+        self.killed = 0
+
+    def run(self, repo, *, patch=None, tests=(), timeout_s=None, cancel=None):
+        self.started.set()
+        stopped = threading.Event()
+        cancel.on_cancel(stopped.set)
+        if stopped.wait(60):
+            self.killed += 1
+        from agent.core.types import TestResult
+
+        return TestResult(applied=True, error="killed")
+
+
+def test_cancel_during_verification_kills_the_run_in_flight(bug_repo, tmp_path):
+    sandbox = BlockingSandbox()
+    token = CancelToken()
+    _cancel_later(token, sandbox.started)
+    with pytest.raises(Cancelled) as info:
+        make_solver(ScriptedModel(scripted([FIXED])), tmp_path, samples=1, temps=(0.0,), sandbox=sandbox).solve(
+            bug_repo, (BUG / "issue.md").read_text(), cancel=token)
+    assert info.value.report.status == "cancelled"
+    assert info.value.report.stage_seconds.get("sample") is not None  # it got as far as verification
+    assert sandbox.killed == 1

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from agent.core.types import Context, ContextBlock
 from agent.prompts import edit_messages
-from agent.types import Context, ContextBlock
 
 
 def ctx(*blocks: ContextBlock) -> Context:
@@ -37,8 +37,8 @@ def test_context_is_rendered_with_files_and_lines():
 
 
 def test_focus_follows_the_localisers_ranking_into_classes_shown_whole():
+    from agent.core.types import Location
     from agent.prompts import focus_targets
-    from agent.types import Location
 
     limiter = ContextBlock(path="pkg/limiter.py", role="target", qualname="Limiter", start_line=10, end_line=15,
                            text="class Limiter:\n    def __init__(self):\n        self.n = 0\n\n"

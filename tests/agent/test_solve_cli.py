@@ -77,9 +77,9 @@ def test_endpoint_down_is_a_clear_error(make_repo, issue, capsys, monkeypatch):
 
 
 def test_a_patch_no_reproduction_test_confirms_is_shown_as_unconfirmed(capsys):
+    from agent.core.types import Verdict
     from agent.report import SolveReport
     from agent.solve_cli import _show
-    from agent.types import Verdict
 
     def shown(passed: int) -> str:
         verdict = Verdict(candidate_id="c01", applies=True, regression_ok=True, repro_total=2, repro_passed=passed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent.pipeline import sampling_plan
-from agent.verify import extract_test_code, failing_from_own_errors, write_repro_tests
+from agent.verify import VerifyLimits, extract_test_code, failing_from_own_errors, write_repro_tests
 
 SUMMARY = """\
 =========================== short test summary info ============================
@@ -55,8 +55,8 @@ def test_issue_snippets_become_tests_and_tracebacks_do_not():
 
 
 def test_failing_every_reproduction_test_rules_a_candidate_out_only_when_a_rival_passes_one():
+    from agent.core.types import Candidate, Verdict
     from agent.selection import choose, survives
-    from agent.types import Candidate, Verdict
 
     def verdict(cid, passed, total=2):
         return Verdict(candidate_id=cid, applies=True, regression_ok=True, repro_total=total, repro_passed=passed)
@@ -84,15 +84,15 @@ class RecordingSandbox:
     def __init__(self, answer):
         self.answer, self.runs = answer, []
 
-    def run(self, repo, *, patch=None, tests=None, timeout_s=None, env=None):
+    def run(self, repo, *, patch=None, tests=None, timeout_s=None, cancel=None):
         self.runs.append(list(tests or []))
         return self.answer(list(tests or []))
 
 
 def test_an_uncollectable_reproduction_file_is_dropped_and_the_baseline_rerun(tmp_path):
-    from agent.events import EventBus
+    from agent.core.events import EventBus
+    from agent.core.types import TestResult
     from agent.report import ReproTest, Trajectory
-    from agent.types import TestResult
     from agent.verify import Verifier, collection_errors
 
     interrupted = ("_____ ERROR collecting test_capuchin_repro_1.py _____\n"
@@ -120,8 +120,8 @@ def test_an_uncollectable_reproduction_file_is_dropped_and_the_baseline_rerun(tm
 
 
 def test_behavioural_agreement_backs_different_texts_that_pass_the_same_tests():
+    from agent.core.types import Candidate, Verdict
     from agent.selection import Weights, behaviour_support, choose
-    from agent.types import Candidate, Verdict
 
     def verdict(cid, passing, votes=1):
         return Verdict(candidate_id=cid, applies=True, regression_ok=True, repro_total=2,
@@ -138,9 +138,9 @@ def test_behavioural_agreement_backs_different_texts_that_pass_the_same_tests():
 
 
 def test_candidates_get_a_timeout_scaled_from_the_baseline_run(tmp_path):
-    from agent.events import EventBus
+    from agent.core.events import EventBus
+    from agent.core.types import Candidate, TestResult, Verdict
     from agent.report import Trajectory
-    from agent.types import Candidate, TestResult, Verdict
     from agent.verify import Verifier, candidate_timeout
 
     assert candidate_timeout(2.0, 600.0, 10.0, 60.0) == 60.0  # the floor
@@ -149,13 +149,14 @@ def test_candidates_get_a_timeout_scaled_from_the_baseline_run(tmp_path):
     assert candidate_timeout(0.0, 600.0, 10.0, 60.0) == 600.0  # no baseline timing: the cap
 
     class TimingSandbox(RecordingSandbox):
-        def run(self, repo, *, patch=None, tests=None, timeout_s=None, env=None):
+        def run(self, repo, *, patch=None, tests=None, timeout_s=None, cancel=None):
             self.timeouts = [*getattr(self, "timeouts", []), timeout_s]
             return super().run(repo, patch=patch, tests=tests, timeout_s=timeout_s)
 
     sandbox = TimingSandbox(lambda tests: TestResult(applied=True, duration_s=12.0,
                                                      tests={"tests/test_a.py::test_ok": "PASSED"}))
-    verifier = Verifier(tmp_path, sandbox, EventBus(), Trajectory(tmp_path, "r1", EventBus()), timeout_s=600.0)
+    verifier = Verifier(tmp_path, sandbox, EventBus(), Trajectory(tmp_path, "r1", EventBus()),
+                        VerifyLimits(timeout_s=600.0))
     verifier.baseline(["tests/test_a.py"], [])
     cand = Candidate(id="c1", temperature=0.0, diff="")
     verifier.check([cand], {"c1": Verdict(candidate_id="c1", applies=True)})

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from agent.core.types import Candidate, Verdict
 from agent.demo import bug_names
 from agent.report import SolveReport
-from agent.types import Candidate, Verdict
 from benchmarks.coverage import summarise
 from benchmarks.curves import fit_monkeys, monkeys, pass_at_k, selected_in_subset
 

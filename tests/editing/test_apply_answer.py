@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from editing import EditError, SpliceEditor, apply_answer, feedback_prompt
+from editing import EditError, apply_answer, feedback_prompt
 
 ANSWERS = Path(__file__).parent / "fixtures" / "answers"
 FIX_FENCED, FIX_UNFENCED_METHOD, WHOLE_CLASS, CLASS_PARTIAL, NEW_HELPER_AND_IMPORT, TWO_FILES_ONE_TRUNCATED = (
@@ -170,14 +170,6 @@ def test_unknown_path_with_no_matching_context_lists_the_context(shop):
         apply_answer(shop, "### pkg/nothere.py\n```python\ndef zzz():\n    pass\n```", context_paths=CONTEXT)
 
 
-def test_splice_editor_satisfies_the_editor_protocol(shop):
-    from agent.protocols import Editor
-
-    editor = SpliceEditor(CONTEXT)
-    assert isinstance(editor, Editor)
-    assert editor.to_diff(shop, FIX_UNFENCED_METHOD) == apply_answer(shop, FIX_UNFENCED_METHOD, context_paths=CONTEXT).diff
-
-
 def test_reasoning_usage_examples_and_stray_tests_are_not_spliced(shop, git_apply):
     answer = (
         "<think>Maybe:\n```python\ndef discount_for(code):\n    return 1.0\n```\nNo, better use get.</think>\n"
@@ -276,7 +268,7 @@ def test_real_small_model_answer_that_only_re_types_the_class_changes_nothing(sh
 
 
 def test_a_repository_that_is_not_a_directory_is_an_input_error(tmp_path):
-    from agent.errors import InputError
+    from agent.core.errors import InputError
 
     with pytest.raises(InputError, match="not a directory"):
         apply_answer(tmp_path / "missing", FIX_FENCED)

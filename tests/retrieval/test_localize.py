@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from agent.protocols import Retriever
+from agent.core.protocols import Retriever
 from retrieval import Localizer, RepoIndex, RetrievalConfig
 from retrieval.maps import file_map, fit, schematic_map
 from retrieval.rank import combine
@@ -88,7 +88,7 @@ def test_context_holds_targets_skeletons_and_related_code_within_budget(shop_rep
 
 
 class ScriptedModel:
-    """Test double for agent.protocols.Model: returns the scripted answers in turn, records prompts."""
+    """Test double for agent.core.protocols.Model: returns the scripted answers in turn, records prompts."""
 
     def __init__(self, answers):
         self.answers = list(answers)
@@ -138,8 +138,8 @@ def test_subclasses_of_named_classes_are_family(shop_repo):
 
 
 def test_unreachable_model_keeps_retrieval_order_and_says_so(shop_repo):
-    from agent.errors import LLMError
-    from agent.events import EventBus
+    from agent.core.errors import LLMError
+    from agent.core.events import EventBus
 
     class DownModel:
         def complete(self, messages, **kwargs):

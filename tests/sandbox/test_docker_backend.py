@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.types import TestStatus as Status
+from agent.core.types import TestStatus as Status
 from sandbox.config import SandboxConfig
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
@@ -132,4 +132,28 @@ def test_kill_running_stops_runs_in_other_threads(sandbox, tiny_repo):
     assert not worker.is_alive()
     assert results[0].error
     assert not results[0].passed("tests/test_hang.py::test_hang")
+    assert not _leftover_runs(sandbox)
+
+
+def test_a_cancelled_token_removes_the_run_in_flight(sandbox, tiny_repo):
+    """What the TUI's Esc and the bot's time limit do: the container goes at once, none is left."""
+    import threading
+    import time
+
+    from agent.core.cancel import CancelToken
+
+    (tiny_repo / "tests" / "test_hang.py").write_text("import time\n\ndef test_hang():\n    time.sleep(600)\n")
+    token, results = CancelToken(), []
+    worker = threading.Thread(target=lambda: results.append(
+        sandbox.run(tiny_repo, tests=["tests/test_hang.py"], cancel=token)))
+    worker.start()
+    deadline = time.monotonic() + 60
+    while not _leftover_runs(sandbox) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
+    token.cancel("test")
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert not results[0].passed("tests/test_hang.py::test_hang")
+    assert not results[0].timed_out  # stopped by the token, not by the 120 s timeout
     assert not _leftover_runs(sandbox)

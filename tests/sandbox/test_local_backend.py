@@ -7,7 +7,7 @@ import warnings
 
 import pytest
 
-from agent.types import TestStatus as Status
+from agent.core.types import TestStatus as Status
 from sandbox.config import SandboxConfig
 from sandbox.local_backend import LocalSandbox, run_killable
 
@@ -17,6 +17,21 @@ def local():
     with warnings.catch_warnings():  # the isolation warning is tested in test_open_sandbox
         warnings.simplefilter("ignore")
         return LocalSandbox(SandboxConfig(backend="local", timeout_s=60))
+
+
+def test_run_killable_stops_the_whole_group_on_cancellation(tmp_path):
+    import threading
+
+    from agent.core.cancel import CancelToken
+
+    token = CancelToken()
+    threading.Timer(0.5, token.cancel).start()
+    out, code, timed_out, duration = run_killable(["bash", "-c", "sleep 60 & sleep 60; echo never"], 120.0,
+                                                  tmp_path, cancel=token)
+    assert "never" not in out
+    assert code != 0
+    assert not timed_out
+    assert duration < 60  # the 60 s sleep was killed, not waited for
 
 
 def test_run_killable_kills_the_whole_group(tmp_path):

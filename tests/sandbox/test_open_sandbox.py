@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import sandbox.local_backend as lb
-from agent.errors import DockerUnavailable
-from agent.protocols import Sandbox
+from agent.core.errors import DockerUnavailable
+from agent.core.protocols import Sandbox
 from sandbox import open_sandbox
 from sandbox.config import SandboxConfig
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.errors import InputError
-from agent.types import TestStatus as Status
+from agent.core.errors import InputError
+from agent.core.types import TestStatus as Status
 from sandbox.parsers import PARSERS, get_parser, missing_tests, parse_django, parse_pytest, parse_sympy
 
 PYTEST_LOG = """\

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.types import TestStatus
+from agent.core.types import TestStatus
 from editing.patch import file_diff
 from sandbox import open_sandbox
 from sandbox.config import SandboxConfig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from agent.types import TestStatus as Status
+from agent.core.types import TestStatus as Status
 from sandbox import runscript
 
 

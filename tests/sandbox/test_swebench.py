@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from agent.errors import InputError
-from agent.types import TestResult
-from agent.types import TestStatus as Status
+from agent.core.errors import InputError
+from agent.core.types import TestResult
+from agent.core.types import TestStatus as Status
 from sandbox.specs import EnvSpec, InstanceSpec, local_spec
 from sandbox.swebench import load_instances, patch_test_files
 from sandbox.swebench_specs import SPECS, parse_version

@@ -1,10 +1,11 @@
 """A batch run in a child process, for the SIGKILL tests: the real pipeline with a scripted model
-(the parent's ScriptedServer) and a sandbox where tests pass; it kills itself with SIGKILL at the
-point named by ``--kill`` (or is killed from outside)."""
+(agent.testing.ScriptedModel) and a sandbox where tests pass; it kills itself with SIGKILL at the
+point named by ``--kill``."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -12,7 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from agent.config import LLMConfig, load_settings  # noqa: E402
+from agent.core.config import load_settings  # noqa: E402
+from agent.testing import Reply, ScriptedModel  # noqa: E402
 from swebench import records  # noqa: E402
 from swebench.batch import BatchRun, RunOptions  # noqa: E402
 from swebench.data import load_dataset  # noqa: E402
@@ -27,6 +29,18 @@ REPLACE_POINTS = {
     "before-predictions": ("predictions.jsonl", 3, "before"),
     "between-predictions": ("predictions.jsonl", 3, "after"),
 }
+
+
+FIX = "### pkg/__init__.py\n```python\ndef add(a, b):\n    return a + b\n```"
+
+
+def respond(body: dict) -> Reply:
+    """The fix, except for issues marked UNSOLVABLE (the model then talks instead of editing)."""
+    return Reply(["No idea, sorry." if "UNSOLVABLE" in json.dumps(body["messages"]) else FIX])
+
+
+def scripted_model() -> ScriptedModel:
+    return ScriptedModel(respond)
 
 
 def die() -> None:
@@ -64,7 +78,7 @@ class DyingWork(CapuchinWork):
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    for name in ("--out", "--dataset", "--repos", "--base-url", "--executor"):
+    for name in ("--out", "--dataset", "--repos", "--executor"):
         ap.add_argument(name, required=name != "--executor", default="local")
     ap.add_argument("--kill", default="")
     args = ap.parse_args()
@@ -73,8 +87,7 @@ def main() -> None:
                                     "solve": {"samples": 1, "temperatures": [0.0], "repro_samples": 0}},
                              environ={}, user_file=Path(args.out).parent / "none")
     cls = DyingWork if args.kill == "mid-solve" else CapuchinWork
-    work = cls(settings, (LLMConfig(model="scripted", max_retries=0), args.base_url), "scripted",
-               sandbox=PassingSandbox())
+    work = cls(settings, None, "scripted", sandbox=PassingSandbox(), model=scripted_model)
     opts = RunOptions(out=Path(args.out), model_name="scripted", workers=2, min_free_gb=0)
     BatchRun(work, open_pool(args.executor, 2), opts).run(load_dataset(args.dataset))
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from agent.errors import EndpointUnreachable, InputError
+from agent.core.errors import EndpointUnreachable, InputError
 from swebench.batch import BatchRun, RunOptions
 from swebench.executors import LocalPool
 from swebench.records import Record, all_records, read_record

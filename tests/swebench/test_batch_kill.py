@@ -1,5 +1,6 @@
 """SIGKILL at five points of a real batch run (child processes, real pipeline, scripted model), then
-resume: no complete prediction lost, none duplicated; and Ray gives the same predictions as threads."""
+resume: no complete prediction lost, none duplicated; and Ray gives the same predictions as threads.
+The scripted model (batch_child.respond) answers with the fix, except on instance 3."""
 
 from __future__ import annotations
 
@@ -11,20 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from agent.testing import Reply, ScriptedServer
 from sandbox.testing import make_tiny_repo
 
 pytestmark = pytest.mark.slow
 
 CHILD = Path(__file__).with_name("batch_child.py")
-FIX = "### pkg/__init__.py\n```python\ndef add(a, b):\n    return a + b\n```"
-GARBAGE = "No idea, sorry."
 N = 10
-
-
-def respond(body):
-    prompt = json.dumps(body["messages"])
-    return Reply([GARBAGE if "UNSOLVABLE" in prompt else FIX])
 
 
 def make_dataset(tmp_path: Path, n: int) -> Path:
@@ -39,9 +32,9 @@ def make_dataset(tmp_path: Path, n: int) -> Path:
     return path
 
 
-def child(tmp_path, dataset, server, out="run", kill="", executor="local") -> int:
+def child(tmp_path, dataset, out="run", kill="", executor="local") -> int:
     cmd = [sys.executable, str(CHILD), "--out", str(tmp_path / out), "--dataset", str(dataset), "--repos",
-           str(tmp_path / "repos"), "--base-url", server.base_url, "--kill", kill, "--executor", executor]
+           str(tmp_path / "repos"), "--kill", kill, "--executor", executor]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300).returncode
 
 
@@ -55,15 +48,14 @@ def complete(out: Path) -> dict[str, str]:
 
 def test_kill_nine_at_five_points_then_resume_loses_and_duplicates_nothing(tmp_path):
     dataset = make_dataset(tmp_path, N)
-    with ScriptedServer(respond) as server:
-        before: dict[str, str] = {}
-        for point in ("mid-solve", "before-record", "after-record", "before-predictions", "between-predictions"):
-            code = child(tmp_path, dataset, server, kill=point)
-            now = complete(tmp_path / "run")
-            assert code == -9, point
-            assert before.items() <= now.items(), f"a complete record changed or vanished at {point}"
-            before = now
-        assert child(tmp_path, dataset, server) == 0
+    before: dict[str, str] = {}
+    for point in ("mid-solve", "before-record", "after-record", "before-predictions", "between-predictions"):
+        code = child(tmp_path, dataset, kill=point)
+        now = complete(tmp_path / "run")
+        assert code == -9, point
+        assert before.items() <= now.items(), f"a complete record changed or vanished at {point}"
+        before = now
+    assert child(tmp_path, dataset) == 0
     out = tmp_path / "run"
     preds = [json.loads(line) for line in (out / "predictions.jsonl").read_text().splitlines()]
     ids = [p["instance_id"] for p in preds]
@@ -78,9 +70,8 @@ def test_kill_nine_at_five_points_then_resume_loses_and_duplicates_nothing(tmp_p
 def test_ray_and_local_executors_give_the_same_predictions(tmp_path):
     pytest.importorskip("ray")
     dataset = make_dataset(tmp_path, 4)
-    with ScriptedServer(respond) as server:
-        assert child(tmp_path, dataset, server, out="local") == 0
-        assert child(tmp_path, dataset, server, out="ray", executor="ray") == 0
+    assert child(tmp_path, dataset, out="local") == 0
+    assert child(tmp_path, dataset, out="ray", executor="ray") == 0
     local, ray = ((tmp_path / d / "predictions.jsonl").read_text() for d in ("local", "ray"))
     assert local == ray
-    assert len(local.splitlines()) == N
+    assert len(local.splitlines()) == 4

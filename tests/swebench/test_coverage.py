@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from agent.core.types import Candidate, Verdict
 from agent.report import SolveReport
-from agent.types import Candidate, Verdict
 from swebench.coverage import candidate_predictions, coverage_report
 from swebench.records import Record, write_record
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 from swebench.data import load_dataset, load_predictions, model_dir, select
 
 ROWS = [{"instance_id": f"o__r-{i}", "repo": "o/r", "base_commit": "c", "patch": f"p{i}", "test_patch": "t",

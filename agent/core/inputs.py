@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from agent.errors import InputError
+from agent.core.errors import InputError
 
 
 def git(repo: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

@@ -62,6 +62,15 @@ class DockerUnavailable(SandboxError):
     """No Docker engine answers."""
 
 
+class Cancelled(CapuchinError):
+    """End state of a run stopped through its ``CancelToken`` (Esc in the TUI, a job time limit,
+    Ctrl-C in a batch run)."""
+
+    exit_code = 130
+    report = None
+    """The run's ``SolveReport`` with status ``cancelled``, set by the pipeline."""
+
+
 class NoVerifiedCandidate(CapuchinError):
     """End state of a solve run in which no candidate survived verification."""
 

@@ -13,16 +13,23 @@ as TOML scalars/arrays when they parse, else taken as strings.
 
 from __future__ import annotations
 
-import importlib
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from agent.errors import ConfigError
+from agent.core.errors import ConfigError
+from agent.core.loader import load_object
+
+if TYPE_CHECKING:  # the owners of these sections sit above the ground layer
+    from agent.llm_config import EmbeddedConfig, LLMConfig, VLLMConfig
+    from agent.solve_config import SolveConfig
+    from retrieval.config import RetrievalConfig
+    from sandbox.config import SandboxConfig
+    from swebench.config import SWEBenchConfig
 
 
 class Section(BaseModel):
@@ -31,74 +38,11 @@ class Section(BaseModel):
     model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid", validate_assignment=True)
 
 
-class LLMConfig(Section):
-    """How Capuchin talks to a code model (any OpenAI-compatible endpoint)."""
-
-    model: str = "embedded"
-    """Model name sent to the endpoint; 'embedded' starts the local CPU model when no base_url is set."""
-    base_url: str | None = None
-    """OpenAI-compatible base URL, e.g. http://gpu-box:8000/v1 for vLLM. None: the embedded model."""
-    api_key: str | None = Field(default=None, repr=False)
-    """API key; also read from OPENAI_API_KEY when unset."""
-    backend: Literal["openai", "litellm"] = "openai"
-    """Client library: 'openai' for any OpenAI-compatible server, 'litellm' for provider/model names."""
-    concurrency: int = Field(default=4, ge=1)
-    """Requests in flight at once."""
-    max_retries: int = Field(default=4, ge=0)
-    """Retries on 429, 5xx, timeouts and dropped connections, with exponential backoff."""
-    backoff_s: float = Field(default=1.0, ge=0)
-    """First backoff delay; doubles each retry (with jitter)."""
-    timeout_s: float = Field(default=300.0, gt=0)
-    """Timeout of one request."""
-    deadline_s: float | None = Field(default=None, gt=0)
-    """Wall-clock budget for all model calls in one run; None for no limit."""
-    max_tokens: int = Field(default=1024, ge=1)
-    """Default completion length."""
-    native_n: bool | None = None
-    """Whether the server honours 'n'. None: ask for n and make up missing choices with seeded requests."""
-    input_cost_per_mtok: float | None = None
-    """Price per million prompt tokens; None: litellm's price table, or 0 for local models."""
-    output_cost_per_mtok: float | None = None
-    """Price per million completion tokens; None: litellm's price table, or 0 for local models."""
-
-
-class EmbeddedConfig(Section):
-    """The CPU model Capuchin serves itself when no endpoint is configured."""
-
-    model: str = "qwen2.5-coder-0.5b-instruct"
-    """Name from `capuchin models list`."""
-    host: str = "127.0.0.1"
-    port: int = 8765
-    """Port of the embedded OpenAI-compatible server (loopback only)."""
-    n_ctx: int = 8192
-    """Context window the server allocates."""
-    threads: int | None = None
-    """CPU threads for generation; None: all cores."""
-    startup_timeout_s: float = 180.0
-    """How long to wait for the server's health endpoint."""
-
-
-class VLLMConfig(Section):
-    """`capuchin serve-model`: vLLM serving DeepSeek-Coder on GPUs."""
-
-    model: str = "deepseek-ai/deepseek-coder-6.7b-instruct"
-    """Hugging Face id or local path; deepseek-ai/DeepSeek-Coder-V2-Lite-Instruct is the larger option."""
-    host: str = "0.0.0.0"
-    port: int = 8000
-    max_model_len: int = 16384
-    """Context length; repository context plus several thousand generated tokens fit."""
-    gpu_memory_utilization: float = Field(default=0.90, gt=0, le=1)
-    tensor_parallel_size: int | None = None
-    """GPUs to shard over; None: the number of visible GPUs."""
-    extra_args: list[str] = Field(default_factory=list)
-    """Further `vllm serve` arguments, passed through verbatim."""
-
-
 # Sections owned by other packages, by import path (no if/elif chains, no import cycles).
 SECTIONS: dict[str, str] = {
-    "llm": "agent.config:LLMConfig",
-    "embedded": "agent.config:EmbeddedConfig",
-    "vllm": "agent.config:VLLMConfig",
+    "llm": "agent.llm_config:LLMConfig",
+    "embedded": "agent.llm_config:EmbeddedConfig",
+    "vllm": "agent.llm_config:VLLMConfig",
     "retrieval": "retrieval.config:RetrievalConfig",
     "sandbox": "sandbox.config:SandboxConfig",
     "solve": "agent.solve_config:SolveConfig",
@@ -106,43 +50,81 @@ SECTIONS: dict[str, str] = {
 }
 
 
-def _load_class(path: str) -> type[Section]:
-    module, _, name = path.partition(":")
-    return getattr(importlib.import_module(module), name)
-
-
 def section_classes() -> dict[str, type[Section]]:
-    return {name: _load_class(path) for name, path in SECTIONS.items()}
+    return {name: load_object(path) for name, path in SECTIONS.items()}
+
+
+SECRET_FIELDS = frozenset({"api_key", "token", "secret", "webhook_secret", "private_key", "password"})
+"""Field names whose values are never shown (`config show`, reports, trajectories)."""
+
+
+def is_secret(field: str) -> bool:
+    return field in SECRET_FIELDS or field.endswith(("_token", "_secret", "_key", "_password"))
 
 
 class Settings:
-    """The effective configuration: one validated model per section, plus provenance."""
+    """The effective configuration: one validated model per section, plus provenance.
+
+    Sections are typed properties (the classes are imported for type checking only: the ground
+    layer does not import the packages that own them at run time).
+    """
 
     def __init__(self, sections: dict[str, Section], sources: dict[str, str]):
         self._sections = sections
         self.sources = sources
         """Dotted key -> 'default' | file path | 'env CAPUCHIN_…' | 'cli'."""
 
-    def __getattr__(self, name: str) -> Any:
+    def section(self, name: str) -> Section:
+        """A section by name (for sections that packages add to ``SECTIONS``)."""
         try:
-            return self.__dict__["_sections"][name]
+            return self._sections[name]
         except KeyError:
-            raise AttributeError(name) from None
+            raise ConfigError(f"no config section {name!r}", hint=f"known: {', '.join(self._sections)}") from None
+
+    @property
+    def llm(self) -> LLMConfig:
+        return self._sections["llm"]  # type: ignore[return-value]
+
+    @property
+    def embedded(self) -> EmbeddedConfig:
+        return self._sections["embedded"]  # type: ignore[return-value]
+
+    @property
+    def vllm(self) -> VLLMConfig:
+        return self._sections["vllm"]  # type: ignore[return-value]
+
+    @property
+    def retrieval(self) -> RetrievalConfig:
+        return self._sections["retrieval"]  # type: ignore[return-value]
+
+    @property
+    def sandbox(self) -> SandboxConfig:
+        return self._sections["sandbox"]  # type: ignore[return-value]
+
+    @property
+    def solve(self) -> SolveConfig:
+        return self._sections["solve"]  # type: ignore[return-value]
+
+    @property
+    def swebench(self) -> SWEBenchConfig:
+        return self._sections["swebench"]  # type: ignore[return-value]
 
     def sections(self) -> dict[str, Section]:
         return dict(self._sections)
 
+    def effective(self) -> dict[str, dict[str, Any]]:
+        """Every section's effective values with secrets masked: what a run records."""
+        return {name: {f: _shown(f, getattr(section, f)) for f in type(section).model_fields}
+                for name, section in self._sections.items()}
+
     def rows(self) -> list[tuple[str, Any, str]]:
         """(dotted key, value, source) for every field, for `config show`."""
-        out = []
-        for sname, section in self._sections.items():
-            for fname in type(section).model_fields:
-                key = f"{sname}.{fname}"
-                value = getattr(section, fname)
-                if fname == "api_key" and value:
-                    value = "***"
-                out.append((key, value, self.sources.get(key, "default")))
-        return out
+        return [(f"{sname}.{fname}", value, self.sources.get(f"{sname}.{fname}", "default"))
+                for sname, values in self.effective().items() for fname, value in values.items()]
+
+
+def _shown(field: str, value: Any) -> Any:
+    return "***" if value and is_secret(field) else value
 
 
 def user_config_path() -> Path:
@@ -235,3 +217,8 @@ def _describe(section: str, error: dict, sources: dict[str, str]) -> str:
     loc = ".".join(map(str, error["loc"]))
     source = sources.get(f"{section}.{error['loc'][0]}", "default") if error["loc"] else "default"
     return f"{section}.{loc}: {error['msg']} (from {source})"
+
+
+def settings_for(repo: Path | None = None, **overrides: dict[str, Any]) -> Settings:
+    """Effective settings for a command: files, environment, then the command's flags (None = unset)."""
+    return load_settings(repo, {k: {f: v for f, v in d.items() if v is not None} for k, d in overrides.items()})

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.errors import CapuchinError, InputError
-from agent.inputs import dirty_files
-from agent.inputs import git as _git
+from agent.core.errors import CapuchinError, InputError
+from agent.core.inputs import dirty_files
+from agent.core.inputs import git as _git
 
 
 def check_can_apply(repo: Path, branch: str | None) -> None:

@@ -1,0 +1,72 @@
+"""Configuration of the model layer: an OpenAI-compatible endpoint, the embedded CPU model, vLLM."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from agent.core.config import Section
+
+
+class LLMConfig(Section):
+    """How Capuchin talks to a code model (any OpenAI-compatible endpoint)."""
+
+    model: str = "embedded"
+    """Model name sent to the endpoint; 'embedded' starts the local CPU model when no base_url is set."""
+    base_url: str | None = None
+    """OpenAI-compatible base URL, e.g. http://gpu-box:8000/v1 for vLLM. None: the embedded model."""
+    api_key: str | None = Field(default=None, repr=False)
+    """API key; also read from OPENAI_API_KEY when unset."""
+    backend: Literal["openai", "litellm"] = "openai"
+    """Client library: 'openai' for any OpenAI-compatible server, 'litellm' for provider/model names."""
+    concurrency: int = Field(default=4, ge=1)
+    """Requests in flight at once."""
+    max_retries: int = Field(default=4, ge=0)
+    """Retries on 429, 5xx, timeouts and dropped connections, with exponential backoff."""
+    backoff_s: float = Field(default=1.0, ge=0)
+    """First backoff delay; doubles each retry (with jitter)."""
+    timeout_s: float = Field(default=300.0, gt=0)
+    """Timeout of one request."""
+    deadline_s: float | None = Field(default=None, gt=0)
+    """Wall-clock budget for all model calls in one run; None for no limit."""
+    max_tokens: int = Field(default=1024, ge=1)
+    """Default completion length."""
+    native_n: bool | None = None
+    """Whether the server honours 'n'. None: ask for n and make up missing choices with seeded requests."""
+    input_cost_per_mtok: float | None = None
+    """Price per million prompt tokens; None: litellm's price table, or 0 for local models."""
+    output_cost_per_mtok: float | None = None
+    """Price per million completion tokens; None: litellm's price table, or 0 for local models."""
+
+
+class EmbeddedConfig(Section):
+    """The CPU model Capuchin serves itself when no endpoint is configured."""
+
+    model: str = "qwen2.5-coder-0.5b-instruct"
+    """Name from `capuchin models list`."""
+    host: str = "127.0.0.1"
+    port: int = 8765
+    """Port of the embedded OpenAI-compatible server (loopback only)."""
+    n_ctx: int = 8192
+    """Context window the server allocates."""
+    threads: int | None = None
+    """CPU threads for generation; None: all cores."""
+    startup_timeout_s: float = 180.0
+    """How long to wait for the server's health endpoint."""
+
+
+class VLLMConfig(Section):
+    """`capuchin serve-model`: vLLM serving DeepSeek-Coder on GPUs."""
+
+    model: str = "deepseek-ai/deepseek-coder-6.7b-instruct"
+    """Hugging Face id or local path; deepseek-ai/DeepSeek-Coder-V2-Lite-Instruct is the larger option."""
+    host: str = "0.0.0.0"
+    port: int = 8000
+    max_model_len: int = 16384
+    """Context length; repository context plus several thousand generated tokens fit."""
+    gpu_memory_utilization: float = Field(default=0.90, gt=0, le=1)
+    tensor_parallel_size: int | None = None
+    """GPUs to shard over; None: the number of visible GPUs."""
+    extra_args: list[str] = Field(default_factory=list)
+    """Further `vllm serve` arguments, passed through verbatim."""
