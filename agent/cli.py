@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "benchmarks.cli",
     "bot.cli",
     "tui.cli",
+    "swebench.cli",
 )
 
 console = Console(stderr=True)

@@ -40,5 +40,8 @@ class SandboxConfig(Section):
     'swebench/sweb.eval.x86_64.{instance_id}:latest' (pulled when missing; ``{instance_id}`` is filled in)."""
     image_setup: list[str] = Field(default_factory=list)
     """Shell lines run before the tests in a given image, e.g. 'source /opt/miniconda3/bin/activate testbed'."""
+    repos: str | None = None
+    """Folder of full git histories of SWE-bench repositories, one per repository as
+    ``<owner>+<name>/repo`` or ``<owner>+<name>`` (bare mirrors or clones); None: ``<cache>/repos``."""
     gc_max_age_h: float = 24.0 * 14
     """`capuchin sandbox gc` removes Capuchin images not used for this many hours (containers: always)."""

@@ -68,9 +68,11 @@ class Finished:
 
 
 @contextmanager
-def container(client: Any, image: str, command: list[str], *, role: str, **kwargs: Any) -> Iterator[Any]:
+def container(client: Any, image: str, command: list[str], *, role: str, labels: dict[str, str] | None = None,
+              **kwargs: Any) -> Iterator[Any]:
     """Create a labelled container and remove it on the way out, whatever happens (also Ctrl-C)."""
-    c = client.containers.create(image, command, labels=container_labels(role), detach=True, **kwargs)
+    c = client.containers.create(image, command, labels=container_labels(role) | (labels or {}), detach=True,
+                                 **kwargs)
     try:
         yield c
     finally:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the owners of these sections sit above the ground layer
     from bot.config import BotConfig
     from retrieval.config import RetrievalConfig
     from sandbox.config import SandboxConfig
+    from swebench.config import SWEBenchConfig
 
 
 class Section(BaseModel):
@@ -48,6 +49,7 @@ SECTIONS: dict[str, str] = {
     "solve": "agent.solve_config:SolveConfig",
     "bot": "bot.config:BotConfig",
     "tui": "tui.config:TuiConfig",
+    "swebench": "swebench.config:SWEBenchConfig",
 }
 
 
@@ -109,6 +111,10 @@ class Settings:
     @property
     def bot(self) -> BotConfig:
         return self._sections["bot"]  # type: ignore[return-value]
+
+    @property
+    def swebench(self) -> SWEBenchConfig:
+        return self._sections["swebench"]  # type: ignore[return-value]
 
     def sections(self) -> dict[str, Section]:
         return dict(self._sections)
