@@ -96,10 +96,10 @@ def run_attacks(sandbox: Any, repo: Path, host_port: int, *, destructive: bool,
                 continue
             _clean_markers()
             path = f"tests/test_attack_{attack.name}.py"
-            result = sandbox.run(repo, patch=file_diff(path, None, attack.code), tests=[path], timeout_s=30)
+            result = sandbox.run(repo, patch=file_diff(path, None, attack.code), tests=[path], timeout_s=90)
             test_id = f"{path}::test_attack"
-            verdict = ("BREACH" if result.passed(test_id) else "timed out" if result.timed_out
-                       else str(result.tests.get(test_id, "killed")))
+            verdict = ("BREACH" if result.passed(test_id) else "out of memory" if "out of memory" in (result.error or "")
+                       else "timed out" if result.timed_out else str(result.tests.get(test_id, "killed")))
             if attack.name == "daemon":
                 time.sleep(22)  # a surviving daemon writes its marker after 20 s
             out[attack.name] = {"verdict": verdict, "left_behind": _leftovers(), "seconds": round(result.duration_s, 1)}

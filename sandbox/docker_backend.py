@@ -108,8 +108,12 @@ class DockerSandbox:
             finally:
                 if unregister:
                     unregister()
-        return runscript.to_result(done.output, exit_code=done.exit_code, timed_out=done.timed_out,
-                                   duration_s=done.duration_s, parser=req.env.parser, tests=req.tests)
+        result = runscript.to_result(done.output, exit_code=done.exit_code, timed_out=done.timed_out,
+                                     duration_s=done.duration_s, parser=req.env.parser, tests=req.tests)
+        if done.oom_killed:
+            note = f"out of memory: a process passed the run's {self.config.memory} limit and was killed"
+            result = result.model_copy(update={"error": f"{result.error}; {note}" if result.error else note})
+        return result
 
     def _limits(self) -> dict[str, Any]:
         return {

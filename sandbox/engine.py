@@ -65,6 +65,8 @@ class Finished:
     output: str
     timed_out: bool
     duration_s: float
+    oom_killed: bool = False
+    """The kernel killed a process of the container for passing its memory limit."""
 
 
 @contextmanager
@@ -119,4 +121,12 @@ def wait(c: Any, timeout_s: float | None, max_output: int = 400_000) -> Finished
         output = "[container removed before its output was read]"
     if len(output) > max_output:  # keep the end: pytest's summary is there
         output = output[:2000] + "\n[... output truncated ...]\n" + output[-(max_output - 2000):]
-    return Finished(exit_code, output, timed_out, duration)
+    return Finished(exit_code, output, timed_out, duration, _oom_killed(c))
+
+
+def _oom_killed(c: Any) -> bool:
+    try:
+        c.reload()
+    except Exception:  # removed under us: nothing to tell
+        return False
+    return bool(c.attrs.get("State", {}).get("OOMKilled"))

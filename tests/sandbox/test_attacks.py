@@ -43,6 +43,7 @@ def test_no_attack_succeeds_in_docker(tmp_path, listener):
     results = run_attacks(sandbox, repo, listener, destructive=True)
     assert _breaches(results) == {}
     assert results["sleep_forever"]["verdict"] == "timed out"
+    assert results["memory_hog"]["verdict"] == "out of memory"
     assert len(results) == len(attacks(0, ""))
     assert not _own_containers(sandbox)
 
