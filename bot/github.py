@@ -128,6 +128,9 @@ class GitHubAPI:
                      self.owner, self.name, user)
         return str(data.get("permission", "none"))
 
+    def issue(self, number: int) -> dict[str, Any]:
+        return _call(f"read issue #{number}", self.rest.issues.get, self.owner, self.name, number)
+
     def react(self, issue: int, comment_id: int | None, content: str = "eyes") -> None:
         if comment_id is None:
             _call("react to the issue", self.rest.reactions.create_for_issue, self.owner, self.name, issue,

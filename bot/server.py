@@ -30,6 +30,14 @@ def check_secret_sources(settings: Settings) -> None:
                               hint=f"remove it there; set CAPUCHIN_BOT__{name.upper()} or bot.{name}_file instead")
 
 
+def check_workers_share_a_model(settings: Settings, count: int) -> None:
+    """Several in-process workers each start the embedded model when no endpoint is set: on one port."""
+    if count > 1 and not settings.llm.base_url and settings.llm.backend != "litellm":
+        raise ConfigError(f"{count} workers would each start the embedded model on port {settings.embedded.port}",
+                          hint="serve a model once and set llm.base_url (e.g. `capuchin models serve`), "
+                               "or run one worker per process with its own CAPUCHIN_EMBEDDED__PORT")
+
+
 def webhook_secret(config: BotConfig) -> bytes:
     secret = read_secret(config, "webhook_secret")
     if not secret:
@@ -100,6 +108,7 @@ def serve(settings: Settings, *, workers: int | None = None) -> None:
     count = config.workers if workers is None else workers
     if count > 0:
         TokenSource(config)  # no GitHub credentials: say so now, not on the first job
+    check_workers_share_a_model(settings, count)
     app = create_app(config, queue := open_queue(config), secret)
     # uvicorn shuts down gracefully on SIGTERM, then raises it again: leave through the
     # `finally` below (in-hand jobs go back to the queue) instead of dying on the spot.

@@ -75,6 +75,7 @@ class JobRun:
         self.tokens = TokenSource(self.config, job.trigger.installation_id)
         self.api = GitHubAPI(self.config, self.tokens, job.repo)
         t = job.trigger
+        self.issue_text = f"{t.title}\n\n{t.body}".strip()
         self.status = messages.StatusLines("Capuchin is working on this issue",
                                            f"job {job.id}, attempt {job.attempts}, asked by @{t.actor}")
 
@@ -87,6 +88,11 @@ class JobRun:
             level = self.api.permission(t.actor)
             if level not in WRITE_LEVELS:
                 return "ignored", "no_permission", f"{t.actor} has {level!r} permission"
+        # The issue as it is now, not as the delivery showed it: it may have been edited or closed since.
+        issue = self.api.issue(t.issue)
+        if issue.get("state", "open") != "open":
+            return "ignored", "closed", "the issue was closed before the job started"
+        self.issue_text = f"{issue.get('title') or t.title}\n\n{issue.get('body') or ''}".strip()
         if self.job.attempts == 1:
             self._quietly("react", lambda: self.api.react(t.issue, t.comment_id, "eyes"))
         self._status("start", "queued job picked up")
@@ -118,8 +124,7 @@ class JobRun:
         bus = EventBus()
         bus.subscribe(self._on_event)
         try:
-            report = self.worker.solve_fn(workdir, f"{t.title}\n\n{t.body}".strip(), self.worker.settings, bus,
-                                          self.cancel)
+            report = self.worker.solve_fn(workdir, self.issue_text, self.worker.settings, bus, self.cancel)
             self.cancel.check()  # a solve that returned despite the token is still past its limit
             pull, updated = self._deliver(git, report)
         finally:

@@ -162,3 +162,12 @@ def test_the_worker_command_needs_credentials_and_drains_the_queue(world, monkey
     assert "no GitHub credentials" in capsys.readouterr().err
     monkeypatch.setenv("CAPUCHIN_BOT__TOKEN", world.token)
     assert main(["bot", "worker", "--once"]) == 0  # nothing queued: returns at once
+
+
+def test_several_workers_need_a_shared_model_endpoint(world):
+    from bot.server import check_workers_share_a_model
+
+    with pytest.raises(ConfigError, match="each start the embedded model"):
+        check_workers_share_a_model(world.settings(), 2)
+    check_workers_share_a_model(world.settings(), 1)
+    check_workers_share_a_model(world.settings(CAPUCHIN_LLM__BASE_URL="http://gpu:8000/v1"), 4)

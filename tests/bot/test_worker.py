@@ -177,3 +177,22 @@ def test_stopping_the_workers_puts_the_job_in_hand_back_in_the_queue(world, solv
     [job] = queue.jobs()
     assert (job["state"], job["attempts"]) == ("queued", 0)
     assert not [c for c in bot_comments(world) if "could not finish" in c]
+
+
+def test_the_job_solves_the_issue_as_it_is_now_and_skips_a_closed_one(world, run_job):
+    seen = []
+
+    def solve_record(repo, issue, settings, bus, cancel):
+        seen.append(issue)
+        raise RuntimeError("stop here")
+
+    payload = webhooks.labeled(world.standin, world.repo, 1)
+    world.standin.issues[(world.repo, 1)]["body"] = "Edited after labelling: median([1, 2]) should be 1.5"
+    run_job(solve_record, payload=payload)
+    assert "Edited after labelling" in seen[0]
+    delivered = webhooks.labeled(world.standin, world.repo, 1)
+    delivered["issue"] = dict(delivered["issue"], state="open")  # open when labelled...
+    world.standin.issues[(world.repo, 1)]["state"] = "closed"  # ...closed before a worker got to it
+    job = run_job(solve_record, payload=delivered)
+    assert (job["state"], job["outcome"]) == ("ignored", "closed")
+    assert len(seen) == 1
