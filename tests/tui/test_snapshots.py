@@ -91,7 +91,7 @@ def finished(pilot: Pilot) -> bool:
 
 def test_issue_screen(snap_compare):
     async def before(pilot: Pilot) -> None:
-        await settled(pilot, lambda: True)
+        await settled(pilot, lambda: pilot.app.focused is not None)  # the cursor shows only with focus
 
     assert snap_compare(make_app(Replay(Path("/nowhere")), start=False), terminal_size=(80, 24), run_before=before)
 
@@ -136,7 +136,7 @@ def test_history_screen(snap_compare, tmp_path, monkeypatch):
     async def before(pilot: Pilot) -> None:
         await settled(pilot, lambda: True)
         await pilot.press("ctrl+t")
-        await pilot.pause()
+        await settled(pilot, lambda: getattr(pilot.app.focused, "id", None) == "runs")
 
     assert snap_compare(make_app(Replay(tmp_path), start=False, repo=tmp_path), terminal_size=(80, 24),
                         run_before=before)
