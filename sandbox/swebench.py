@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import json
 import re
@@ -140,12 +141,7 @@ class InstanceRunner:
         self.repos = repos_dir(sandbox.config)
 
     def instance_spec(self, row: dict) -> InstanceSpec:
-        env = spec_for(row["repo"], row["base_commit"], self.repos)
-        version = ".".join(map(str, repo_version(row["repo"], row["base_commit"], self.repos)))
-        # setuptools_scm cannot read a version from an archive without .git
-        env_vars = {"SETUPTOOLS_SCM_PRETEND_VERSION": f"{version}.0"}
-        install = " ".join(f"{k}={v}" for k, v in env_vars.items()) + " " + env.install
-        return InstanceSpec(env=replace(env, install=install), source=f"{row['repo']}@{row['base_commit']}")
+        return _instance_spec(row["repo"], row["base_commit"], self.repos)
 
     def build(self, row: dict) -> str:
         """The instance image's tag (built when missing); environment builds are shared, so serialised."""
@@ -153,6 +149,9 @@ class InstanceRunner:
         if given:
             return self._given_image(given.format(instance_id=row["instance_id"]))
         spec = self.instance_spec(row)
+        tag = spec.tag(self.sandbox.config.image_prefix, self.sandbox.config.debian_mirror)
+        if self.sandbox.builder.exists(tag):  # the common case once built: one engine call, no lock
+            return tag
         with self._lock_for(spec.env.env_tag(self.sandbox.config.image_prefix, self.sandbox.config.debian_mirror)):
             self.sandbox.builder.ensure_env(spec.env)
         return self.sandbox.builder.ensure_instance(spec, lambda: source_tar(row["repo"], row["base_commit"], self.repos))
@@ -186,6 +185,18 @@ class InstanceRunner:
             cancel: CancelToken | None = None) -> TestResult:
         """Run ``tests`` in a fresh container of the instance image with ``patches`` applied in order."""
         return self.sandbox.run_in_image(self.request(row, patches, tests, cancel=cancel))
+
+
+@functools.lru_cache(maxsize=1024)
+def _instance_spec(repo: str, commit: str, repos: Path) -> InstanceSpec:
+    """A commit's spec never changes: read its version from git once per process, not per run
+    (several `git show` calls a run were a visible part of grading's overhead)."""
+    env = spec_for(repo, commit, repos)
+    version = ".".join(map(str, repo_version(repo, commit, repos)))
+    # setuptools_scm cannot read a version from an archive without .git
+    env_vars = {"SETUPTOOLS_SCM_PRETEND_VERSION": f"{version}.0"}
+    install = " ".join(f"{k}={v}" for k, v in env_vars.items()) + " " + env.install
+    return InstanceSpec(env=replace(env, install=install), source=f"{repo}@{commit}")
 
 
 def summarize(result: TestResult) -> dict[str, Any]:

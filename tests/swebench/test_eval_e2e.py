@@ -12,7 +12,9 @@ import pytest
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "swebench-dev.jsonl"
+# shared/ lies beside the clone (CI, /work/main) or beside the worktrees' folder (/work/wt/<branch>)
+SHARED = next((p / "shared" / "data" / "swebench-dev.jsonl" for p in Path(__file__).resolve().parents[3:5]
+               if (p / "shared" / "data" / "swebench-dev.jsonl").is_file()), Path("shared/data/swebench-dev.jsonl"))
 VALIDATION = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "validate-dev.jsonl"
 REPOS = Path(os.environ.get("CAPUCHIN_SANDBOX__REPOS", "/work/.mirror"))
 INSTANCE = "psf__requests-1142"
