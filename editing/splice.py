@@ -42,6 +42,7 @@ from editing.members import (
     qualname,
     reindent,
 )
+from editing.restore import restore_dropped
 from retrieval.parse import ParsedFile, Symbol, parse_file
 
 _DEFS = ("function", "class")
@@ -230,6 +231,9 @@ class _Splicer:
             self._check_elision(m, target)
         text = reindent(node_text(self.snip, m.node), m.node.start_point.column,
                         line_indent(self.src, target.start_byte).decode())
+        if m.kind == "function":
+            text, kept = restore_dropped(self.src, target, self.snip, m.node, text)
+            self.result.notes.extend(f"{note} of {qual}" for note in kept)
         if target.type == "decorated_definition" and m.node.type != "decorated_definition":
             # Models drop decorators they were not shown or did not think about (qwen2.5-coder
             # rewrote `@property def subtotal` without it): keep them, except a @staticmethod or
