@@ -35,9 +35,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from agent.core.types import Candidate, Verdict
 from agent.demo import EXAMPLES
 from agent.selection import choose
-from agent.types import Candidate, Verdict
 from editing import EditError, apply_answer
 from editing.normalize import changed_units
 from editing.patch import apply_diff, diff_size, file_diff

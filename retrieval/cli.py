@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import typer
@@ -50,7 +51,7 @@ def index_cmd(
     print(f"{index.stats['files']} files ({index.stats['parsed']} parsed now, {len(skipped)} skipped), "
           f"{n_symbols} definitions in {index.stats['open_s']} s{dense_note}")
     for path, why in sorted(skipped.items())[:SHOW_SKIPPED]:
-        print(f"  skipped {path}: {why}", file=sys.stderr)
+        print(f"  {path}: {why}", file=sys.stderr)
     if len(skipped) > SHOW_SKIPPED:
         print(f"  ... and {len(skipped) - SHOW_SKIPPED} more skipped files", file=sys.stderr)
 

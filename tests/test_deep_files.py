@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.events import EventBus
+from agent.core.events import EventBus
 from editing import apply_answer
 from editing.normalize import normalize_change
 from editing.splice import splice

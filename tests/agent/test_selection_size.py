@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from agent.core.types import Candidate, Verdict
 from agent.report import SolveReport
 from agent.selection import choose, collapse_duplicates
-from agent.types import Candidate, Verdict
 from editing.patch import diff_size
 
 KEEPS_DOCSTRING = """diff --git a/m.py b/m.py

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import benchmarks.coverage
 import benchmarks.localize
-from agent.errors import CapuchinError
+from agent.core.errors import CapuchinError
 from sandbox.validate import tally, validate_all
 
 
