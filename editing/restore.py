@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import textwrap
 from dataclasses import dataclass
 
 import tree_sitter as ts
@@ -241,4 +242,15 @@ def restore_dropped(old_source: bytes, old: ts.Node, new_source: bytes, new: ts.
     restorer.docstring()
     restorer.comments()
     restorer.annotations()
-    return restorer.text(), restorer.notes
+    restored = restorer.text()
+    if restored == text or not _parses(restored, old.start_point.column):
+        return text, []  # restoring must never cost a candidate that splices as written
+    return restored, restorer.notes
+
+
+def _parses(text: str, column: int) -> bool:
+    try:
+        pyparse.parse(textwrap.dedent(" " * column + text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True

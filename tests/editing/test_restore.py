@@ -183,3 +183,13 @@ def test_a_docstring_that_says_something_else_is_the_models_choice():
     answer = SLUGIFY.replace("Lower-case ASCII slug of ``text`` for use in URLs.", "A URL slug.").replace(
         ".strip(separator)", "")
     assert splice("slugify.py", SLUGIFY, answer).text == answer
+
+
+def test_restoring_never_breaks_an_answer_that_splices_as_written(monkeypatch):
+    """A restored function that would not parse is left as the model wrote it."""
+    import editing.restore
+
+    monkeypatch.setattr(editing.restore._Restorer, "text", lambda self: "def median(:\n")
+    result = splice("central.py", MEDIAN, MEDIAN_ANSWER)
+    assert '"""The middle value' not in result.text
+    assert not [n for n in result.notes if n.startswith("kept the docstring")]
