@@ -231,7 +231,7 @@ class _Splicer:
             self._check_elision(m, target)
         text = reindent(node_text(self.snip, m.node), m.node.start_point.column,
                         line_indent(self.src, target.start_byte).decode())
-        if m.kind == "function":
+        if m.kind in ("function", "class"):
             text, kept = restore_dropped(self.src, target, self.snip, m.node, text)
             self.result.notes.extend(f"{note} of {qual}" for note in kept)
         if target.type == "decorated_definition" and m.node.type != "decorated_definition":
