@@ -46,8 +46,8 @@ def _callees(node: ast.AST, owner: str, defs: dict[Key, ast.AST]) -> set[Key]:
         if not isinstance(sub, ast.Call):
             continue
         func = sub.func
-        if isinstance(func, ast.Name):
-            out |= {k for k in (("", func.id), ("<nested>", func.id), (owner, func.id)) if k in defs}
+        if isinstance(func, ast.Name):  # a bare name is a module's or an enclosing function's, never a method
+            out |= {k for k in (("", func.id), ("<nested>", func.id)) if k in defs}
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
             out |= {(owner, func.attr)} & defs.keys()
     return out
@@ -102,6 +102,13 @@ class Walker:
 
 class Strip(ast.NodeTransformer):
     pass
+
+def docstring(node):
+    return node.doc
+
+class Reader:
+    def docstring(self, node):
+        return docstring(node)  # the module's function, not this method
 
 def iterative(root):
     stack = [root]
