@@ -24,7 +24,7 @@ from agent.core.protocols import Model, Retriever, Sandbox
 from agent.core.types import Candidate, Context, Location, Verdict
 from agent.prompts import edit_messages, focus_targets, retry_messages
 from agent.report import SolveReport, Trajectory, capuchin_build, exclude_capuchin_dir, new_run_id
-from agent.selection import choose
+from agent.selection import choose, collapse_duplicates
 from agent.solve_config import SolveConfig
 from agent.verify import Verifier, VerifyLimits
 from editing import EditError, apply_answer
@@ -93,7 +93,7 @@ class Pipeline:
         context_paths = list(dict.fromkeys(b.path for b in context.blocks))
         with self._stage(report, "sample"):
             report.candidates = self._candidates(repo, issue, context, context_paths, report.locations)
-        unique = _collapse_duplicates(report.candidates)
+        unique = collapse_duplicates(report.candidates)
         verdicts = {c.id: Verdict(candidate_id=c.id, applies=True, votes=1 + len(c.duplicates)) for c in unique}
         limits = VerifyLimits(concurrency=parts.sandbox_concurrency, timeout_s=parts.test_timeout_s,
                               timeout_factor=parts.config.candidate_timeout_factor,
@@ -193,21 +193,6 @@ class _Stage:
         seconds = time.monotonic() - self.started
         self.report.stage_seconds[self.name] = round(seconds, 2)
         self.bus.emit("stage_finished", self.name, f"{seconds:.1f}s", seconds=seconds, ok=exc is None)
-
-
-def _collapse_duplicates(candidates: list[Candidate]) -> list[Candidate]:
-    """The first candidate of each normalised form collects the ids of its duplicates (votes);
-    returns those first candidates, the distinct ones that get verified."""
-    first: dict[str, Candidate] = {}
-    for c in candidates:
-        if c.diff is None:
-            continue
-        key = c.normalized or c.diff
-        if key in first:
-            first[key].duplicates.append(c.id)
-        else:
-            first[key] = c
-    return list(first.values())
 
 
 def _why_none(report: SolveReport) -> str:

@@ -17,11 +17,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from agent.core.events import Event, EventBus
 from agent.core.inputs import git
 from agent.core.types import Candidate, Location, TestResult, Verdict
+from editing.patch import diff_size
 
 
 class ReproTest(BaseModel):
@@ -62,6 +63,13 @@ class SolveReport(BaseModel):
     patch: str | None = None
     usage: dict[str, Any] = Field(default_factory=dict)
     trajectory_dir: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def patch_lines(self) -> int | None:
+        """Lines the chosen patch adds or removes: among equally supported fixes, the smaller one is
+        what a reviewer wants (issue #16)."""
+        return diff_size(self.patch) if self.patch else None
 
     def verdict(self, candidate_id: str) -> Verdict | None:
         return next((v for v in self.verdicts if v.candidate_id == candidate_id), None)

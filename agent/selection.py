@@ -4,7 +4,10 @@ Large Language Monkeys: coverage grows with samples only if a verifier can find 
 right one. Evidence, strongest first: the patch applies and parses; it breaks no
 regression test that passed before; it passes reproduction tests that fail on the
 original code; many independent samples agree on it (majority vote over normalised
-patches). Ties break deterministically: more votes, lower temperature, smaller diff, id.
+patches). Ties break deterministically: more votes, smaller diff (lines, then bytes), lower temperature, id.
+Among samples with the same normal form, the smallest diff stands for them all: the normal
+form ignores docstrings, comments and layout, so the first sampled might be the one that
+also deletes a docstring or reflows the function (issue #16).
 """
 
 from __future__ import annotations
@@ -13,6 +16,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from agent.core.types import Candidate, Verdict
+from editing.patch import diff_size
+
+
+def collapse_duplicates(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """One candidate per normalised form, which collects the ids of the others (its votes): the
+    one with the smallest diff, the first sampled among equals. Returns them in the order their
+    forms first appear; candidates without a diff are left out."""
+    groups: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        if c.diff is not None:
+            groups.setdefault(c.normalized or c.diff, []).append(c)
+    representatives = []
+    for members in groups.values():
+        best = min(members, key=lambda c: diff_size(c.diff))  # min keeps the first of equals
+        best.duplicates = [c.id for c in members if c is not best]
+        representatives.append(best)
+    return representatives
 
 
 @dataclass(frozen=True)
@@ -74,7 +94,8 @@ def rank(
 
     def key(v: Verdict) -> tuple:
         c = by_id[v.candidate_id]
-        return (-v.score, -v.votes, c.temperature, len(c.diff or ""), c.id)
+        # Among equals the smaller change is the one a reviewer wants (issue #16).
+        return (-v.score, -v.votes, diff_size(c.diff), len(c.diff or ""), c.temperature, c.id)
 
     return sorted(alive, key=key)
 

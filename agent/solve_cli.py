@@ -97,7 +97,8 @@ def _show(report) -> None:
     verdict = report.verdict(report.chosen)
     err.print(f"[bold green]chosen {report.chosen}[/] — {verdict.votes} vote(s), "
               f"repro {verdict.repro_passed}/{verdict.repro_total}, "
-              f"regression {'ok' if verdict.regression_ok else 'not run' if verdict.regression_ok is None else 'BROKEN'}")
+              f"regression {'ok' if verdict.regression_ok else 'not run' if verdict.regression_ok is None else 'BROKEN'}, "
+              f"{report.patch_lines} lines changed")
     if verdict.repro_passed == 0:
         err.print(f"[yellow]unconfirmed:[/] no reproduction test passes with this patch "
                   f"({len(report.repro_tests)} written, {verdict.repro_total} failing on the original code); "

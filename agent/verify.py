@@ -36,7 +36,7 @@ def extract_test_code(answer: str) -> str | None:
     code = max(tests, key=len)
     try:
         compile(code, "<repro>", "exec")
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # the compiler recurses: deep code raises
         return None
     return code if code.endswith("\n") else code + "\n"
 
@@ -70,7 +70,7 @@ def issue_snippet_tests(issue: str) -> list[ReproTest]:
             continue
         try:
             compile(code, "<issue>", "exec")
-        except SyntaxError:
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         test = (f"SNIPPET = {code!r}\n\n\ndef test_issue_snippet_runs():\n"
                 "    exec(compile(SNIPPET, 'issue_snippet', 'exec'), {'__name__': '__issue__'})\n")

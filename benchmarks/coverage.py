@@ -152,6 +152,32 @@ def reselect(data: dict, evidence: Path, ks: list[int], subsets: int, weights: W
     data["summary"] = summarise(data["per_bug"], ks)
 
 
+def run_one_bug(name: str, args, ks: list[int], data: dict, evidence: Path, version: str) -> None:
+    """Solve and judge one bug, adding its row and evidence to ``data``; a failure is recorded under
+    ``data["errors"]`` (and retried on the next run) instead of ending the whole benchmark."""
+    settings = load_settings(None)
+    errors = data.setdefault("errors", {})
+    try:
+        with tempfile.TemporaryDirectory(prefix="capuchin-cov-") as tmp:
+            run = solve_bug(EXAMPLES / "bugs" / name, settings, args.max_k, Path(tmp))
+    except Exception as exc:  # any failure: recorded and counted, the other bugs still run
+        errors[name] = f"{type(exc).__name__}: {str(exc)[:500]}"
+        print(f"{name}: error: {errors[name]}", flush=True)
+        data["summary"] = summarise(data["per_bug"], ks) | {"errors": len(errors)}
+        return
+    errors.pop(name, None)
+    row = curves(run["report"], run["correct"], ks, args.subsets, seed=len(data["per_bug"]))
+    row |= {"seconds": round(run["seconds"], 1), "chosen_correct": bool(run["report"].chosen)
+            and run["correct"].get(run["report"].chosen, False), "commit": version,
+            "load_avg": round(os.getloadavg()[0], 2)}
+    data["per_bug"][name] = json.loads(json.dumps(row))  # str keys, as stored
+    with evidence.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(evidence_record(name, run["report"], run["correct"])) + "\n")
+    print(f"{name}: n={row['n']} correct={row['correct']} chosen_correct={row['chosen_correct']} "
+          f"({row['seconds']:.0f}s)", flush=True)
+    data["summary"] = summarise(data["per_bug"], ks) | {"errors": len(errors)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-k", type=int, default=32)
@@ -181,26 +207,14 @@ def main() -> None:
     for name in names:
         if name in data["per_bug"]:
             continue  # resume
-        settings = load_settings(None)
-        with tempfile.TemporaryDirectory(prefix="capuchin-cov-") as tmp:
-            run = solve_bug(EXAMPLES / "bugs" / name, settings, args.max_k, Path(tmp))
-        row = curves(run["report"], run["correct"], ks, args.subsets, seed=len(data["per_bug"]))
-        row |= {"seconds": round(run["seconds"], 1), "chosen_correct": bool(run["report"].chosen)
-                and run["correct"].get(run["report"].chosen, False), "commit": version,
-                "load_avg": round(os.getloadavg()[0], 2)}
-        data["per_bug"][name] = json.loads(json.dumps(row))  # str keys, as stored
-        with evidence.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(evidence_record(name, run["report"], run["correct"])) + "\n")
-        print(f"{name}: n={row['n']} correct={row['correct']} chosen_correct={row['chosen_correct']} "
-              f"({row['seconds']:.0f}s)", flush=True)
-        data["summary"] = summarise(data["per_bug"], ks)
+        run_one_bug(name, args, ks, data, evidence, version)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(data, indent=2))
     summary = data.get("summary") or summarise(data["per_bug"], ks)
     args.out.write_text(json.dumps(data, indent=2))
     for k in ks:
         print(f"k={k:>2}  coverage {summary['coverage'][str(k)]:.2f}  selected {summary['selected'][str(k)]:.2f}")
-    print(f"pass@1 {summary['pass@1']:.2f} over {summary['bugs']} bugs")
+    print(f"pass@1 {summary['pass@1']:.2f} over {summary['bugs']} bugs ({len(data.get('errors', {}))} errors)")
     plot(summary, args.out.with_suffix(".png"), f"Capuchin on the bundled bug suite ({data['model']})",
          f"fraction of {summary['bugs']} bugs")
 

@@ -74,15 +74,8 @@ def load_instances(dataset: Path) -> list[Instance]:
 
 
 def done_ids(out: Path) -> set[str]:
-    if not out.exists():
-        return set()
-    ids = set()
-    for line in out.read_text(encoding="utf-8").splitlines():
-        try:
-            ids.add(json.loads(line)["instance_id"])
-        except (json.JSONDecodeError, KeyError):
-            continue  # a line cut short by an interrupted run: that instance reruns
-    return ids
+    """Instances with a result; one whose latest row records an error runs again."""
+    return {i for i, row in read_results(out).items() if not row.get("error")}
 
 
 _PARSE_MEMO: dict = {}
@@ -102,6 +95,17 @@ def localize_one(inst: Instance, checkout: Path, config, model=None) -> dict:
     locations = localizer.localize(inst.problem_statement, top_k=max(50, config.top_locations))
     return {"instance_id": inst.instance_id, "files": files,
             "functions": [loc.key for loc in locations], "seconds": round(time.perf_counter() - start, 3)}
+
+
+def localize_or_error(inst: Instance, checkout: Path, config, model=None) -> dict:
+    """``localize_one``'s row, or a row recording why it failed: one instance must not end the run
+    (issue #11: sympy's generated table once crashed the indexer with a RecursionError)."""
+    start = time.perf_counter()
+    try:
+        return localize_one(inst, checkout, config, model)
+    except Exception as exc:  # any failure: it is recorded in the results and counted, not swallowed
+        return {"instance_id": inst.instance_id, "files": [], "functions": [],
+                "error": f"{type(exc).__name__}: {str(exc)[:500]}", "seconds": round(time.perf_counter() - start, 3)}
 
 
 def _hit(gold: tuple[str, ...], ranked: list[str], k: int) -> bool:
@@ -124,6 +128,7 @@ def score(instances: list[Instance], results: dict[str, dict]) -> dict:
                                   / max(nf, 1), 4) for k in FUNCTION_KS},
         "function_acc_all_spans": {k: round(sum(_hit(i.all_spans, r["functions"], k) for i, r in with_spans)
                                             / max(len(with_spans), 1), 4) for k in FUNCTION_KS},
+        "errors": sum(1 for _, r in scored if r.get("error")),
         "seconds_median": round(statistics.median(seconds), 3) if seconds else None,
         "seconds_total": round(sum(seconds), 1),
     }
@@ -163,7 +168,7 @@ def run(dataset: Path, checkouts: Path, out: Path, config, model=None, progress=
     todo = [i for i in instances if i.instance_id not in skip and (checkouts / i.instance_id).is_dir()]
     with out.open("a", encoding="utf-8") as fh:
         for n, inst in enumerate(todo, 1):
-            row = localize_one(inst, checkouts / inst.instance_id, config, model)
+            row = localize_or_error(inst, checkouts / inst.instance_id, config, model)
             fh.write(json.dumps(row) + "\n")
             fh.flush()
             if progress:
@@ -172,17 +177,20 @@ def run(dataset: Path, checkouts: Path, out: Path, config, model=None, progress=
     summary = score(instances, results)
     summary["splits"] = split_scores(instances, results)
     summary["missing_checkouts"] = sum(not (checkouts / i.instance_id).is_dir() for i in instances)
+    summary["error_instances"] = {i: r["error"] for i, r in sorted(results.items()) if r.get("error")}
     return summary
 
 
 def format_summary(summary: dict) -> str:
     fa, fn = summary["file_acc"], summary["function_acc"]
     return "\n".join([
-        f"instances: {summary['instances']} (missing checkouts: {summary.get('missing_checkouts', 0)})",
+        f"instances: {summary['instances']} (missing checkouts: {summary.get('missing_checkouts', 0)}, "
+        f"errors: {summary.get('errors', 0)}, counted as misses)",
         "file Acc@" + "  ".join(f"{k}: {fa[k]:.3f}" for k in FILE_KS),
         f"function Acc@ ({summary['function_instances']} with spans) "
         + "  ".join(f"{k}: {fn[k]:.3f}" for k in FUNCTION_KS),
         f"seconds per instance (median): {summary['seconds_median']}, total {summary['seconds_total']}",
+        *(f"error: {i}: {why[:150]}" for i, why in summary.get("error_instances", {}).items()),
         *(f"{name}: {part['instances']} instances, file Acc@1 {part['file_acc'][1]:.3f} @5 {part['file_acc'][5]:.3f},"
           f" function Acc@10 {part['function_acc'][10]:.3f}" for name, part in summary.get("splits", {}).items()),
     ])

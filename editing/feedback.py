@@ -138,9 +138,9 @@ def same_code(old: str, new: str) -> bool:
         return False
     try:
         trees = [pyparse.parse(textwrap.dedent(t)) for t in (old, new)]
+        return ast.dump(trees[0]) == ast.dump(trees[1])  # ast.dump recurses: a deep tree is "changed"
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
-    return ast.dump(trees[0]) == ast.dump(trees[1])
 
 
 def elides(new: str, old: str) -> bool:

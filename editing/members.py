@@ -157,16 +157,18 @@ def class_body(class_node: ts.Node) -> ts.Node | None:
 def has_elision(source: bytes, class_node: ts.Node) -> bool:
     """Whether a written class leaves parts out: ``...``, a '# rest unchanged' comment, or
     methods given only by their signature (an echoed skeleton), in it or a nested class."""
-    body = class_body(class_node)
-    if body is None:
-        return False
-    for m in members(source, body):
-        if m.kind == "filler" and node_text(source, m.node).strip() == "...":
-            return True
-        if m.kind == "comment" and ELISION_COMMENT.search(node_text(source, m.node)):
-            return True
-        if (m.kind == "function" and is_stub(source, m.node)) or (m.kind == "class" and has_elision(source, m.node)):
-            return True
+    classes = [class_node]  # a stack, not recursion: every tree walk stays iterative (issue #11)
+    while classes:
+        body = class_body(classes.pop())
+        for m in members(source, body) if body is not None else []:
+            if m.kind == "filler" and node_text(source, m.node).strip() == "...":
+                return True
+            if m.kind == "comment" and ELISION_COMMENT.search(node_text(source, m.node)):
+                return True
+            if m.kind == "function" and is_stub(source, m.node):
+                return True
+            if m.kind == "class":
+                classes.append(m.node)
     return False
 
 

@@ -15,8 +15,11 @@ from __future__ import annotations
 import ast
 import copy
 import difflib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import io
+import textwrap
+import tokenize
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -30,15 +33,35 @@ def _is_docstring(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
 
 
-class _StripDocstrings(ast.NodeTransformer):
-    def _strip(self, node: ast.AST) -> ast.AST:
-        self.generic_visit(node)
-        body = node.body  # type: ignore[attr-defined]
-        if body and _is_docstring(body[0]):
-            node.body = body[1:] or [ast.Pass()]  # type: ignore[attr-defined]
-        return node
+def _strip_docstrings(tree: ast.AST) -> ast.AST:
+    """Drop the docstring of every module, class and function in ``tree`` (mutated in place).
 
-    visit_Module = visit_ClassDef = visit_FunctionDef = visit_AsyncFunctionDef = _strip
+    ``ast.walk`` rather than a NodeTransformer: its generic_visit recurses once per level,
+    and generated tables (sympy's resolvent_lookup.py, issue #11) nest deeper than the limit."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, *_FUNCS)):
+            body = node.body
+            if body and _is_docstring(body[0]):
+                node.body = body[1:] or [ast.Pass()]
+    return tree
+
+
+def _token_form(text: str) -> str:
+    """The code's tokens, without comments and layout: the normal form of a unit too deep for
+    ``ast.unparse`` (which recurses once per level)."""
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO(textwrap.dedent(text)).readline)
+        return " ".join("\n" if t.type == tokenize.NEWLINE else t.string for t in tokens if t.type not in skip)
+    except (tokenize.TokenError, SyntaxError):
+        return " ".join(text.split())
+
+
+def _unparse(render: Callable[[], str], raw: str) -> str:
+    try:
+        return render()
+    except RecursionError:
+        return _token_form(raw)
 
 
 def _import_lines(stmt: ast.Import | ast.ImportFrom) -> list[str]:
@@ -71,44 +94,65 @@ def _segment(lines: list[str], node: ast.stmt) -> str:
     return "".join(lines[first - 1:node.end_lineno])
 
 
-def _normal(stmt: ast.stmt) -> str:
-    return ast.unparse(_StripDocstrings().visit(stmt))  # each node belongs to one unit: mutating is fine
+def _normal(stmt: ast.stmt, raw: str) -> str:
+    # each node belongs to one unit: mutating is fine
+    return _unparse(lambda: ast.unparse(_strip_docstrings(stmt)), raw)
 
 
 def _own_unit(lines: list[str], imports: list[ast.stmt], rest: list[ast.stmt], shell: ast.ClassDef | None,
               header: str) -> _Unit:
+    raw = header + "".join(_segment(lines, s) for s in imports + rest)
+
     def render() -> str:
         imported = sorted({line for stmt in imports for line in _import_lines(stmt)})  # type: ignore[arg-type]
-        return "\n".join(imported + ([ast.unparse(shell)] if shell else []) + [_normal(s) for s in rest])
+        printed = [ast.unparse(_strip_docstrings(s)) for s in rest]
+        return "\n".join(imported + ([ast.unparse(shell)] if shell else []) + printed)
 
-    return _Unit(header + "".join(_segment(lines, s) for s in imports + rest), render)
+    return _Unit(raw, partial(_unparse, render, raw))
+
+
+@dataclass
+class _Body:
+    """A module or class body being cut into units: its statements still to read, and what its
+    own unit collects (imports and other statements; functions and classes get units of their own)."""
+
+    stmts: Iterator[tuple[int, ast.stmt]]
+    prefix: str
+    own_key: str
+    shell: ast.ClassDef | None
+    header: str
+    imports: list[ast.stmt] = field(default_factory=list)
+    rest: list[ast.stmt] = field(default_factory=list)
 
 
 def _units(tree: ast.Module, text: str) -> dict[str, _Unit]:
     lines = text.splitlines(keepends=True)
     units: dict[str, _Unit] = {}
-
-    def body(stmts: list[ast.stmt], prefix: str, own_key: str, shell: ast.ClassDef | None, header: str) -> None:
-        imports: list[ast.stmt] = []
-        rest: list[ast.stmt] = []
-        for i, stmt in enumerate(stmts):
-            if i == 0 and _is_docstring(stmt):
-                continue
-            if isinstance(stmt, ast.Import | ast.ImportFrom):
-                imports.append(stmt)
-            elif isinstance(stmt, _FUNCS):
-                units[_free_key(units, prefix + stmt.name, stmt)] = _Unit(_segment(lines, stmt), partial(_normal, stmt))
-            elif isinstance(stmt, ast.ClassDef):
-                inner = copy.copy(stmt)  # the class's own line (decorators, bases) without its members
-                inner.body = [ast.Pass()]
-                first = min([stmt.lineno] + [d.lineno for d in stmt.decorator_list])
-                head = "".join(lines[first - 1:stmt.body[0].lineno - 1])
-                body(stmt.body, f"{prefix}{stmt.name}.", f"{prefix}{stmt.name}", inner, head)
-            else:
-                rest.append(stmt)
-        units[own_key] = _own_unit(lines, imports, rest, shell, header)
-
-    body(tree.body, "", "<module>", None, "")
+    # A stack of bodies, not recursion (issue #11); a class's members are cut as soon as it is
+    # reached, so keys come out in the order a recursive walk gives (it decides _free_key's suffixes).
+    bodies = [_Body(iter(enumerate(tree.body)), "", "<module>", None, "")]
+    while bodies:
+        body = bodies[-1]
+        i, stmt = next(body.stmts, (-1, None))
+        if stmt is None:
+            units[body.own_key] = _own_unit(lines, body.imports, body.rest, body.shell, body.header)
+            bodies.pop()
+        elif i == 0 and _is_docstring(stmt):
+            continue
+        elif isinstance(stmt, ast.Import | ast.ImportFrom):
+            body.imports.append(stmt)
+        elif isinstance(stmt, _FUNCS):
+            segment = _segment(lines, stmt)
+            units[_free_key(units, body.prefix + stmt.name, stmt)] = _Unit(segment, partial(_normal, stmt, segment))
+        elif isinstance(stmt, ast.ClassDef):
+            shell = copy.copy(stmt)  # the class's own line (decorators, bases) without its members
+            shell.body = [ast.Pass()]
+            first = min([stmt.lineno] + [d.lineno for d in stmt.decorator_list])
+            head = "".join(lines[first - 1:stmt.body[0].lineno - 1])
+            key = f"{body.prefix}{stmt.name}"
+            bodies.append(_Body(iter(enumerate(stmt.body)), key + ".", key, shell, head))
+        else:
+            body.rest.append(stmt)
     return units
 
 

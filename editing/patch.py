@@ -21,6 +21,19 @@ _NO_EOL = "\\ No newline at end of file"
 _HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@")
 
 
+def diff_size(diff: str | None) -> int:
+    """Lines a unified diff adds or removes (file headers not counted); 0 for no diff."""
+    size, in_hunk = 0, False
+    for line in (diff or "").splitlines():
+        if line.startswith("diff --git "):
+            in_hunk = False
+        elif line.startswith("@@"):
+            in_hunk = True
+        elif in_hunk and line[:1] in ("+", "-"):
+            size += 1
+    return size
+
+
 def file_diff(path: str, before: str | None, after: str | None) -> str:
     """A git-style unified diff of one file (None: the file does not exist on that side)."""
     old = before.splitlines(keepends=True) if before is not None else []

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import tree_sitter as ts
@@ -42,6 +42,7 @@ from editing.members import (
     qualname,
     reindent,
 )
+from editing.restore import restore_dropped
 from retrieval.parse import ParsedFile, Symbol, parse_file
 
 _DEFS = ("function", "class")
@@ -87,6 +88,10 @@ class _Level:
     """Start of a class body's first statement, where a new docstring goes."""
 
 
+_Job = tuple[list[Member], _Level, int]
+"""A body to merge: the written members, the body they go into, blank lines around new definitions."""
+
+
 class _Splicer:
     def __init__(self, path: str, source: str, code: str, *, hint: str | None, answer_code: str):
         self.path = path
@@ -115,7 +120,7 @@ class _Splicer:
         end, before = module_end(self.src, root_members)
         names = [s.qualname for s in self.parsed.symbols] + self.parsed.top_level_names
         level = _Level(self._find_module, end, b"", "", names, end_is_before=before)
-        self._level(top, level, blank=2)
+        self._levels((top, level, 2))
         self.result.text = self._apply().decode("utf-8")
         self._check_syntax()
         return self.result
@@ -167,7 +172,22 @@ class _Splicer:
 
     # --- one body: replace, merge or add each written member ---------------------------------
 
-    def _level(self, written: list[Member], level: _Level, *, blank: int) -> None:
+    def _levels(self, job: _Job) -> None:
+        """Merge the answer's bodies, a merged class's body as soon as its class is reached.
+
+        A stack of ``_level`` generators instead of recursion: every tree walk stays iterative
+        (issue #11), and the order of planned changes is the one a recursive walk would give,
+        which decides the order of texts inserted at one position."""
+        stack = [self._level(*job)]
+        while stack:
+            nested = next(stack[-1], None)
+            if nested is None:
+                stack.pop()
+            else:
+                stack.append(self._level(*nested))
+
+    def _level(self, written: list[Member], level: _Level, blank: int) -> Iterator[_Job]:
+        """Plan the changes of one body; yields the body of each class merged into, to do first."""
         placed: list[tuple[int, int] | None] = []
         pending: list[tuple[int, Member]] = []
         for i, m in enumerate(written):
@@ -181,7 +201,9 @@ class _Splicer:
                 # An echoed skeleton (`def f(x): ...`) says nothing about the body: keep the real one.
                 self.result.notes.append(f"kept `{level.qual}{m.name}`: the answer gives only its signature")
             elif target is not None:
-                self._replace(m, target, level)
+                nested = self._replace(m, target, level)
+                if nested is not None:
+                    yield nested
                 same_level = target.parent is not None and target.parent.type in ("module", "block") and (
                     level.qual or target.parent.type == "module")
                 placed.append((target.start_byte, target.end_byte) if same_level else None)
@@ -196,19 +218,22 @@ class _Splicer:
         for i, m in pending:
             self._insert(m, i, placed, level, blank if m.kind in _DEFS else blank - 1)
 
-    def _replace(self, m: Member, target: ts.Node, level: _Level) -> None:
+    def _replace(self, m: Member, target: ts.Node, level: _Level) -> _Job | None:
+        """Replace ``target`` by the written member, or return the class body to merge into."""
         qual = qualname(self.src, target) if m.kind != "docstring" else level.qual + "__doc__"
         # A class is merged member by member, so members the answer only re-typed stay as they
         # were; only a whole class with statements a merge cannot place is replaced as one.
         whole = m.kind != "class" or (self._is_whole_class(m, target) and self._has_loose_statements(m))
         self._claim(target, "whole" if whole else "merge")
         if not whole:
-            self._merge(m, target, qual)
-            return
+            return self._merge(m, target, qual)
         if m.kind == "function":
             self._check_elision(m, target)
         text = reindent(node_text(self.snip, m.node), m.node.start_point.column,
                         line_indent(self.src, target.start_byte).decode())
+        if m.kind in ("function", "class"):
+            text, kept = restore_dropped(self.src, target, self.snip, m.node, text)
+            self.result.notes.extend(f"{note} of {qual}" for note in kept)
         if target.type == "decorated_definition" and m.node.type != "decorated_definition":
             # Models drop decorators they were not shown or did not think about (qwen2.5-coder
             # rewrote `@property def subtotal` without it): keep them, except a @staticmethod or
@@ -224,6 +249,7 @@ class _Splicer:
         if not same_code(node_text(self.src, target), text):
             self._change(target.start_byte, target.end_byte, text.encode())
             self.result.applied.append(f"replaced {qual}")
+        return None
 
     def _kept_decorators(self, m: Member, target: ts.Node) -> list[str]:
         first = first_param(m.inner, self.snip) if m.kind == "function" else ""
@@ -257,7 +283,7 @@ class _Splicer:
         old = Counter((t.kind, t.name) for t in members(self.src, body) if t.kind in kept)
         return old <= Counter((w.kind, w.name) for w in members(self.snip, written))
 
-    def _merge(self, m: Member, target: ts.Node, qual: str) -> None:
+    def _merge(self, m: Member, target: ts.Node, qual: str) -> _Job:
         body = class_body(target)
         written = class_body(m.node)
         if body is None or written is None:
@@ -275,7 +301,7 @@ class _Splicer:
 
         names = [f"{qual}.{t.name}" for t in existing if t.name]
         level = _Level(find, body.end_byte, indent, qual + ".", names, start=body.named_children[0].start_byte)
-        self._level(members(self.snip, written), level, blank=1)
+        return members(self.snip, written), level, 1
 
     def _merge_header(self, m: Member, target: ts.Node, qual: str) -> None:
         """A merged class keeps its body but takes the answer's decorators and bases.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import typer
@@ -10,6 +11,9 @@ import typer
 from agent.core.errors import InputError
 from agent.core.inputs import read_issue
 from agent.core.services import services
+
+SHOW_SKIPPED = 10
+"""Skipped files listed by `capuchin index` (indexed by path only: their code is not searchable)."""
 
 
 def _open_index(path: Path, dense: bool | None):
@@ -42,10 +46,14 @@ def index_cmd(
     """Build or update the repository index under PATH/.capuchin/index/."""
     index, _ = _open_index(path, dense)
     n_symbols = len(index.symbol_refs)
-    skipped = sum(1 for e in index.entries.values() if e.parsed.error)
+    skipped = index.skipped()
     dense_note = f", {index.dense.stats}" if index.dense is not None else ""
-    print(f"{index.stats['files']} files ({index.stats['parsed']} parsed now, {skipped} skipped), "
+    print(f"{index.stats['files']} files ({index.stats['parsed']} parsed now, {len(skipped)} skipped), "
           f"{n_symbols} definitions in {index.stats['open_s']} s{dense_note}")
+    for path, why in sorted(skipped.items())[:SHOW_SKIPPED]:
+        print(f"  {path}: {why}", file=sys.stderr)
+    if len(skipped) > SHOW_SKIPPED:
+        print(f"  ... and {len(skipped) - SHOW_SKIPPED} more skipped files", file=sys.stderr)
 
 
 def search_cmd(

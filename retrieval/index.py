@@ -50,6 +50,17 @@ def symbol_document(sym: Symbol, source: bytes, parsed: ParsedFile) -> str:
 
 
 def analyse(path: str, source: bytes) -> FileEntry:
+    """The cache entry of one file; a file nothing can be made of is kept by its path alone."""
+    try:
+        return _analyse(path, source)
+    except (RecursionError, MemoryError, ValueError) as exc:
+        # One file must not take indexing down (issue #11: a generated sympy table once did).
+        # Nothing here should raise any more; this is the net for what a new file still defeats.
+        why = f"skipped: could not be analysed ({type(exc).__name__}: {str(exc)[:200]})"
+        return FileEntry(ParsedFile(path, error=why), " ".join(path_tokens(path) * 2))
+
+
+def _analyse(path: str, source: bytes) -> FileEntry:
     parsed = parse_file(path, source)
     if parsed.error:
         return FileEntry(parsed, " ".join(path_tokens(path) * 2))
@@ -139,12 +150,19 @@ class RepoIndex:
         if not known:
             cache.prune(set(files.values()))
         cache.save()
-        stats = {"files": len(files), "parsed": parsed_now, "open_s": round(time.perf_counter() - start, 3)}
-        bus.emit("stage_finished", STAGE, f"{len(files)} files, {parsed_now} parsed", **stats)
+        skipped = _warn_skipped(entries, bus)
+        stats = {"files": len(files), "parsed": parsed_now, "skipped": len(skipped),
+                 "open_s": round(time.perf_counter() - start, 3)}
+        bus.emit("stage_finished", STAGE, f"{len(files)} files, {parsed_now} parsed, {len(skipped)} skipped",
+                 **stats, skipped_files=skipped)
         index = cls(repo, config, entries, stats)
         index.blobs = files
         index.bus = bus
         return index
+
+    def skipped(self) -> dict[str, str]:
+        """Files indexed by their path alone (binary, too big, not UTF-8, not analysable) -> why."""
+        return {p: e.parsed.error for p, e in self.entries.items() if e.parsed.error}
 
     @cached_property
     def graph(self) -> CodeGraph:
@@ -225,6 +243,14 @@ class RepoIndex:
     def warm(self) -> None:
         """Build every lazy part now (for `capuchin index` and timing)."""
         _ = self.graph.imports, self._file_bm25, self._symbol_bm25, self.dense
+
+
+def _warn_skipped(entries: dict[str, FileEntry], bus: EventBus) -> dict[str, str]:
+    """One warning event per file indexed by its path alone (its code is not searchable)."""
+    skipped = {p: e.parsed.error for p, e in entries.items() if e.parsed.error}
+    for path, why in skipped.items():
+        bus.emit("log", STAGE, f"{path}: {why}", level="warning", path=path, reason=why)
+    return skipped
 
 
 def _scatter(values: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:

@@ -116,6 +116,15 @@ def _text(source: bytes, node: ts.Node) -> str:
     return source[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
 
+_Visit = tuple[ts.Node, "Symbol | None", "str | None"]
+"""A node still to visit, with the definition it sits in and that definition's kind."""
+
+
+def _children(node: ts.Node, parent: Symbol | None, parent_kind: str | None) -> list[_Visit]:
+    """``node``'s named children as stack entries, last child first (the stack pops the first)."""
+    return [(child, parent, parent_kind) for child in reversed(node.named_children)]
+
+
 class _Walker:
     """Collects symbols and imports in one pass over the tree."""
 
@@ -127,36 +136,40 @@ class _Walker:
     def module(self, root: ts.Node) -> None:
         if self.spec.docstring_in_body:
             self.out.module_docstring = self._docstring(root)
-        self._children(root, parent=None, parent_kind=None)
+        # An explicit stack, not recursion: generated files (sympy's resolvent_lookup.py, issue #11)
+        # nest deeper than Python's recursion limit. Children go on reversed, so symbols, calls
+        # and imports come out in file order, as a recursive pre-order walk would give them.
+        stack: list[_Visit] = _children(root, None, None)
+        while stack:
+            node, parent, parent_kind = stack.pop()
+            stack.extend(self._visit(node, parent, parent_kind))
 
-    def _children(self, node: ts.Node, parent: Symbol | None, parent_kind: str | None) -> None:
-        for child in node.named_children:
-            self._visit(child, parent, parent_kind)
-
-    def _visit(self, node: ts.Node, parent: Symbol | None, parent_kind: str | None) -> None:
+    def _visit(self, node: ts.Node, parent: Symbol | None, parent_kind: str | None) -> list[_Visit]:
+        """Record what ``node`` is; return its children still to visit (reversed)."""
         spec = self.spec
         if node.type in spec.wrapper_types:
             inner = node.child_by_field_name("definition")
             if inner is not None:
-                self._definition(inner, node, parent, parent_kind)
-                return
+                return self._definition(inner, node, parent, parent_kind)
         if node.type in spec.function_types or node.type in spec.class_types:
-            self._definition(node, node, parent, parent_kind)
-        elif node.type in spec.import_types:
+            return self._definition(node, node, parent, parent_kind)
+        if node.type in spec.import_types:
             self.out.imports.extend(self._imports(node))
-        elif node.type in spec.call_types:
+            return []
+        if node.type in spec.call_types:
             self._call(node, parent)
-            self._children(node, parent, parent_kind)
-        elif node.type == "ERROR" or node.named_child_count:
+            return _children(node, parent, parent_kind)
+        if node.type == "ERROR" or node.named_child_count:
             if parent is None and node.type == "expression_statement":
                 self._top_level_name(node)
-            self._children(node, parent, parent_kind)
+            return _children(node, parent, parent_kind)
+        return []
 
-    def _definition(self, node: ts.Node, outer: ts.Node, parent: Symbol | None, parent_kind: str | None) -> None:
+    def _definition(self, node: ts.Node, outer: ts.Node, parent: Symbol | None,
+                    parent_kind: str | None) -> list[_Visit]:
         name_node = node.child_by_field_name(self.spec.name_field)
         if name_node is None:  # broken by a syntax error: keep walking for what is inside
-            self._children(node, parent, parent_kind)
-            return
+            return _children(node, parent, parent_kind)
         is_class = node.type in self.spec.class_types
         kind = "class" if is_class else ("method" if parent_kind == "class" else "function")
         name = _text(self.source, name_node)
@@ -176,8 +189,7 @@ class _Walker:
             decorators=[_text(self.source, d) for d in outer.named_children if d.type == "decorator"],
         )
         self.out.symbols.append(symbol)
-        if body is not None:
-            self._children(body, symbol, "class" if is_class else "function")
+        return _children(body, symbol, "class" if is_class else "function") if body is not None else []
 
     def _docstring(self, body: ts.Node) -> str | None:
         first = next((c for c in body.named_children if c.type not in self.spec.comment_types), None)

@@ -149,7 +149,7 @@ def validate_cmd(
                                  "first one in the middle)."),
     timeout: float | None = typer.Option(None, "--timeout", help="Per-run test timeout in seconds."),
     rerun: list[str] = typer.Option(None, "--rerun", help="Run again instances whose last status is this "
-                                    "(not_validated, build_failed, apply_failed)."),
+                                    "(not_validated, build_failed, apply_failed, error)."),
     repo_dir: Path | None = ReposOpt,
 ) -> None:
     """SWE-bench validation: FAIL_TO_PASS / PASS_TO_PASS per instance, without and with the gold patch."""

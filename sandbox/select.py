@@ -39,7 +39,7 @@ def _imported_modules(source: str, package: str | None = None) -> set[str]:
     imports are resolved against ``package`` when it is given, else left out."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # too deep or too big for the parser
         return set()
     out: set[str] = set()
     for node in ast.walk(tree):

@@ -109,7 +109,11 @@ def validate_all(runner: InstanceRunner, rows: Sequence[dict], out: Path, *, wor
     def one(row: dict) -> None:
         if row["instance_id"] in done_ids(out, rerun) - skip:  # another process did it meanwhile
             return
-        record = validate_instance(runner, row)
+        try:
+            record = validate_instance(runner, row)
+        except Exception as exc:  # any failure: recorded as this instance's status, and the batch goes on
+            record = {"instance_id": row["instance_id"], "repo": row["repo"], "status": "error",
+                      "reason": f"{type(exc).__name__}: {str(exc)[:1000]}", "seconds": 0.0}
         _append(out, json.dumps(record) + "\n", lock)
         log(f"{row['instance_id']}: {record['status']} {record.get('reason', '')[:120]} ({record['seconds']}s)")
 

@@ -180,12 +180,13 @@ class RunState:
         return reproduced(r.verdict for r in self.candidates.values() if r.verdict is not None)
 
     def verdict_of(self, candidate_id: str) -> Verdict | None:
-        row = self.candidates.get(candidate_id)
-        if row is None:
-            return None
-        if row.duplicate_of:
-            return self.verdict_of(row.duplicate_of)
-        return row.verdict
+        """The verdict of the candidate, or of the one it collapsed into (followed with a loop, not
+        recursion: tests/test_tree_walks.py allows no recursive function)."""
+        row, seen = self.candidates.get(candidate_id), {candidate_id}
+        while row is not None and row.duplicate_of and row.duplicate_of not in seen:
+            seen.add(row.duplicate_of)
+            row = self.candidates.get(row.duplicate_of)
+        return row.verdict if row is not None else None
 
 
 def why_chosen(verdict: Verdict | None, survivors: int) -> str:

@@ -89,3 +89,14 @@ def test_a_patch_no_reproduction_test_confirms_is_shown_as_unconfirmed(capsys):
 
     assert "unconfirmed" in shown(0)
     assert "unconfirmed" not in shown(1)
+
+
+def test_the_chosen_patchs_size_is_shown_with_its_evidence(capsys):
+    from agent.core.types import Verdict
+    from agent.report import SolveReport
+    from agent.solve_cli import _show
+
+    patch = "diff --git a/m.py b/m.py\n--- a/m.py\n+++ b/m.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
+    verdict = Verdict(candidate_id="c01", applies=True, regression_ok=True, repro_total=1, repro_passed=1)
+    _show(SolveReport(run_id="r", repo="/r", issue="i", chosen="c01", patch=patch, verdicts=[verdict]))
+    assert "regression ok, 2 lines changed" in capsys.readouterr().err

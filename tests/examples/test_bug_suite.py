@@ -61,16 +61,15 @@ def _fresh_copy(bug_dir: Path, dest: Path) -> Path:
 def _spans(source: str) -> dict[str, tuple[int, int]]:
     """``{qualified name: (first line, last line)}`` of every function and class in a module."""
     spans: dict[str, tuple[int, int]] = {}
-
-    def walk(node: ast.AST, prefix: str) -> None:
+    todo: list[tuple[ast.AST, str]] = [(ast.parse(source), "")]
+    while todo:  # a stack, not recursion: tests/test_tree_walks.py allows no recursive function
+        node, prefix = todo.pop()
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 name = prefix + child.name
                 first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
                 spans[name] = (first, child.end_lineno or child.lineno)
-                walk(child, name + ".")
-
-    walk(ast.parse(source), "")
+                todo.append((child, name + "."))
     return spans
 
 

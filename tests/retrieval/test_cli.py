@@ -67,3 +67,11 @@ def test_localize_with_llm_puts_the_models_pick_first(shop_repo, capsys, monkeyp
     assert out["files"][0]["path"] == "shop/pricing.py"
     assert out["locations"][0]["reasons"][-1] == "llm pick"
     assert "Which files must be edited" in server.requests[0]["messages"][-1]["content"]
+
+
+def test_index_counts_and_names_the_files_it_skipped(shop_repo, capsys):
+    (shop_repo / "shop" / "latin1.py").write_bytes(b"NAME = '\xe9'\n")
+    assert main(["index", str(shop_repo), "--no-dense"]) == 0
+    out, err = capsys.readouterr()
+    assert "1 skipped" in out
+    assert "shop/latin1.py: skipped: not UTF-8" in err
