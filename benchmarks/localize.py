@@ -145,6 +145,19 @@ def split_scores(instances: list[Instance], results: dict[str, dict]) -> dict:
             "held_out": score([i for i in instances if not tuning_half(i.instance_id)], results)}
 
 
+def breakdown(instances: list[Instance], results: dict[str, dict]) -> dict:
+    """File Acc@1/@5 and function Acc@10 per repository and for single- vs multi-file gold patches."""
+    def short(part: dict) -> dict:
+        return {"n": part["instances"], "file@1": part["file_acc"][1], "file@5": part["file_acc"][5],
+                "file@10": part["file_acc"][10], "function@10": part["function_acc"][10]}
+
+    groups: dict[str, list[Instance]] = {}
+    for inst in instances:
+        groups.setdefault(inst.instance_id.rsplit("-", 1)[0], []).append(inst)
+        groups.setdefault("multi-file" if len(inst.gold_files) > 1 else "single-file", []).append(inst)
+    return {name: short(score(group, results)) for name, group in sorted(groups.items())}
+
+
 def read_results(out: Path) -> dict[str, dict]:
     results = {}
     if out.exists():
@@ -176,6 +189,8 @@ def run(dataset: Path, checkouts: Path, out: Path, config, model=None, progress=
     results = read_results(out)
     summary = score(instances, results)
     summary["splits"] = split_scores(instances, results)
+    summary["breakdown"] = breakdown(instances, results)
+    summary["breakdown_held_out"] = breakdown([i for i in instances if not tuning_half(i.instance_id)], results)
     summary["missing_checkouts"] = sum(not (checkouts / i.instance_id).is_dir() for i in instances)
     summary["error_instances"] = {i: r["error"] for i, r in sorted(results.items()) if r.get("error")}
     return summary

@@ -61,7 +61,7 @@ class RetrievalConfig(Section):
         default_factory=lambda: {
             "bm25_file": 0.24, "bm25_symbol": 0.5, "bm25_title": 1.65, "bm25_code": 0.34, "dense": 0.0,
             "mention": 0.5, "trace": 0.25, "path": 0.24, "graph": 0.2, "title_mention": 0.0, "family": 0.0,
-            "literal": 0.0,
+            "literal": 0.0, "history": 0.0, "cochange": 0.0,
         }
     )
     """Stage 1 (files): weight of each ranking signal, tuned on the dev set. 'dense', 'title_mention' (names in
@@ -76,5 +76,16 @@ class RetrievalConfig(Section):
     """Stage 3 (functions/classes): weight of each ranking signal. 'literal' (a text the issue quotes found
     inside the definition) was chosen on the tuning half of the dev set (function Acc@10 on the held-out
     half 0.415 -> 0.447)."""
+    history: bool = True
+    """Read the repository's git history (commit messages per file, co-change) for the 'history' and
+    'cochange' signals; cached per HEAD, a moved HEAD reads only the new commits (retrieval.history)."""
+    history_commits: int = Field(default=5000, ge=0)
+    """How many of the newest commits reachable from HEAD are read."""
+    history_merges: bool = False
+    """Also read merge commits (a pull request's title and body, against its whole diff)."""
+    history_max_files: int = Field(default=30, ge=1)
+    """Commits touching more files than this (reformatting, licence headers) are left out."""
+    cochange_seeds: int = Field(default=3, ge=1)
+    """Stage 1 'cochange': files that changed with the first pass's best this-many files score."""
     literal_max_files: int = Field(default=3, ge=1)
     """A quoted text found in more files than this says too little to count (retrieval.literals)."""

@@ -9,6 +9,7 @@ sentence-transformers unchanged (hub ids where a hub is reachable, or paths).
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 from functools import cache
@@ -76,6 +77,15 @@ def _truncate_layers(model, layer: int) -> None:
     encoder.layer = encoder.layer[:layer]
 
 
+def is_static_model(path: Path) -> bool:
+    """A model2vec directory (one embedding table and a tokenizer), not a transformer to distil."""
+    try:
+        config = json.loads((path / "config.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return config.get("model_type") == "model2vec" and (path / "model.safetensors").is_file()
+
+
 class StaticEncoder:
     """model2vec static embeddings distilled from the configured model once, then cached on disk."""
 
@@ -83,13 +93,17 @@ class StaticEncoder:
         from model2vec import StaticModel
 
         target = cache_dir() / "model2vec" / re.sub(r"[^0-9a-zA-Z_.-]", "_", name)
-        if not (target / "config.json").exists():
+        if is_static_model(Path(name)):  # already static (e.g. Capuchin's trained code encoder): no distilling
+            target = Path(name)
+        elif not (target / "config.json").exists():
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             from model2vec.distill import distill
 
             distill(model_name=resolve_model(name), pca_dims=256).save_pretrained(str(target))
         self.model = StaticModel.from_pretrained(str(target))
-        self.key = f"m2v:{name}"
+        weights = target / "model.safetensors"
+        # Retraining into the same directory must not reuse vectors cached from the old weights.
+        self.key = f"m2v:{name}:{weights.stat().st_size}:{int(weights.stat().st_mtime)}"
 
     def encode(self, texts: list[str]) -> np.ndarray:
         vectors = np.asarray(self.model.encode(texts), dtype=np.float32)

@@ -240,9 +240,26 @@ class RepoIndex:
 
         return DenseIndex.build(self)
 
+    @cached_property
+    def history(self):
+        """BM25 over per-file commit messages and co-change counts (retrieval.history), or None."""
+        cfg = self.config
+        if not cfg.history or cfg.history_commits == 0:
+            return None
+        from retrieval.history import open_history
+
+        start = time.perf_counter()
+        history = open_history(self.repo, cfg.history_commits, merges=cfg.history_merges,
+                               max_files=cfg.history_max_files)
+        if history is None:
+            return None
+        scorer = history.scorer(self.paths)
+        self.stats["history_s"] = round(time.perf_counter() - start, 3)
+        return scorer
+
     def warm(self) -> None:
         """Build every lazy part now (for `capuchin index` and timing)."""
-        _ = self.graph.imports, self._file_bm25, self._symbol_bm25, self.dense
+        _ = self.graph.imports, self._file_bm25, self._symbol_bm25, self.dense, self.history
 
 
 def _warn_skipped(entries: dict[str, FileEntry], bus: EventBus) -> dict[str, str]:

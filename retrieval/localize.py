@@ -73,6 +73,8 @@ class Localizer:
             signals["literal"] = from_dict(sig.literal_files)
         if self.config.weights.get("dense") and idx.dense is not None:
             signals["dense"] = idx.dense.file_scores(issue)
+        if self.config.weights.get("history") and idx.history is not None:
+            signals["history"] = idx.history.scores(tokens)
         return signals
 
     def _literals(self, issue: str, sig: IssueSignals) -> None:
@@ -109,6 +111,11 @@ class Localizer:
         if weights.get("graph"):
             # Second pass: files next to the first pass's best files get a share of their evidence.
             signals["graph"] = self._graph_signal(fused)
+            fused = combine(signals, weights, power=power, mask=mask)
+        if weights.get("cochange") and idx.history is not None:
+            # Multi-file fixes: files that past commits changed together with the best files so far.
+            seeds = [idx.paths[i] for i in top_indices(fused, self.config.cochange_seeds)]
+            signals["cochange"] = idx.history.cochange_scores(seeds, {p: i for i, p in enumerate(idx.paths)})
             fused = combine(signals, weights, power=power, mask=mask)
         order = top_indices(fused, len(idx.paths))
         paths = [idx.paths[i] for i in order]

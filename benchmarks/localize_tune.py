@@ -1,0 +1,216 @@
+"""Tune stage-1 (file) fusion weights offline: collect every signal once, then search weights in memory.
+
+A full ``capuchin bench localize`` run re-opens every checkout; trying one weight setting
+that way costs minutes. ``collect`` stores, per instance, each file signal, the import
+neighbours and co-change rows of the files that can become seeds, and the gold files;
+``search`` replays stage 1 (both second passes included) for any weights in
+milliseconds, and tunes by coordinate descent on the tuning half (sha1 0-7) only.
+
+    python -m benchmarks.localize_tune collect --dataset ../shared/data/swebench-dev.jsonl \\
+        --checkouts CHECKOUTS --out /tmp/signals.pkl
+    python -m benchmarks.localize_tune search --signals /tmp/signals.pkl [--only history,cochange]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.localize import _PARSE_MEMO, load_instances, tuning_half
+from retrieval.rank import combine, top_indices
+
+SEED_POOL = 60
+"""Files kept with their neighbours: the union of each signal's best this-many (seeds come from there)."""
+
+
+@dataclass
+class Collected:
+    instance_id: str
+    repo: str
+    paths: list[str]
+    mask: np.ndarray
+    signals: dict[str, np.ndarray]
+    gold: list[int]
+    """Indices of the gold files in ``paths`` (-1 for a file the checkout lacks)."""
+    neighbours: dict[int, list[int]] = field(default_factory=dict)
+    cochange: dict[int, dict[int, float]] = field(default_factory=dict)
+    """seed -> {file: P(file | seed)}."""
+
+
+def collect_one(inst, checkout: Path, config) -> Collected:
+    from retrieval import Localizer, RepoIndex
+    from retrieval.signals import extract
+    from retrieval.text import tokenize
+
+    index = RepoIndex.open(checkout, config, memo=_PARSE_MEMO)
+    loc = Localizer(index, config)
+    sig = extract(index.graph, inst.problem_statement)
+    loc._literals(inst.problem_statement, sig)
+    signals = loc._file_signals(inst.problem_statement, sig, tokenize(inst.problem_statement))
+    pos = {p: i for i, p in enumerate(index.paths)}
+    pool = set()
+    for scores in signals.values():
+        pool.update(int(i) for i in np.argsort(-scores)[:SEED_POOL] if scores[i] > 0)
+    signals.update(history_variants(checkout, index.paths, inst.problem_statement, config))
+    neighbours = {i: [pos[n] for n in index.graph.neighbours(index.paths[i])] for i in pool}
+    cochange = {}
+    if index.history is not None:
+        hist = index.history.history
+        for i in pool:
+            rows = hist.cochange.get(index.paths[i], {})
+            total = hist.touches[index.paths[i]] or 1
+            cochange[i] = {pos[o]: c / total for o, c in rows.items() if o in pos}
+    return Collected(inst.instance_id, inst.instance_id.rsplit("-", 1)[0], list(index.paths),
+                     index.candidate_mask(), {k: v.astype(np.float32) for k, v in signals.items()},
+                     [pos.get(g, -1) for g in inst.gold_files], neighbours, cochange)
+
+
+def history_variants(checkout: Path, paths: list[str], issue: str, config) -> dict[str, np.ndarray]:
+    """The history signal built in the ways the two earlier attempts could have differed (one git log read)."""
+    from dataclasses import replace as dc_replace
+
+    from retrieval.history import History, read_log
+    from retrieval.signals import title_of
+    from retrieval.text import tokenize
+
+    commits = read_log(checkout, "HEAD", 12000, merges=True) or []
+    plain = [c for c in commits if not c.merge]
+    variants = {
+        "history_merges": commits[:config.history_commits],
+        "history_norename": [dc_replace(c, renames=()) for c in plain[:config.history_commits]],
+        "history_w1000": plain[:1000],
+        "history_w10000": plain[:10000],
+        "history_all_files": plain[:config.history_commits],
+    }
+    tokens, title = tokenize(issue), tokenize(title_of(issue))
+    out = {}
+    for name, chosen in variants.items():
+        max_files = 10_000 if name == "history_all_files" else config.history_max_files
+        scorer = History("HEAD", chosen, max_files=max_files).scorer(paths)
+        out[name] = scorer.scores(tokens)
+    default = History("HEAD", plain[:config.history_commits], max_files=config.history_max_files).scorer(paths)
+    out["history_title"] = default.scores(title)
+    base = default.scores(tokens)
+    order = np.argsort(np.argsort(-base))
+    # Rank fusion (as in the issue's second measurement): only the order counts, not the margins.
+    out["history_rank"] = np.where(base > 0, 1.0 / (60 + order), 0.0)
+    return {k: v.astype(np.float64) for k, v in out.items()}
+
+
+def replay(c: Collected, weights: dict[str, float], power: float, *, graph_seeds: int = 5,
+           cochange_seeds: int = 3) -> list[int]:
+    """Stage 1 of retrieval.localize for these weights: file indices, best first."""
+    signals = dict(c.signals)
+    fused = combine(signals, weights, power=power, mask=c.mask)
+    if weights.get("graph"):
+        graph = np.zeros(len(c.paths))
+        for rank, i in enumerate(top_indices(fused, graph_seeds)):
+            for n in c.neighbours.get(i, ()):
+                graph[n] += 1.0 / (rank + 1)
+        signals["graph"] = graph
+        fused = combine(signals, weights, power=power, mask=c.mask)
+    if weights.get("cochange"):
+        co = np.zeros(len(c.paths))
+        for rank, i in enumerate(top_indices(fused, cochange_seeds)):
+            for n, p in c.cochange.get(i, {}).items():
+                co[n] += p / (rank + 1)
+        signals["cochange"] = co
+        fused = combine(signals, weights, power=power, mask=c.mask)
+    return top_indices(fused, 10)
+
+
+def accuracy(data: list[Collected], weights: dict[str, float], power: float, **kw) -> dict[int, float]:
+    hits = {1: 0, 3: 0, 5: 0, 10: 0}
+    for c in data:
+        ranked = replay(c, weights, power, **kw)
+        for k in hits:
+            hits[k] += bool(c.gold) and all(g in ranked[:k] for g in c.gold)
+    return {k: round(v / max(len(data), 1), 4) for k, v in hits.items()}
+
+
+def objective(acc: dict[int, float]) -> float:
+    """Acc@1 and Acc@5 count most (the issue's targets), @3 and @10 break ties."""
+    return acc[1] + acc[5] + 0.5 * acc[3] + 0.5 * acc[10]
+
+
+def coordinate_search(data: list[Collected], weights: dict[str, float], power: float, names: list[str],
+                      rounds: int = 2) -> dict[str, float]:
+    best = dict(weights)
+    best_score = objective(accuracy(data, best, power))
+    for _ in range(rounds):
+        for name in names:
+            for value in (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5):
+                trial = {**best, name: value}
+                score = objective(accuracy(data, trial, power))
+                if score > best_score + 1e-9:
+                    best, best_score = trial, score
+    return best
+
+
+def _collect(args) -> int:
+    from agent.config import load_settings
+
+    base = load_settings().retrieval
+    # Every optional signal gets a weight so it is computed; the search decides what it is worth.
+    weights = {**base.weights, "literal": 1.0, "history": 1.0, **({"dense": 1.0} if args.dense else {})}
+    config = base.model_copy(update={"history": True, "weights": weights, "dense": args.dense})
+    instances = load_instances(args.dataset)
+    out = []
+    for n, inst in enumerate(instances, 1):
+        checkout = args.checkouts / inst.instance_id
+        if not checkout.is_dir() or (args.skip and inst.instance_id in args.skip.split(",")):
+            continue
+        try:
+            out.append(collect_one(inst, checkout, config))
+        except RecursionError:  # deep sympy expressions (retrieval/parse.py, being fixed on another branch)
+            print(f"[{n}/{len(instances)}] {inst.instance_id}: RecursionError, skipped", flush=True)
+            continue
+        print(f"[{n}/{len(instances)}] {inst.instance_id}", flush=True)
+    args.out.write_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+    return 0
+
+
+def _search(args) -> int:
+    from agent.config import load_settings
+
+    data: list[Collected] = pickle.loads(args.signals.read_bytes())
+    config = load_settings().retrieval
+    base = dict(config.weights)
+    tune = [c for c in data if tuning_half(c.instance_id)]
+    held = [c for c in data if not tuning_half(c.instance_id)]
+    report = {"base": {"tune": accuracy(tune, base, config.fusion_power),
+                       "held_out": accuracy(held, base, config.fusion_power)}}
+    names = args.only.split(",") if args.only else [n for n in base if n in data[0].signals or n in
+                                                      ("graph", "cochange")]
+    tuned = coordinate_search(tune, base, config.fusion_power, names)
+    report["tuned_weights"] = {k: v for k, v in tuned.items() if v != base.get(k)}
+    report["tuned"] = {"tune": accuracy(tune, tuned, config.fusion_power),
+                       "held_out": accuracy(held, tuned, config.fusion_power)}
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("collect")
+    c.add_argument("--dataset", type=Path, required=True)
+    c.add_argument("--checkouts", type=Path, required=True)
+    c.add_argument("--out", type=Path, required=True)
+    c.add_argument("--dense", action="store_true", help="collect the dense signal too (retrieval.dense)")
+    c.add_argument("--skip", default="", help="comma-separated instance ids to leave out")
+    s = sub.add_parser("search")
+    s.add_argument("--signals", type=Path, required=True)
+    s.add_argument("--only", default="", help="comma-separated weights to tune (default: all)")
+    args = ap.parse_args(argv)
+    return _collect(args) if args.cmd == "collect" else _search(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
