@@ -79,24 +79,23 @@ def history_variants(checkout: Path, paths: list[str], issue: str, config) -> di
     from retrieval.signals import title_of
     from retrieval.text import tokenize
 
-    commits = read_log(checkout, "HEAD", 12000, merges=True) or []
+    commits = read_log(checkout, "HEAD", config.history_commits, merges=True) or []
     plain = [c for c in commits if not c.merge]
     variants = {
-        "history_merges": commits[:config.history_commits],
-        "history_norename": [dc_replace(c, renames=()) for c in plain[:config.history_commits]],
+        "history_merges": commits,
+        "history_plain_same_window": plain,
+        "history_norename": [dc_replace(c, renames=()) for c in plain],
         "history_w1000": plain[:1000],
-        "history_w10000": plain[:10000],
-        "history_all_files": plain[:config.history_commits],
+        "history_all_files": plain,
     }
     tokens, title = tokenize(issue), tokenize(title_of(issue))
     out = {}
     for name, chosen in variants.items():
         max_files = 10_000 if name == "history_all_files" else config.history_max_files
-        scorer = History("HEAD", chosen, max_files=max_files).scorer(paths)
-        out[name] = scorer.scores(tokens)
-    default = History("HEAD", plain[:config.history_commits], max_files=config.history_max_files).scorer(paths)
+        out[name] = History("HEAD", chosen, max_files=max_files).scorer(paths).scores(tokens)
+    default = History("HEAD", plain, max_files=config.history_max_files).scorer(paths)
     out["history_title"] = default.scores(title)
-    base = default.scores(tokens)
+    base = out["history_plain_same_window"]
     order = np.argsort(np.argsort(-base))
     # Rank fusion (as in the issue's second measurement): only the order counts, not the margins.
     out["history_rank"] = np.where(base > 0, 1.0 / (60 + order), 0.0)
@@ -176,6 +175,27 @@ def _collect(args) -> int:
     return 0
 
 
+def _collect_dense(args) -> int:
+    """File-level dense signals of each named encoder (model2vec backend), added to a signals file."""
+    from agent.config import load_settings
+    from retrieval import RepoIndex
+    from retrieval.dense import DenseIndex
+    from retrieval.embed import StaticEncoder
+
+    config = load_settings().retrieval.model_copy(update={"history": False})
+    encoders = {name: StaticEncoder(path) for name, path in (e.split("=", 1) for e in args.encoders)}
+    data: list[Collected] = pickle.loads(args.signals.read_bytes())
+    instances = {i.instance_id: i for i in load_instances(args.dataset)}
+    for n, c in enumerate(data, 1):
+        index = RepoIndex.open(args.checkouts / c.instance_id, config, memo=_PARSE_MEMO)
+        for name, encoder in encoders.items():
+            dense = DenseIndex.build(index, encoder)
+            c.signals[f"dense:{name}"] = dense.file_scores(instances[c.instance_id].problem_statement).astype(np.float32)
+        print(f"[{n}/{len(data)}] {c.instance_id}", flush=True)
+    args.signals.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    return 0
+
+
 def _search(args) -> int:
     from agent.config import load_settings
 
@@ -205,11 +225,16 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--out", type=Path, required=True)
     c.add_argument("--dense", action="store_true", help="collect the dense signal too (retrieval.dense)")
     c.add_argument("--skip", default="", help="comma-separated instance ids to leave out")
+    d = sub.add_parser("collect-dense")
+    d.add_argument("--dataset", type=Path, required=True)
+    d.add_argument("--checkouts", type=Path, required=True)
+    d.add_argument("--signals", type=Path, required=True, help="file from 'collect'; dense signals are added")
+    d.add_argument("--encoders", nargs="+", required=True, help="NAME=MODEL2VEC_DIR_OR_MODEL_NAME")
     s = sub.add_parser("search")
     s.add_argument("--signals", type=Path, required=True)
     s.add_argument("--only", default="", help="comma-separated weights to tune (default: all)")
     args = ap.parse_args(argv)
-    return _collect(args) if args.cmd == "collect" else _search(args)
+    return {"collect": _collect, "collect-dense": _collect_dense, "search": _search}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -118,11 +118,12 @@ class DenseIndex:
         self.faiss.add(file_vecs)
 
     @classmethod
-    def build(cls, index: RepoIndex) -> DenseIndex:
+    def build(cls, index: RepoIndex, encoder=None) -> DenseIndex:
+        """Encode (or take from the cache) every block; ``encoder`` overrides the configured one."""
         cfg = index.config
         start = time.perf_counter()
-        encoder = get_encoder(cfg.embedding_backend, cfg.embedding_model, cfg.embedding_batch_size,
-                              cfg.block_tokens, cfg.embedding_layer)
+        encoder = encoder or get_encoder(cfg.embedding_backend, cfg.embedding_model, cfg.embedding_batch_size,
+                                         cfg.block_tokens, cfg.embedding_layer)
         blocks = collect_blocks(index)
         vectors, encoded = _encode_cached(index, encoder, [b.text for b in blocks])
         weights = np.array([len(b.text) for b in blocks], dtype=np.float32)
@@ -157,17 +158,28 @@ class DenseIndex:
         return np.clip(self.symbol_vecs[chosen] @ q, 0.0, None).astype(np.float64)
 
 
+VECTOR_MEMO: dict[tuple[str, str], np.ndarray] = {}
+"""(encoder key, block hash) -> vector, shared by every index in the process: a benchmark opening many
+checkouts of one project encodes each block once, not once per checkout. Bounded by MEMO_LIMIT."""
+MEMO_LIMIT = 400_000
+
+
 def _encode_cached(index: RepoIndex, encoder, texts: list[str]) -> tuple[np.ndarray, int]:
     """Vectors for ``texts``, encoding only those whose content hash is not in the cache."""
     slug = hashlib.sha1(encoder.key.encode()).hexdigest()[:12]
     cache = Cache(index.repo, f"vectors-{slug}")
     keys = [hashlib.sha1(t.encode("utf-8", "replace")).hexdigest() for t in texts]
+    for k in keys:
+        if (encoder.key, k) in VECTOR_MEMO and cache.get(k) is None:
+            cache.put(k, VECTOR_MEMO[(encoder.key, k)])
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if cache.get(k) is None}.items())
     batch = 512
     for start in range(0, len(missing), batch):
         chunk = missing[start:start + batch]
         for (k, _), vec in zip(chunk, encoder.encode([t for _, t in chunk]), strict=True):
             cache.put(k, vec.astype(np.float16))
+            if len(VECTOR_MEMO) < MEMO_LIMIT:
+                VECTOR_MEMO[(encoder.key, k)] = cache.get(k)
         index.bus.progress(STAGE, start + len(chunk), len(missing), "embedding blocks")
         if (start // batch) % 8 == 7:  # long runs keep what they did if interrupted
             cache.save()

@@ -18,6 +18,7 @@ import re
 import subprocess
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -92,40 +93,51 @@ def clean_message(message: str) -> str:
 
 @dataclass
 class History:
-    """Per-file commit-message documents and co-change counts, keyed by today's paths."""
+    """Per-file commit lists and co-change counts, keyed by today's paths."""
 
     head: str
     commits: list[Commit]
     max_files: int = 30
-    documents: dict[str, str] = field(default_factory=dict)
-    cochange: dict[str, Counter] = field(default_factory=dict)
+    cochange_max_files: int = 10
+    """Co-change counts only commits this small: a large commit says little about which two files belong together."""
+    file_commits: dict[str, list[int]] = field(default_factory=dict)
+    """path -> indices into ``commits`` of the commits that touched it (under its name then)."""
     touches: Counter = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
+        self._names: list[list[str]] = []
         self._build()
 
     def _build(self) -> None:
         """Walk newest to oldest; a rename maps the old name to the file's name today."""
         alias: dict[str, str] = {}
-        docs: dict[str, list[str]] = defaultdict(list)
-        pairs: dict[str, Counter] = defaultdict(Counter)
-        for commit in self.commits:
+        per_file: dict[str, list[int]] = defaultdict(list)
+        for n, commit in enumerate(self.commits):
             names = [alias.get(f, f) for f in commit.files]
             for old, new in commit.renames:
                 alias[old] = alias.get(new, new)
             if len(names) > self.max_files:
-                continue  # sweeping changes (reformatting, licence headers) say nothing about one file
-            text = clean_message(commit.message)
+                names = []  # sweeping changes (reformatting, licence headers) say nothing about one file
+            self._names.append(names)
             for name in names:
-                docs[name].append(text)
+                per_file[name].append(n)
                 self.touches[name] += 1
-            if len(names) > 1:
+        self.file_commits = dict(per_file)
+
+    @property
+    def documents(self) -> dict[str, str]:
+        """path -> the messages of the commits that touched it (for reading; scoring uses token counts)."""
+        return {p: "\n".join(clean_message(self.commits[i].message) for i in idx) for p, idx in self.file_commits.items()}
+
+    @cached_property
+    def cochange(self) -> dict[str, Counter]:
+        """path -> how often each other file changed in the same (small) commit."""
+        pairs: dict[str, Counter] = defaultdict(Counter)
+        for names in self._names:
+            if 1 < len(names) <= self.cochange_max_files:
                 for a in names:
-                    for b in names:
-                        if a != b:
-                            pairs[a][b] += 1
-        self.documents = {p: "\n".join(texts) for p, texts in docs.items()}
-        self.cochange = dict(pairs)
+                    pairs[a].update(b for b in names if b != a)
+        return dict(pairs)
 
     def scorer(self, paths: list[str]) -> HistoryScorer:
         return HistoryScorer(self, paths)
@@ -137,8 +149,10 @@ class HistoryScorer:
     def __init__(self, history: History, paths: list[str], k1: float = 1.2, b: float = 0.75):
         self.history = history
         self.paths = paths
+        # Each message is tokenised once, however many files it touched.
+        tokens = [" ".join(tokenize(clean_message(c.message))) for c in history.commits]
+        docs = [" ".join(tokens[i] for i in history.file_commits.get(p, ())) for p in paths]
         vocab: dict[str, int] = {}
-        docs = [" ".join(tokenize(history.documents.get(p, ""))) for p in paths]
         self.model = bm25.build([count_terms(docs, vocab)], vocab, k1, b) if paths else None
 
     def scores(self, tokens: list[str]) -> np.ndarray:
@@ -183,9 +197,13 @@ def _save(repo: Path, head: str, commits: list[Commit], key: tuple) -> None:
     tmp.replace(path)
 
 
+def current_head(repo: Path) -> str:
+    return (_git(repo, "rev-parse", "HEAD") or "").strip()
+
+
 def open_history(repo: Path, limit: int, *, merges: bool, max_files: int) -> History | None:
     """The history at HEAD, reading only commits newer than the cached HEAD; None when ``repo`` has no git history."""
-    head = (_git(repo, "rev-parse", "HEAD") or "").strip()
+    head = current_head(repo)
     if not head:
         return None
     key = (limit, merges)

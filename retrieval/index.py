@@ -108,6 +108,8 @@ class RepoIndex:
         self._vocab: dict[str, int] = {}
         self._terms: dict[str, tuple[TermCounts, TermCounts]] = {}
         """blob -> BM25 term counts of (the file, its symbols); a refresh carries them over."""
+        self._previous_history = None
+        """The history scorer of the index this one was refreshed from (reused while HEAD stays)."""
 
     @classmethod
     def open(
@@ -128,6 +130,7 @@ class RepoIndex:
         live = set(index.blobs.values())
         index._vocab = self._vocab
         index._terms = {b: t for b, t in self._terms.items() if b in live}
+        index._previous_history = self.__dict__.get("history")
         return index
 
     @classmethod
@@ -246,14 +249,19 @@ class RepoIndex:
         cfg = self.config
         if not cfg.history or cfg.history_commits == 0:
             return None
-        from retrieval.history import open_history
+        from retrieval.history import current_head, open_history
 
         start = time.perf_counter()
-        history = open_history(self.repo, cfg.history_commits, merges=cfg.history_merges,
-                               max_files=cfg.history_max_files)
-        if history is None:
-            return None
-        scorer = history.scorer(self.paths)
+        previous = self._previous_history
+        if previous is not None and previous.history.head == current_head(self.repo):
+            # Edits in the work tree leave the history as it was: only a changed file list needs a new scorer.
+            scorer = previous if previous.paths == self.paths else previous.history.scorer(self.paths)
+        else:
+            history = open_history(self.repo, cfg.history_commits, merges=cfg.history_merges,
+                                   max_files=cfg.history_max_files)
+            if history is None:
+                return None
+            scorer = history.scorer(self.paths)
         self.stats["history_s"] = round(time.perf_counter() - start, 3)
         return scorer
 

@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from retrieval import Localizer, RepoIndex, RetrievalConfig
 from retrieval.history import History, open_history, parse_log, read_log
@@ -102,3 +103,21 @@ def test_cochange_signal_brings_in_the_partner_file(tmp_path):
 def test_no_git_means_no_history(tmp_path):
     (tmp_path / "a.py").write_text("x = 1\n")
     assert open_history(tmp_path, 100, merges=False, max_files=30) is None
+
+
+def test_refresh_keeps_the_history_while_head_stays(tmp_path, monkeypatch):
+    """A work-tree edit must not re-read the log (the one-file update budget is 2 s on sympy)."""
+    repo = _repo(tmp_path)
+    config = RetrievalConfig(weights={"history": 1.0})
+    index = RepoIndex.open(repo, config)
+    scorer = index.history
+    import retrieval.history as history_module
+
+    monkeypatch.setattr(history_module, "read_log", lambda *a, **k: pytest.fail("log read again"))
+    monkeypatch.setattr(history_module, "_load_cached", lambda *a, **k: pytest.fail("cache read again"))
+    (repo / "pkg" / "dates.py").write_text("def f():\n    return 4\n")
+    assert index.refresh().history is scorer
+    (repo / "pkg" / "new.py").write_text("y = 1\n")
+    fresh = index.refresh().history
+    assert fresh.history is scorer.history
+    assert "pkg/new.py" in fresh.paths
