@@ -114,6 +114,30 @@ def in_process_update(repo: Path, config, path: str, runs: int) -> dict:
             "note": "previous path: the same refresh, then bm25s re-indexing every document's tokens"}
 
 
+def history_update(repo: Path, config, runs: int) -> dict:
+    """Reading the history from scratch against reading one new commit on top of the cached one."""
+    from retrieval.history import _cache_path, open_history
+
+    kw = {"merges": config.history_merges, "max_files": config.history_max_files}
+    full, update = [], []
+    ident = ["-c", "user.name=speed", "-c", "user.email=speed@example.com"]
+    for n in range(runs):
+        _cache_path(repo).unlink(missing_ok=True)
+        t = time.perf_counter()
+        open_history(repo, config.history_commits, **kw)
+        full.append(time.perf_counter() - t)
+        subprocess.run(["git", "-C", str(repo), *ident, "commit", "-q", "--allow-empty", "-m", f"speed probe {n}"],
+                       check=True)
+        try:
+            t = time.perf_counter()
+            open_history(repo, config.history_commits, **kw)
+            update.append(time.perf_counter() - t)
+        finally:
+            subprocess.run(["git", "-C", str(repo), "reset", "-q", "--soft", "HEAD~1"], check=True)
+    return {"full_read_s_median": round(statistics.median(full), 3),
+            "one_new_commit_s_median": round(statistics.median(update), 3)}
+
+
 def query_latency(repo: Path, config, issues: list[str]) -> dict:
     from retrieval import Localizer, RepoIndex
 
@@ -131,8 +155,8 @@ def query_latency(repo: Path, config, issues: list[str]) -> dict:
             "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1)}
 
 
-def embedding_levers(repo: Path, config, sample: int) -> dict:
-    """Blocks/s of each embedding setting on one sample of real SEA blocks."""
+def embedding_levers(repo: Path, config, sample: int, static_model: str = "", transformer: bool = True) -> dict:
+    """Blocks/s of each embedding setting on one sample of real SEA blocks (median of 3 timings each)."""
     from retrieval import RepoIndex
     from retrieval.dense import collect_blocks
     from retrieval.embed import get_encoder
@@ -147,18 +171,30 @@ def embedding_levers(repo: Path, config, sample: int) -> dict:
         "exit at layer 3 of 6": ("sentence-transformers", 64, 128, 3),
         "model2vec static (distilled)": ("model2vec", 64, 128, None),
     }
+    if not transformer:
+        settings = {"model2vec static (distilled)": settings["model2vec static (distilled)"]}
     out = {}
     for name, (backend, batch, length, layer) in settings.items():
-        encoder = get_encoder(backend, config.embedding_model, batch, length, layer)
-        encoder.encode(texts[:8])  # warm-up
-        t = time.perf_counter()
-        encoder.encode(texts)
-        seconds = time.perf_counter() - t
-        out[name] = {"blocks_per_s": round(len(texts) / seconds, 1), "seconds": round(seconds, 2)}
+        out[name] = _time_encoder(get_encoder(backend, config.embedding_model, batch, length, layer), texts)
+    if static_model:
+        out["capuchin-code-static (trained)"] = _time_encoder(get_encoder("model2vec", static_model, 64, 128, None),
+                                                              texts)
     base = next(iter(out.values()))["blocks_per_s"]
     for row in out.values():
         row["speedup"] = round(row["blocks_per_s"] / base, 2)
     return {"sample_blocks": len(texts), "settings": out}
+
+
+def _time_encoder(encoder, texts: list[str]) -> dict:
+    encoder.encode(texts[:8])  # warm-up
+    runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        encoder.encode(texts)
+        runs.append(time.perf_counter() - t)
+    seconds = statistics.median(runs)
+    return {"blocks_per_s": round(len(texts) / seconds, 1), "seconds": round(seconds, 3),
+            "seconds_per_1000_blocks": round(1000 * seconds / len(texts), 3)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,21 +209,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--edit", default="sympy/core/basic.py", help="file edited for the incremental update")
     ap.add_argument("--backend", choices=["none", "model2vec", "sentence-transformers"], default="none")
     ap.add_argument("--levers", type=int, default=0, help="time embedding levers on this many blocks (0: skip)")
+    ap.add_argument("--model", default="", help="embedding_model for the builds (e.g. a trained model2vec directory)")
+    ap.add_argument("--static-model", default="", help="also time this model2vec directory among the levers")
+    ap.add_argument("--no-transformer", action="store_true", help="levers: skip the (slow) transformer settings")
+    ap.add_argument("--skip-builds", action="store_true", help="only the query and lever timings")
     args = ap.parse_args(argv)
     config = RetrievalConfig(dense=args.backend != "none",
-                             embedding_backend="model2vec" if args.backend == "none" else args.backend)
+                             embedding_backend="model2vec" if args.backend == "none" else args.backend,
+                             **({"embedding_model": args.model} if args.model else {}))
     cfg_json = config.model_dump_json()
     issues = [i.problem_statement for i in load_instances(args.dataset)][:60]
     result = {"repo": str(args.repo), "backend": args.backend, "args": vars(args) | {"repo": str(args.repo)}}
-    result["full_build"] = full_builds(args.repo, cfg_json, args.runs)
-    print("full build:", json.dumps({k: v for k, v in result["full_build"].items() if k != "runs"}), flush=True)
-    result["incremental_child"] = incremental(args.repo, cfg_json, args.edit, args.runs)
-    result["incremental_in_process"] = in_process_update(args.repo, config, args.edit, args.runs)
-    print("one-file update:", result["incremental_in_process"], flush=True)
+    if not args.skip_builds:
+        result["full_build"] = full_builds(args.repo, cfg_json, args.runs)
+        print("full build:", json.dumps({k: v for k, v in result["full_build"].items() if k != "runs"}), flush=True)
+        result["incremental_child"] = incremental(args.repo, cfg_json, args.edit, args.runs)
+        result["incremental_in_process"] = in_process_update(args.repo, config, args.edit, args.runs)
+        print("one-file update:", result["incremental_in_process"], flush=True)
+        result["history_update"] = history_update(args.repo, config, args.runs)
+        print("history update:", result["history_update"], flush=True)
     result["query"] = query_latency(args.repo, config, issues)
     print("query:", result["query"], flush=True)
     if args.levers:
-        result["levers"] = embedding_levers(args.repo, config, args.levers)
+        result["levers"] = embedding_levers(args.repo, config, args.levers, args.static_model,
+                                            transformer=not args.no_transformer)
         print("levers:", json.dumps(result["levers"], indent=1), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")

@@ -143,14 +143,28 @@ class History:
         return HistoryScorer(self, paths)
 
 
+_TOKENS: dict[str, str] = {}
+"""sha -> the message's search tokens: checkouts of one project (benchmarks) share most commits."""
+_TOKENS_LIMIT = 300_000
+
+
+def message_tokens(commit: Commit) -> str:
+    tokens = _TOKENS.get(commit.sha)
+    if tokens is None:
+        tokens = " ".join(tokenize(clean_message(commit.message)))
+        if len(_TOKENS) < _TOKENS_LIMIT:
+            _TOKENS[commit.sha] = tokens
+    return tokens
+
+
 class HistoryScorer:
     """BM25 over the history documents of ``paths`` (files with no history score 0)."""
 
     def __init__(self, history: History, paths: list[str], k1: float = 1.2, b: float = 0.75):
         self.history = history
         self.paths = paths
-        # Each message is tokenised once, however many files it touched.
-        tokens = [" ".join(tokenize(clean_message(c.message))) for c in history.commits]
+        # Each message is tokenised once, however many files it touched (and once per process).
+        tokens = [message_tokens(c) for c in history.commits]
         docs = [" ".join(tokens[i] for i in history.file_commits.get(p, ())) for p in paths]
         vocab: dict[str, int] = {}
         self.model = bm25.build([count_terms(docs, vocab)], vocab, k1, b) if paths else None
