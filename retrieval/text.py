@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
@@ -27,18 +28,22 @@ def split_identifier(word: str) -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=262_144)
+def _word_tokens(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(all tokens, tokens without stopwords) of one identifier: words repeat, so each is split once."""
+    low = word.lower()
+    parts = split_identifier(word)
+    out = ([low] if len(parts) > 1 else []) + (parts if parts else [low])
+    return tuple(out), tuple(t for t in out if len(t) > 1 and t not in STOPWORDS)
+
+
 def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
     """Search tokens: each identifier whole (lower-cased) plus its camel/snake parts."""
+    which = 0 if keep_stopwords else 1
     out: list[str] = []
     for word in _WORD.findall(text):
-        low = word.lower()
-        parts = split_identifier(word)
-        if len(parts) > 1:
-            out.append(low)
-        out.extend(parts if parts else [low])
-    if keep_stopwords:
-        return out
-    return [t for t in out if len(t) > 1 and t not in STOPWORDS]
+        out.extend(_word_tokens(word)[which])
+    return out
 
 
 def path_tokens(path: str) -> list[str]:
