@@ -175,13 +175,31 @@ def _collect(args) -> int:
     return 0
 
 
+class _MemoryCache(dict):
+    def __init__(self, repo, name):
+        super().__init__()
+
+    def put(self, key, value):
+        self[key] = value
+
+    def prune(self, keep):
+        pass
+
+    def save(self):
+        pass
+
+
 def _collect_dense(args) -> int:
     """File-level dense signals of each named encoder (model2vec backend), added to a signals file."""
+    import retrieval.dense as dense_module
     from agent.config import load_settings
     from retrieval import RepoIndex
     from retrieval.dense import DenseIndex
     from retrieval.embed import StaticEncoder
 
+    # Vectors stay in the process-wide memo only: writing ~20,000 vectors per checkout per encoder to each
+    # checkout's cache would cost more than encoding the few blocks that differ between checkouts.
+    dense_module.Cache = _MemoryCache
     config = load_settings().retrieval.model_copy(update={"history": False})
     encoders = {name: StaticEncoder(path) for name, path in (e.split("=", 1) for e in args.encoders)}
     data: list[Collected] = pickle.loads(args.signals.read_bytes())
