@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import pickle
+import random
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,10 +161,13 @@ def _collect(args) -> int:
     weights = {**base.weights, "literal": 1.0, "history": 1.0, **({"dense": 1.0} if args.dense else {})}
     config = base.model_copy(update={"history": True, "weights": weights, "dense": args.dense})
     instances = load_instances(args.dataset)
-    out = []
+    # A seeded shuffle: a run cut short still holds a fair sample of both halves and every repository.
+    random.Random(0).shuffle(instances)
+    out: list[Collected] = pickle.loads(args.out.read_bytes()) if args.out.exists() else []
+    done = {c.instance_id for c in out}
     for n, inst in enumerate(instances, 1):
         checkout = args.checkouts / inst.instance_id
-        if not checkout.is_dir() or (args.skip and inst.instance_id in args.skip.split(",")):
+        if inst.instance_id in done or not checkout.is_dir() or inst.instance_id in args.skip.split(","):
             continue
         try:
             out.append(collect_one(inst, checkout, config))
@@ -171,8 +175,16 @@ def _collect(args) -> int:
             print(f"[{n}/{len(instances)}] {inst.instance_id}: RecursionError, skipped", flush=True)
             continue
         print(f"[{n}/{len(instances)}] {inst.instance_id}", flush=True)
-    args.out.write_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+        if len(out) % 5 == 0:  # resumable: a stopped run keeps what it collected
+            _write(args.out, out)
+    _write(args.out, out)
     return 0
+
+
+def _write(path: Path, data: list) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.replace(path)
 
 
 class _MemoryCache(dict):
