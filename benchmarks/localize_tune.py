@@ -226,6 +226,59 @@ def _collect_dense(args) -> int:
     return 0
 
 
+def _final(args) -> int:
+    """One more pass over the collected instances: dense signals per encoder, and the real localiser
+    (files and functions) under each named config, written as ``capuchin bench localize`` rows."""
+    import retrieval.dense as dense_module
+    from agent.core.config import load_settings
+    from benchmarks.localize import breakdown, score, split_scores
+    from retrieval import Localizer, RepoIndex
+    from retrieval.dense import DenseIndex
+    from retrieval.embed import StaticEncoder
+
+    dense_module.Cache = _MemoryCache
+    base = load_settings().retrieval
+    configs = {name: base.model_copy(update=json.loads(text)) for name, text in
+               (c.split("=", 1) for c in args.configs)}
+    encoders = {name: StaticEncoder(path) for name, path in (e.split("=", 1) for e in args.encoders)}
+    data: list[Collected] = pickle.loads(args.signals.read_bytes())
+    if args.ids:
+        data = [c for c in data if c.instance_id in args.ids.split(",")]
+    instances = {i.instance_id: i for i in load_instances(args.dataset)}
+    rows: dict[str, dict[str, dict]] = {name: {} for name in configs}
+    mismatches = dict.fromkeys(configs, 0)
+    for n, c in enumerate(data, 1):
+        inst = instances[c.instance_id]
+        index = RepoIndex.open(args.checkouts / c.instance_id, base, memo=_PARSE_MEMO)
+        for name, encoder in encoders.items():
+            c.signals[f"dense:{name}"] = DenseIndex.build(index, encoder).file_scores(
+                inst.problem_statement).astype(np.float32)
+        for name, cfg in configs.items():
+            index.config = cfg
+            index.__dict__.pop("history", None)
+            loc = Localizer(index, cfg)
+            files = [p for p, _ in loc.rank_files(inst.problem_statement)[:20]]
+            funcs = [x.key for x in loc.localize(inst.problem_statement, top_k=50)]
+            rows[name][c.instance_id] = {"instance_id": c.instance_id, "files": files, "functions": funcs,
+                                         "seconds": 0.0}
+            replayed = [c.paths[i] for i in replay(c, cfg.weights, cfg.fusion_power, cochange_seeds=cfg.cochange_seeds)]
+            mismatches[name] += replayed[:5] != files[:5]  # the offline replay must rank as the localiser does
+        print(f"[{n}/{len(data)}] {c.instance_id}", flush=True)
+    if not args.ids:
+        _write(args.signals, data)
+    listed = [instances[c.instance_id] for c in data]
+    report = {name: {"all": score(listed, r), "splits": split_scores(listed, r),
+                     "breakdown_held_out": breakdown([i for i in listed if not tuning_half(i.instance_id)], r)}
+              for name, r in rows.items()}
+    report["replay_top5_mismatches"] = mismatches
+    args.out.write_text(json.dumps(report, indent=1) + "\n")
+    print("replay top-5 mismatches:", mismatches)
+    for name, part in ((k, v) for k, v in report.items() if k in configs):
+        print(name, json.dumps({k: part["splits"][k]["file_acc"] | {"fn@10": part["splits"][k]["function_acc"][10]}
+                                for k in ("tune", "held_out")}))
+    return 0
+
+
 def best_weight(data: list[Collected], weights: dict[str, float], power: float, name: str) -> float:
     grid = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0)
     return max(grid, key=lambda w: (objective(accuracy(data, {**weights, name: w}, power)), -w))
@@ -297,12 +350,20 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--checkouts", type=Path, required=True)
     d.add_argument("--signals", type=Path, required=True, help="file from 'collect'; dense signals are added")
     d.add_argument("--encoders", nargs="+", required=True, help="NAME=MODEL2VEC_DIR_OR_MODEL_NAME")
+    f = sub.add_parser("final")
+    f.add_argument("--dataset", type=Path, required=True)
+    f.add_argument("--checkouts", type=Path, required=True)
+    f.add_argument("--signals", type=Path, required=True)
+    f.add_argument("--configs", nargs="+", required=True, help='NAME=JSON retrieval overrides, e.g. base={}')
+    f.add_argument("--encoders", nargs="*", default=[], help="NAME=MODEL2VEC_DIR_OR_MODEL_NAME")
+    f.add_argument("--out", type=Path, required=True)
+    f.add_argument("--ids", default="", help="only these instances (comma-separated); the signals file is left as is")
     s = sub.add_parser("search")
     s.add_argument("--signals", type=Path, required=True)
     s.add_argument("--joint", default="", help="comma-separated weights to tune together by coordinate search")
     s.add_argument("--out", type=Path, default=None, help="write the report here too (JSON)")
     args = ap.parse_args(argv)
-    return {"collect": _collect, "collect-dense": _collect_dense, "search": _search}[args.cmd](args)
+    return {"collect": _collect, "collect-dense": _collect_dense, "search": _search, "final": _final}[args.cmd](args)
 
 
 if __name__ == "__main__":
