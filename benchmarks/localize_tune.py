@@ -323,6 +323,16 @@ def _search(args) -> int:
     report["history_rescues_possible"] = {
         n: sum(gold_in_top(c, c.signals[n], 5) for c in fused_miss) for n in levers if n in data[0].signals}
     report["base_misses_at_5"] = len(fused_miss)
+    # The issue's Lite measurement fused history with plain content BM25 alone (0.8 / 0.2, max-normalised):
+    # the same fusion here shows how much of the gain today's other signals already hold.
+    everyone = tune + held
+    report["issue_style"] = {
+        "content_bm25": accuracy(everyone, {"bm25_file": 1.0}, 1.0),
+        "content_bm25+history": accuracy(everyone, {"bm25_file": 0.8, "history": 0.2}, 1.0),
+        "full_localiser": accuracy(everyone, base, power),
+        "full_localiser+history_rank_fused": accuracy(everyone, {**base, "history_rank": 0.2}, power),
+        "full_localiser+history_0.2": accuracy(everyone, {**base, "history": 0.2}, power),
+    }
     if args.joint:
         names = args.joint.split(",")
         tuned = coordinate_search(tune, base, power, names)

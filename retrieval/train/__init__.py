@@ -1,0 +1,14 @@
+"""Training Capuchin's own code encoder (the dense stage's static model).
+
+``mine.py`` turns git histories into (commit message, changed function/class) pairs;
+``train_static.py`` trains a model2vec-format static encoder on them contrastively;
+``build.sh`` does both from bare mirrors in one command with a seed:
+
+    bash retrieval/train/build.sh MIRRORS OUT [SEED]
+
+The weights (about 15 MB) are not in git. They are an artifact: build them with the
+command above (a GPU takes seconds to train, a CPU minutes) and point
+``retrieval.embedding_model`` at ``OUT/model`` with ``retrieval.embedding_backend =
+"model2vec"``. ``OUT/model/MODEL_CARD.md`` names the base model and its licence, the
+repositories and commits the pairs came from, the seed and the Capuchin commit.
+"""
