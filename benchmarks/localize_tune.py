@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.localize import _PARSE_MEMO, load_instances, tuning_half
-from retrieval.rank import combine, top_indices
+from retrieval.rank import combine, keep_top, top_indices
 
 SEED_POOL = 60
 """Files kept with their neighbours: the union of each signal's best this-many (seeds come from there)."""
@@ -104,7 +104,7 @@ def history_variants(checkout: Path, paths: list[str], issue: str, config) -> di
 
 
 def replay(c: Collected, weights: dict[str, float], power: float, *, graph_seeds: int = 5,
-           cochange_seeds: int = 3) -> list[int]:
+           cochange_seeds: int = 3, cochange_keep: int = 3) -> list[int]:
     """Stage 1 of retrieval.localize for these weights: file indices, best first."""
     signals = dict(c.signals)
     fused = combine(signals, weights, power=power, mask=c.mask)
@@ -121,7 +121,7 @@ def replay(c: Collected, weights: dict[str, float], power: float, *, graph_seeds
             for n, p in c.cochange.get(i, {}).items():
                 co[n] += p / (rank + 1)
         signals["cochange"] = co
-        fused = combine(signals, weights, power=power, mask=c.mask)
+        fused = keep_top(fused, combine(signals, weights, power=power, mask=c.mask), cochange_keep)
     return top_indices(fused, 10)
 
 
@@ -217,12 +217,16 @@ def _collect_dense(args) -> int:
     data: list[Collected] = pickle.loads(args.signals.read_bytes())
     instances = {i.instance_id: i for i in load_instances(args.dataset)}
     for n, c in enumerate(data, 1):
+        if all(f"dense:{name}" in c.signals for name in encoders):
+            continue
         index = RepoIndex.open(args.checkouts / c.instance_id, config, memo=_PARSE_MEMO)
         for name, encoder in encoders.items():
             dense = DenseIndex.build(index, encoder)
             c.signals[f"dense:{name}"] = dense.file_scores(instances[c.instance_id].problem_statement).astype(np.float32)
         print(f"[{n}/{len(data)}] {c.instance_id}", flush=True)
-    args.signals.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        if n % 5 == 0:  # a run stopped early keeps the instances it finished (search skips the others)
+            _write(args.signals, data)
+    _write(args.signals, data)
     return 0
 
 
@@ -261,7 +265,8 @@ def _final(args) -> int:
             funcs = [x.key for x in loc.localize(inst.problem_statement, top_k=50)]
             rows[name][c.instance_id] = {"instance_id": c.instance_id, "files": files, "functions": funcs,
                                          "seconds": 0.0}
-            replayed = [c.paths[i] for i in replay(c, cfg.weights, cfg.fusion_power, cochange_seeds=cfg.cochange_seeds)]
+            replayed = [c.paths[i] for i in replay(c, cfg.weights, cfg.fusion_power, cochange_seeds=cfg.cochange_seeds,
+                                                   cochange_keep=cfg.cochange_keep)]
             mismatches[name] += replayed[:5] != files[:5]  # the offline replay must rank as the localiser does
         print(f"[{n}/{len(data)}] {c.instance_id}", flush=True)
     if not args.ids:
@@ -307,6 +312,8 @@ def _search(args) -> int:
     from agent.core.config import load_settings
 
     data: list[Collected] = pickle.loads(args.signals.read_bytes())
+    if args.dense_only:  # compare encoders on the instances collect-dense reached
+        data = [c for c in data if any(n.startswith("dense:") for n in c.signals)]
     config = load_settings().retrieval
     power = config.fusion_power
     base = {k: v for k, v in config.weights.items() if v}
@@ -316,7 +323,7 @@ def _search(args) -> int:
     report = {"instances": {"tune": len(tune), "held_out": len(held), "held_out_multi_file": len(multi)},
               "base": {"tune": accuracy(tune, base, power), "held_out": accuracy(held, base, power),
                        "held_out_multi_file": accuracy(multi, base, power)}}
-    levers = [n for n in data[0].signals if n.startswith(("history", "dense"))] + ["cochange"]
+    levers = sorted({n for c in data for n in c.signals if n.startswith(("history", "dense"))}) + ["cochange"]
     report["levers"] = lever_report(tune, held, base, power, levers)
     # Where history could help at all: gold in its top 5 while the fused ranking misses it.
     fused_miss = [c for c in data if not all(g in replay(c, base, power)[:5] for g in c.gold)]
@@ -372,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--signals", type=Path, required=True)
     s.add_argument("--joint", default="", help="comma-separated weights to tune together by coordinate search")
     s.add_argument("--out", type=Path, default=None, help="write the report here too (JSON)")
+    s.add_argument("--dense-only", action="store_true", help="only instances that have dense signals")
     args = ap.parse_args(argv)
     return {"collect": _collect, "collect-dense": _collect_dense, "search": _search, "final": _final}[args.cmd](args)
 

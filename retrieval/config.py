@@ -87,5 +87,8 @@ class RetrievalConfig(Section):
     """Commits touching more files than this (reformatting, licence headers) are left out."""
     cochange_seeds: int = Field(default=3, ge=1)
     """Stage 1 'cochange': files that changed with the first pass's best this-many files score."""
+    cochange_keep: int = Field(default=3, ge=0)
+    """'cochange' only re-orders the places below the first pass's best this-many files (it fills the slots
+    left for the other files of a multi-file fix; added to the top places it cost file Acc@1)."""
     literal_max_files: int = Field(default=3, ge=1)
     """A quoted text found in more files than this says too little to count (retrieval.literals)."""

@@ -20,7 +20,7 @@ from agent.core.types import Context, Location
 from retrieval.config import RetrievalConfig
 from retrieval.index import RepoIndex
 from retrieval.literals import extract_literals, file_literal_scores, find_literals, symbol_literal_scores
-from retrieval.rank import combine, reasons_for, top_indices
+from retrieval.rank import combine, keep_top, reasons_for, top_indices
 from retrieval.signals import IssueSignals, code_of, extract, name_overlap, title_of
 from retrieval.text import tokenize
 
@@ -116,7 +116,7 @@ class Localizer:
             # Multi-file fixes: files that past commits changed together with the best files so far.
             seeds = [idx.paths[i] for i in top_indices(fused, self.config.cochange_seeds)]
             signals["cochange"] = idx.history.cochange_scores(seeds, {p: i for i, p in enumerate(idx.paths)})
-            fused = combine(signals, weights, power=power, mask=mask)
+            fused = keep_top(fused, combine(signals, weights, power=power, mask=mask), self.config.cochange_keep)
         order = top_indices(fused, len(idx.paths))
         paths = [idx.paths[i] for i in order]
         reasons = {idx.paths[i]: reasons_for(i, signals) for i in order[: self.config.top_files]}

@@ -54,3 +54,18 @@ def top_indices(scores: np.ndarray, n: int) -> list[int]:
     finite = np.isfinite(scores)
     order = np.argsort(-np.where(finite, scores, -np.inf), kind="stable")
     return [int(i) for i in order[:n] if finite[i]]
+
+
+def keep_top(before: np.ndarray, after: np.ndarray, keep: int) -> np.ndarray:
+    """``after``, except that the ``keep`` best of ``before`` stay first, in their order.
+
+    A signal meant to fill the remaining slots (co-change partners of the best files) must not
+    push the files that earned the top places down.
+    """
+    out = after.copy()
+    kept = top_indices(before, keep)
+    if kept:
+        ceiling = float(np.max(after[np.isfinite(after)])) if np.isfinite(after).any() else 0.0
+        for rank, i in enumerate(kept):
+            out[i] = ceiling + keep - rank
+    return out

@@ -94,7 +94,7 @@ def test_history_signal_ranks_the_file_past_commits_describe(tmp_path):
 
 def test_cochange_signal_brings_in_the_partner_file(tmp_path):
     repo = _repo(tmp_path)
-    config = RetrievalConfig(weights={"path": 1.0, "cochange": 0.5}, cochange_seeds=1)
+    config = RetrievalConfig(weights={"path": 1.0, "cochange": 0.5}, cochange_seeds=1, cochange_keep=1)
     index = RepoIndex.open(repo, config)
     ranked = [p for p, s in Localizer(index, config).rank_files("bug in pkg/dates.py") if np.isfinite(s) and s > 0]
     assert ranked[:2] == ["pkg/dates.py", "pkg/table.py"]
@@ -121,3 +121,14 @@ def test_refresh_keeps_the_history_while_head_stays(tmp_path, monkeypatch):
     fresh = index.refresh().history
     assert fresh.history is scorer.history
     assert "pkg/new.py" in fresh.paths
+
+
+def test_keep_top_leaves_the_best_places_alone():
+    """Co-change fills the lower slots: files the first pass put on top stay there (it cost Acc@1 otherwise)."""
+    from retrieval.rank import keep_top
+
+    before = np.array([0.9, 0.8, 0.1, 0.0])
+    after = np.array([0.9, 0.8, 0.1, 5.0])  # a partner file that would jump to first place
+    out = keep_top(before, after, 2)
+    assert list(np.argsort(-out)) == [0, 1, 3, 2]
+    assert list(np.argsort(-keep_top(before, after, 0))) == [3, 0, 1, 2]
