@@ -267,7 +267,9 @@ class RepoIndex:
 
     def warm(self) -> None:
         """Build every lazy part now (for `capuchin index` and timing)."""
-        _ = self.graph.imports, self._file_bm25, self._symbol_bm25, self.dense, self.history
+        _ = self.graph.imports, self._file_bm25, self._symbol_bm25, self.dense
+        if self.config.weights.get("history") or self.config.weights.get("cochange"):
+            _ = self.history
 
 
 def _warn_skipped(entries: dict[str, FileEntry], bus: EventBus) -> dict[str, str]:
