@@ -101,3 +101,15 @@ def test_training_pulls_matching_pairs_together(tmp_path):
     assert report["val_recall_after"]["1"] > report["val_recall_before"]["1"]
     assert (out / "model.safetensors").exists()
     assert (out / "tokenizer.json").exists()
+
+
+def test_a_trained_static_model_is_loaded_as_it_is(tmp_path):
+    """A model2vec directory (the trained encoder) must not be sent through distillation again."""
+    from retrieval.embed import is_static_model
+
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "model2vec"}))
+    (tmp_path / "model.safetensors").write_bytes(b"x")
+    assert is_static_model(tmp_path)
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "bert"}))
+    assert not is_static_model(tmp_path)
+    assert not is_static_model(tmp_path / "missing")
