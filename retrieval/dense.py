@@ -161,7 +161,7 @@ class DenseIndex:
 VECTOR_MEMO: dict[tuple[str, str], np.ndarray] = {}
 """(encoder key, block hash) -> vector, shared by every index in the process: a benchmark opening many
 checkouts of one project encodes each block once, not once per checkout. Bounded by MEMO_LIMIT."""
-MEMO_LIMIT = 400_000
+MEMO_LIMIT = 100_000
 
 
 def _encode_cached(index: RepoIndex, encoder, texts: list[str]) -> tuple[np.ndarray, int]:

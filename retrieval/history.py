@@ -145,7 +145,7 @@ class History:
 
 _TOKENS: dict[str, str] = {}
 """sha -> the message's search tokens: checkouts of one project (benchmarks) share most commits."""
-_TOKENS_LIMIT = 300_000
+_TOKENS_LIMIT = 100_000
 
 
 def message_tokens(commit: Commit) -> str:
