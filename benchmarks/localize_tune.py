@@ -216,8 +216,9 @@ def _collect_dense(args) -> int:
     encoders = {name: StaticEncoder(path) for name, path in (e.split("=", 1) for e in args.encoders)}
     data: list[Collected] = pickle.loads(args.signals.read_bytes())
     instances = {i.instance_id: i for i in load_instances(args.dataset)}
+    skip_repos = set(args.skip_repos.split(",")) if args.skip_repos else set()
     for n, c in enumerate(data, 1):
-        if all(f"dense:{name}" in c.signals for name in encoders):
+        if all(f"dense:{name}" in c.signals for name in encoders) or c.repo in skip_repos:
             continue
         index = RepoIndex.open(args.checkouts / c.instance_id, config, memo=_PARSE_MEMO)
         for name, encoder in encoders.items():
@@ -367,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--checkouts", type=Path, required=True)
     d.add_argument("--signals", type=Path, required=True, help="file from 'collect'; dense signals are added")
     d.add_argument("--encoders", nargs="+", required=True, help="NAME=MODEL2VEC_DIR_OR_MODEL_NAME")
+    d.add_argument("--skip-repos", default="", help="comma-separated owner__name prefixes to leave out (cost)")
     f = sub.add_parser("final")
     f.add_argument("--dataset", type=Path, required=True)
     f.add_argument("--checkouts", type=Path, required=True)
