@@ -8,6 +8,7 @@ time, so `capuchin --help` stays fast.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import sys
 from pathlib import Path
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         if exc.hint:
             console.print(f"  [yellow]hint:[/] {escape(exc.hint)}", soft_wrap=True)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C inside asyncio.run cancels its task
         console.print("[yellow]interrupted[/]")
         return 130
     except SystemExit as exc:
