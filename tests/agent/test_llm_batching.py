@@ -47,7 +47,7 @@ def test_shared_prefix_cuts_the_first_differing_message():
 def test_complete_many_sends_one_request_per_prompt_and_temperature_and_keeps_order():
     requests = [(prompt("a"), 0.0), (prompt("b"), 0.8), (prompt("a"), 0.8), (prompt("a"), 0.8)]
     with ScriptedServer(echo) as server:
-        out = client(server, native_n=True).complete_many(requests)
+        out = client(server, native_n=True, concurrency=1).complete_many(requests)  # one at a time: order shows
     assert [(r["messages"][-1]["content"][-1], r["temperature"], r["n"]) for r in server.requests] == [
         ("a", 0.0, 1), ("a", 0.8, 2), ("b", 0.8, 1)]
     assert [c.text.split("#")[0] for c in out] == ["a@0.0", "b@0.8", "a@0.8", "a@0.8"]

@@ -39,5 +39,5 @@ def test_models_list_shows_every_model_and_the_default(capsys):
     assert main(["models", "list"]) == 0
     out = capsys.readouterr().out
     assert "qwen2.5-coder-1.5b-instruct" in out
-    assert "(default)" in out
-    assert "fixes/min" in out
+    assert "qwen2.5-coder-0.5b-instruct *" in out
+    assert "fixes per minute" in out
