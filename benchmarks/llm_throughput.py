@@ -38,7 +38,8 @@ from agent.llm import LLMClient
 from agent.llm_config import EmbeddedConfig, LLMConfig
 
 ROOT = Path(__file__).resolve().parents[1]
-MAX_TOKENS = 256
+MAX_TOKENS = [256]
+"""Cap on each sample's length (a list so --max-tokens can set it for the run)."""
 TEMPERATURE = 0.8
 
 
@@ -73,7 +74,7 @@ class Counter:
 
 
 def _client(server: EmbeddedServer, **options) -> LLMClient:
-    config = LLMConfig(model=server.model, max_tokens=MAX_TOKENS, timeout_s=1800, **options)
+    config = LLMConfig(model=server.model, max_tokens=MAX_TOKENS[0], timeout_s=3600, **options)
     return LLMClient(config, base_url=server.base_url)
 
 
@@ -130,6 +131,23 @@ def _median(results: list[dict]) -> dict:
     return out
 
 
+def report(args: argparse.Namespace, runs: dict[str, list[dict]], load_before: tuple) -> dict:
+    """Medians per mode with the ratio to the baseline of the same sample count; written after every
+    run, so a run cut short on a busy machine still leaves its figures."""
+    summary = {key: _median(results) for key, results in runs.items() if results}
+    for key, s in summary.items():
+        base = summary.get(f"baseline-seq@{key.split('@')[1]}")
+        s["ratio_to_baseline"] = s["samples_per_s"] / base["samples_per_s"] if base else None
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({
+        "model": args.model, "parallel": args.parallel, "llama_server": args.llama_server,
+        "runs_done": min(len(r) for r in runs.values()), "max_tokens": MAX_TOKENS[0], "temperature": TEMPERATURE,
+        "machine": platform.machine(), "cpus": os.cpu_count(), "load_avg_before": load_before,
+        "load_avg_after": os.getloadavg(), "summary": summary, "raw": runs,
+    }, indent=2))
+    return summary
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="qwen2.5-coder-0.5b-instruct")
@@ -139,8 +157,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8780, help="first of two ports (one per server)")
     parser.add_argument("--parallel", type=int, default=EmbeddedConfig().parallel, help="llama-server slots")
     parser.add_argument("--llama-server", help="llama-server binary (default: the one setup built)")
+    parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS[0], help="cap on each sample's length")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/llm-throughput.json"))
     args = parser.parse_args()
+    MAX_TOKENS[0] = args.max_tokens
     modes = args.modes.split(",")
     counts = [int(s) for s in args.samples.split(",")]
     backends = sorted({MODES[m][0] for m in modes})
@@ -149,8 +169,7 @@ def main() -> None:
     with ExitStack() as stack:
         servers = {b: stack.enter_context(EmbeddedServer(EmbeddedConfig(
             model=args.model, backend=b, port=args.port + i, parallel=args.parallel, llama_server=args.llama_server,
-            startup_timeout_s=600)))
-            for i, b in enumerate(backends)}
+            startup_timeout_s=600))) for i, b in enumerate(backends)}
         for server in servers.values():  # warm-up: weights into the page cache, the prompt into the cache
             _client(server).complete(bug_prompt(), max_tokens=4)
         for i in range(args.runs):
@@ -161,19 +180,11 @@ def main() -> None:
                 print(f"run {i + 1}/{args.runs} {key:>16}: {r['seconds']:6.1f} s  {r['samples_per_s']:.3f} samples/s"
                       f"  prompt tokens evaluated {r['prompt_tokens_evaluated']}  load {r['load_avg_1m']:.1f}",
                       flush=True)
-    summary = {key: _median(results) for key, results in runs.items()}
+            summary = report(args, runs, load_before)
     for key, s in summary.items():
-        base = summary.get(f"baseline-seq@{key.split('@')[1]}")
-        s["ratio_to_baseline"] = s["samples_per_s"] / base["samples_per_s"] if base else None
         ratio = f"x{s['ratio_to_baseline']:.2f}" if s["ratio_to_baseline"] else ""
         print(f"{key:>16}: {s['samples_per_s']:.3f} samples/s  {s['tokens_per_s']:.1f} tokens/s  "
               f"prompt tokens evaluated {s['prompt_tokens_evaluated']}  {ratio} vs baseline-seq")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "model": args.model, "parallel": args.parallel, "llama_server": args.llama_server, "runs": args.runs, "max_tokens": MAX_TOKENS, "temperature": TEMPERATURE,
-        "machine": platform.machine(), "cpus": os.cpu_count(), "load_avg_before": load_before,
-        "load_avg_after": os.getloadavg(), "summary": summary, "raw": runs,
-    }, indent=2))
     print(f"wrote {args.out}")
 
 
