@@ -138,6 +138,10 @@ def report(args: argparse.Namespace, runs: dict[str, list[dict]], load_before: t
     for key, s in summary.items():
         base = summary.get(f"baseline-seq@{key.split('@')[1]}")
         s["ratio_to_baseline"] = s["samples_per_s"] / base["samples_per_s"] if base else None
+        # Paired by run (same minutes, same load): steadier than a ratio of medians when the load drifts.
+        pairs = zip(runs[key], runs.get(f"baseline-seq@{key.split('@')[1]}", []), strict=False)
+        s["run_ratios"] = [r["samples_per_s"] / b["samples_per_s"] for r, b in pairs]
+        s["median_run_ratio"] = statistics.median(s["run_ratios"]) if s["run_ratios"] else None
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
         "model": args.model, "parallel": args.parallel, "llama_server": args.llama_server,
