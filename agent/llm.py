@@ -5,9 +5,12 @@ semaphore), sync outside (``complete``/``sample`` for callers that are not async
 Transport errors are retried with backoff; everything the user can cause or meet ends
 as an ``LLMError`` subclass with a readable message.
 
-Servers differ on ``n``: vLLM and OpenAI honour it, llama.cpp's server returns one
-choice. We ask for ``n`` and make up any missing choices with concurrent requests that
-carry distinct seeds, so the caller always gets ``n`` samples.
+Servers differ on ``n``: vLLM, OpenAI and llama.cpp's ``llama-server`` honour it (the
+prompt is evaluated once for all choices), llama-cpp-python's server returns one choice.
+We ask for ``n`` (split to ``max_n``) and make up any missing choices with concurrent
+requests that carry distinct seeds, so the caller always gets ``n`` samples. Many
+requests in one call (``complete_many``) are grouped by prompt and temperature, and
+their shared prefix can be evaluated once first (``warm_prefix``; see ``agent.llm_batching``).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from agent.core.errors import (
     MalformedResponse,
 )
 from agent.core.events import EventBus
+from agent.llm_batching import group_requests, shared_prefix, split_n
 from agent.llm_config import LLMConfig
 from agent.llm_transport import TRANSPORTS, RawChoice, RawResponse, Transport, load_transport
 
@@ -150,30 +154,59 @@ class LLMClient:
         self, requests: Sequence[tuple[Messages, float]], *, max_tokens: int | None = None,
         cancel: CancelToken | None = None,
     ) -> list[Completion]:
+        """Identical (messages, temperature) pairs go as one request with n choices, ordered by prompt."""
+        # Grouped by prompt also when each answer is its own request: a server with one slot
+        # (llama-cpp-python) reuses the prompt of the request before.
+        groups = group_requests(requests)
+        warm = self._warm_plan([g.messages for g in groups], sum(
+            len(split_n(len(g.indices), self.config.max_n)) for g in groups), len(requests))
         batches = await self._gather(lambda tr, sem: [
-            self._complete_n(tr, sem, m, 1, t, max_tokens) for m, t in requests], cancel)
-        return [batch[0] for batch in batches]
+            self._complete_n(tr, sem, g.messages, len(g.indices), g.temperature, max_tokens) for g in groups],
+            cancel, warm=warm)
+        out: list[Completion] = [None] * len(requests)  # type: ignore[list-item]  # every slot is filled below
+        for group, batch in zip(groups, batches, strict=True):
+            for i, completion in zip(group.indices, batch, strict=True):
+                out[i] = completion
+        return out
 
     async def acomplete(
         self, messages: Messages, *, n: int = 1, temperature: float = 0.0, max_tokens: int | None = None
     ) -> list[Completion]:
+        warm = self._warm_plan([messages], len(split_n(n, self.config.max_n)), n)
         [batch] = await self._gather(lambda tr, sem: [
-            self._complete_n(tr, sem, messages, n, temperature, max_tokens)])
+            self._complete_n(tr, sem, messages, n, temperature, max_tokens)], warm=warm)
         return batch
 
     # -- internals ---------------------------------------------------------------------------
     def _transport(self) -> Transport:
         return load_transport(TRANSPORTS[self.config.backend], self.config, self.base_url)
 
+    def _warm_plan(self, prompts: list[Messages], requests: int, samples: int) -> tuple[Messages, int] | None:
+        """(prefix messages, n) of the warming request, or None when it would not pay: a single
+        request evaluates its prompt once anyway, and one at a time each finds it cached."""
+        if not self.config.warm_prefix or requests < 2 or self.config.concurrency < 2:
+            return None
+        prefix = shared_prefix(prompts)
+        slots = min(self.config.concurrency, self.config.max_n or self.config.concurrency, samples)
+        return (prefix, slots) if prefix else None
+
     async def _gather(
         self, make_jobs: Callable[[Transport, asyncio.Semaphore], list[Awaitable[list[Completion]]]],
-        cancel: CancelToken | None = None,
+        cancel: CancelToken | None = None, *, warm: tuple[Messages, int] | None = None,
     ) -> list[list[Completion]]:
-        """Run one call's requests over one transport, bounded by the concurrency limit."""
+        """Run one call's requests over one transport, bounded by the concurrency limit; first, when
+        asked, one request that leaves the shared prefix evaluated in every slot that will serve them."""
         transport = self._transport()
+        sem = asyncio.Semaphore(self.config.concurrency)
+
+        async def run() -> list[list[Completion]]:
+            if warm:
+                await self._request(transport, sem, warm[0], warm[1], 0.0, 1, random.randrange(1 << 30))
+            return list(await asyncio.gather(*make_jobs(transport, sem)))
+
         try:
-            work = asyncio.gather(*make_jobs(transport, asyncio.Semaphore(self.config.concurrency)))
-            return list(await (work if cancel is None else _until_cancelled(work, cancel)))
+            work = asyncio.ensure_future(run())
+            return await (work if cancel is None else _until_cancelled(work, cancel))
         finally:
             await transport.close()
 
@@ -181,19 +214,22 @@ class LLMClient:
         self, transport: Transport, sem: asyncio.Semaphore, messages: Messages, n: int, temperature: float,
         max_tokens: int | None,
     ) -> list[Completion]:
-        """Ask for n choices; make up missing ones with seeded single requests, concurrently."""
+        """Ask for n choices (in chunks of max_n); make up missing ones with seeded single requests.
+
+        Seeds: a chunk at offset k carries base + k, and servers that batch n seed choice j with
+        seed + j (llama-server) or from the request's seed (vLLM), so no two samples share one;
+        the single requests that make up for a server ignoring n use seeds after base + n.
+        """
         base_seed = random.randrange(1 << 30)
-        if self.config.native_n is False and n > 1:
-            first: list[Completion] = []
-        else:
-            first = await self._request(transport, sem, messages, n, temperature, max_tokens, base_seed)
-        missing = n - len(first)
-        extra = await asyncio.gather(
-            *[
-                self._request(transport, sem, messages, 1, temperature, max_tokens, base_seed + 1 + i)
-                for i in range(missing)
-            ]
-        )
+        first: list[Completion] = []
+        if self.config.native_n is not False or n == 1:
+            chunks = await asyncio.gather(*[
+                self._request(transport, sem, messages, size, temperature, max_tokens, base_seed + offset)
+                for offset, size in split_n(n, self.config.max_n)])
+            first = [c for chunk in chunks for c in chunk][:n]
+        extra = await asyncio.gather(*[
+            self._request(transport, sem, messages, 1, temperature, max_tokens, base_seed + n + i)
+            for i in range(n - len(first))])
         return first + [c for batch in extra for c in batch]
 
     async def _request(
@@ -248,6 +284,7 @@ class LLMClient:
         usage = Usage(
             calls=1,
             prompt_tokens=response.prompt_tokens,
+            cached_prompt_tokens=response.cached_prompt_tokens,
             completion_tokens=response.completion_tokens,
             seconds=seconds,
         )

@@ -34,6 +34,12 @@ class LLMConfig(Section):
     """Default completion length."""
     native_n: bool | None = None
     """Whether the server honours 'n'. None: ask for n and make up missing choices with seeded requests."""
+    max_n: int | None = Field(default=None, ge=1)
+    """Most choices one request may ask for (llama-server: its slot count); a larger n is split. None: no limit."""
+    warm_prefix: bool = False
+    """Before sending a call's requests at once, evaluate the prompt prefix they share with one 1-token
+    request (n = concurrency), so each server slot holds it: llama-server slots that start together
+    would each evaluate the whole prompt again. vLLM shares in-flight prefixes by itself."""
     input_cost_per_mtok: float | None = None
     """Price per million prompt tokens; None: litellm's price table, or 0 for local models."""
     output_cost_per_mtok: float | None = None
@@ -52,6 +58,15 @@ class EmbeddedConfig(Section):
     """Context window the server allocates."""
     threads: int | None = None
     """CPU threads for generation; None: all cores."""
+    backend: Literal["auto", "llama-server", "llama-cpp-python"] = "auto"
+    """Server program: llama.cpp's llama-server (batches samples, evaluates a prompt once; built by
+    scripts/setup.sh) or llama-cpp-python's server (one request at a time). 'auto': llama-server when built."""
+    llama_server: str | None = None
+    """Path of the llama-server binary; None: the one setup builds into the cache, else one on PATH."""
+    parallel: int = Field(default=8, ge=1, le=64)
+    """llama-server: sequences decoded together in one batch (slots); the most samples one request gets."""
+    kv_tokens: int = Field(default=32768, ge=1024)
+    """llama-server: KV cache cells shared by all slots (a prompt copied to several slots is stored once)."""
     startup_timeout_s: float = 180.0
     """How long to wait for the server's health endpoint."""
 

@@ -31,6 +31,8 @@ class RawResponse:
     choices: list[RawChoice]
     prompt_tokens: int
     completion_tokens: int
+    cached_prompt_tokens: int = 0
+    """Prompt tokens served from the server's cache (OpenAI's usage.prompt_tokens_details)."""
 
 
 class Transport(Protocol):
@@ -55,10 +57,12 @@ def _convert(response: Any) -> RawResponse:
     try:
         choices = [RawChoice(c.message.content, c.finish_reason) for c in (response.choices or [])]
         usage = response.usage
+        details = getattr(usage, "prompt_tokens_details", None)
         return RawResponse(
             choices,
             int(getattr(usage, "prompt_tokens", 0) or 0),
             int(getattr(usage, "completion_tokens", 0) or 0),
+            int(getattr(details, "cached_tokens", 0) or 0),
         )
     except (AttributeError, TypeError, ValueError) as exc:
         raise openai.APIResponseValidationError(

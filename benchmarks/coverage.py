@@ -31,12 +31,14 @@ import tempfile
 import time
 from dataclasses import fields
 from pathlib import Path
+from statistics import mean
 
 from agent.core.config import load_settings
 from agent.core.errors import NoVerifiedCandidate
 from agent.core.events import EventBus
 from agent.core.types import Candidate, Verdict
 from agent.demo import EXAMPLES, all_passed, bug_names, fresh_repo, run_hidden_tests
+from agent.model_figures import fixes_per_minute
 from agent.pipeline import Pipeline
 from agent.report import SolveReport
 from agent.selection import Weights
@@ -75,6 +77,13 @@ def model_label(settings) -> str:
     return settings.llm.model if settings.llm.base_url else f"embedded {settings.embedded.model}"
 
 
+def backend_label(settings) -> str:
+    """Which server sampled (wall time, hence fixes per minute, depends on it)."""
+    from agent.embedded_backends import choose_backend
+
+    return "endpoint" if settings.llm.base_url else choose_backend(settings.embedded).name
+
+
 def summarise(per_bug: dict[str, dict], ks: list[int]) -> dict:
     """Means over the bugs run so far, with what is missing and which code ran each bug
     (derived from the rows, so re-scoring or resuming never loses it)."""
@@ -86,6 +95,8 @@ def summarise(per_bug: dict[str, dict], ks: list[int]) -> dict:
     return {
         "bugs": len(rows),
         **mean_curves(rows, ks),
+        "seconds_per_bug": mean([r.get("seconds", 0.0) for r in rows]),
+        "fixes_per_minute": fixes_per_minute(per_bug),
         "complete": not missing,
         "missing": missing,
         "commits": commits,
@@ -197,6 +208,7 @@ def main() -> None:
     data = json.loads(args.out.read_text()) if args.out.exists() else {"per_bug": {}}
     data["args"] = vars(args) | {"out": str(args.out)}
     data.setdefault("model", model_label(load_settings(None)))
+    data.setdefault("backend", backend_label(load_settings(None)))
     evidence = args.out.with_suffix(".evidence.jsonl")
     version = code_version()  # the code this process imported, whatever is committed meanwhile
     if args.rejudge:
@@ -214,7 +226,8 @@ def main() -> None:
     args.out.write_text(json.dumps(data, indent=2))
     for k in ks:
         print(f"k={k:>2}  coverage {summary['coverage'][str(k)]:.2f}  selected {summary['selected'][str(k)]:.2f}")
-    print(f"pass@1 {summary['pass@1']:.2f} over {summary['bugs']} bugs ({len(data.get('errors', {}))} errors)")
+    print(f"pass@1 {summary['pass@1']:.2f} over {summary['bugs']} bugs ({len(data.get('errors', {}))} errors); "
+          f"{summary.get('seconds_per_bug', 0):.0f} s per bug, {summary.get('fixes_per_minute') or 0:.3f} fixes/min")
     plot(summary, args.out.with_suffix(".png"), f"Capuchin on the bundled bug suite ({data['model']})",
          f"fraction of {summary['bugs']} bugs")
 

@@ -22,13 +22,16 @@ class Usage:
 
     calls: int = 0
     prompt_tokens: int = 0
+    cached_prompt_tokens: int = 0
+    """Prompt tokens the server took from its cache instead of evaluating (when it says)."""
     completion_tokens: int = 0
     cost_usd: float = 0.0
     seconds: float = 0.0
     retries: int = 0
 
     def add(self, other: Usage) -> None:
-        for name in ("calls", "prompt_tokens", "completion_tokens", "cost_usd", "seconds", "retries"):
+        for name in ("calls", "prompt_tokens", "cached_prompt_tokens", "completion_tokens", "cost_usd", "seconds",
+                     "retries"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, Any]:

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.embedded
 
 @pytest.fixture(scope="module")
 def server():
-    with EmbeddedServer(EmbeddedConfig(port=8791)) as srv:
+    # The fallback backend (llama_cpp.server); llama-server has its own tests (test_embedded_backends).
+    with EmbeddedServer(EmbeddedConfig(port=8791, backend="llama-cpp-python")) as srv:
         yield srv
 
 
@@ -49,7 +50,7 @@ def test_n_samples_from_a_server_that_returns_one_choice(server):
 
 
 def test_second_server_on_same_port_reuses_the_first(server):
-    again = EmbeddedServer(EmbeddedConfig(port=8791)).start()
+    again = EmbeddedServer(EmbeddedConfig(port=8791, backend="llama-cpp-python")).start()
     assert again.base_url == server.base_url
     again.stop()  # must not stop the server it did not start
     assert server.alive()
@@ -82,5 +83,5 @@ def test_server_dies_with_its_parent(tmp_path):
 def test_server_runs_without_the_ram_prompt_cache():
     """Regression: with --cache, llama-cpp-python kept ~1.5 GB of logits per cached prompt state
     beyond its size limit; the server reached 22 GB and was OOM-killed in the middle of a demo."""
-    cmd = EmbeddedServer(EmbeddedConfig()).command(weights_path(MODELS["qwen2.5-coder-0.5b-instruct"]))
+    cmd = EmbeddedServer(EmbeddedConfig(backend="llama-cpp-python")).command(weights_path(MODELS["qwen2.5-coder-0.5b-instruct"]))
     assert "--cache" not in cmd
