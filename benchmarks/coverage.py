@@ -95,7 +95,7 @@ def summarise(per_bug: dict[str, dict], ks: list[int]) -> dict:
     return {
         "bugs": len(rows),
         **mean_curves(rows, ks),
-        "seconds_per_bug": mean([r.get("seconds", 0.0) for r in rows]),
+        "seconds_per_bug": mean([r.get("seconds", 0.0) for r in rows]) if rows else 0.0,
         "fixes_per_minute": fixes_per_minute(per_bug),
         "complete": not missing,
         "missing": missing,
