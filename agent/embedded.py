@@ -244,12 +244,14 @@ class EmbeddedServer:
 
 
 def _die_with_parent() -> None:
-    """In the child: ask Linux to SIGTERM the server when Capuchin dies, even by SIGKILL (no orphans)."""
+    """In the child: ask Linux to SIGKILL the server when Capuchin dies, even by SIGKILL (no orphans).
+    SIGKILL, not SIGTERM: uvicorn answers SIGTERM by finishing the requests in flight, and a server
+    orphaned mid-generation kept a core busy for minutes (seen after SIGTERM to `bot demo`)."""
     if sys.platform.startswith("linux"):
         import ctypes
 
         pr_set_pdeathsig = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 @contextmanager
