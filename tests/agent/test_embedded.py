@@ -64,11 +64,12 @@ def test_server_dies_with_its_parent(tmp_path):
     import time
 
     script = (
-        "import os\nfrom agent.core.config import EmbeddedConfig\nfrom agent.embedded import EmbeddedServer\n"
+        "import os\nfrom agent.llm_config import EmbeddedConfig\nfrom agent.embedded import EmbeddedServer\n"
         "s = EmbeddedServer(EmbeddedConfig(model='smollm2-135m-instruct', port=8797)).start()\n"
         "print(s._proc.pid, flush=True)\nos.kill(os.getpid(), 9)\n"
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert proc.stdout.strip().isdigit(), proc.stderr[-2000:]
     child = int(proc.stdout.strip())
     for _ in range(50):
         try:
