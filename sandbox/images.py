@@ -41,6 +41,26 @@ def sandbox_cache() -> Path:
     return path
 
 
+def build_log_path(tag: str) -> Path:
+    return sandbox_cache() / "build-logs" / (tag.replace("/", "_").replace(":", "_") + ".log")
+
+
+def save_build_log(tag: str, output: str) -> None:
+    """Keep a build's output: best-effort install steps leave their warnings there (``build_warnings``)."""
+    path = build_log_path(tag)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(output)
+
+
+def build_warnings(tag: str) -> list[str]:
+    """The ``CAPUCHIN-WARN`` lines of an image's build (a test requirement that did not install)."""
+    path = build_log_path(tag)
+    if not path.is_file():
+        return []
+    lines = [line.strip() for line in path.read_text(errors="replace").splitlines()]
+    return list(dict.fromkeys(line for line in lines if line.startswith("CAPUCHIN-WARN")))
+
+
 class ImageBuilder:
     """Ensures images exist, building the missing layers; one instance per Docker client."""
 
@@ -167,6 +187,7 @@ class ImageBuilder:
             if files is not None:
                 c.put_archive("/testbed", files)
             done = engine.wait(c, self.config.build_timeout_s)
+            save_build_log(tag, done.output)
             if done.timed_out or done.exit_code != 0:
                 why = "timed out" if done.timed_out else f"exit {done.exit_code}"
                 raise SandboxError(f"building {layer} image for {name} failed ({why}):\n{done.output[-4000:]}")

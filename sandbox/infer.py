@@ -1,0 +1,147 @@
+"""Environment inference for a repository without a curated spec (a user's own checkout).
+
+From the repository's own files: the Python (``sandbox.infer_python``), the install
+(``sandbox.infer_install``), the test command and what a suite run covers (pytest with the
+repository's configuration; example and docs trees that need installs of their own are
+left out unless that configuration names them), and services the suite obviously needs,
+said out loud since runs have no network. ``local_spec`` turns it into the image spec,
+keyed by the files the inference read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sandbox.infer_install import InstallPlan, plan_install
+from sandbox.infer_python import PythonChoice, choose_python
+from sandbox.repo_files import PytestConfig, RepoFiles
+from sandbox.select import is_test_file
+from sandbox.specs import EnvSpec, InstanceSpec, content_hash
+from sandbox.worktree import check_repo, worktree_files
+
+TEST_CMD = "python -m pytest -rA -p no:cacheprovider --continue-on-collection-errors"
+"""One uncollectable file (an example app's conftest importing what is not installed) must not
+stop the whole session: without the flag pytest exits at collection and runs no test at all."""
+EXCLUDED_TREES = ("examples", "example", "docs", "doc", "documentation", "bench", "benchmarks", "benchmark")
+SERVICE_CLIENTS = {"psycopg2": "PostgreSQL", "psycopg2-binary": "PostgreSQL", "psycopg": "PostgreSQL",
+                   "asyncpg": "PostgreSQL", "pymysql": "MySQL", "mysqlclient": "MySQL", "redis": "Redis",
+                   "pymongo": "MongoDB", "motor": "MongoDB", "elasticsearch": "Elasticsearch",
+                   "cassandra-driver": "Cassandra", "kafka-python": "Kafka", "pika": "RabbitMQ",
+                   "selenium": "a browser (Selenium)", "playwright": "a browser (Playwright)"}
+_COMPOSE = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
+
+
+@dataclass(frozen=True)
+class Inference:
+    python: PythonChoice
+    install: InstallPlan
+    pytest: PytestConfig
+    test_paths: tuple[str, ...]
+    """What a whole-suite run passes to pytest (empty: pytest's own testpaths/discovery)."""
+    excluded: tuple[str, ...]
+    """Top-level trees with test files left out of suite runs and regression selection."""
+    services: tuple[str, ...]
+    """Messages about services the suite seems to need (runs have none, and no network)."""
+    files: dict[str, str] = field(default_factory=dict)
+
+    def spec(self) -> InstanceSpec:
+        env = EnvSpec(name="local", python=self.python.version, pip_packages=("pytest",),
+                      install="\n".join(self.install.lines()) or "true", test_cmd=TEST_CMD,
+                      env={"PYTHONPATH": "/testbed/src:/testbed"})
+        return InstanceSpec(env=env, source=f"local:{content_hash(self.files)}", keep_source=False)
+
+    def describe(self) -> dict:
+        """What was inferred and why (``capuchin sandbox doctor`` prints it)."""
+        return {
+            "python": self.python.version, "python_reason": self.python.reason,
+            "python_warning": self.python.warning, "install": self.install.lines(),
+            "install_evidence": list(self.install.evidence), "test_command": TEST_CMD,
+            "pytest_config": self.pytest.source, "test_paths": list(self.test_paths),
+            "excluded_trees": list(self.excluded), "services": list(self.services),
+            "inferred_from": sorted(self.files),
+        }
+
+
+def infer(repo: Path) -> Inference:
+    repo = check_repo(repo)
+    files = RepoFiles(repo)
+    config = files.pytest_config()
+    python = choose_python(files)
+    plan = plan_install(files, config)
+    tracked = worktree_files(repo)
+    paths, excluded = test_layout(tracked, config)
+    services = services_needed(files, plan)
+    return Inference(python, plan, config, tuple(paths), tuple(excluded), tuple(services), dict(files.used))
+
+
+def local_spec(repo: Path) -> InstanceSpec:
+    """The environment image spec of a local repository (see ``infer``)."""
+    return infer(repo).spec()
+
+
+def excluded_trees(tracked: list[str], config: PytestConfig) -> list[str]:
+    """Top-level example/docs/benchmark trees holding test files that the pytest config does not name."""
+    named = {p.strip("./").split("/")[0] for p in config.testpaths}
+    tops = {f.split("/")[0] for f in tracked if "/" in f and is_test_file(f)}
+    return sorted(t for t in tops if t.lower() in EXCLUDED_TREES and t not in named)
+
+
+def test_layout(tracked: list[str], config: PytestConfig) -> tuple[list[str], list[str]]:
+    """(paths a suite run passes to pytest, trees left out)."""
+    excluded = excluded_trees(tracked, config)
+    existing = {f.split("/")[0] for f in tracked} | set(tracked)
+    configured = [p for p in config.testpaths if p.strip("./").split("/")[0] in existing]
+    if configured:
+        return [], excluded  # pytest runs its testpaths itself when given no path
+    tops = []
+    for f in tracked:
+        if not is_test_file(f):
+            continue
+        top = f.split("/")[0]
+        if top not in excluded and top not in tops:
+            tops.append(top)
+    return sorted(tops), excluded
+
+
+def in_excluded_tree(path: str, excluded: tuple[str, ...] | list[str]) -> bool:
+    return path.split("/")[0] in excluded
+
+
+def ci_services(text: str) -> list[str]:
+    """Names under a ``services:`` key of a CI or compose file (GitHub Actions job services)."""
+    lines = text.splitlines()
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        m = re.match(r"^(\s*)services:\s*$", line)
+        if not m:
+            continue
+        indent, child = len(m.group(1)), None
+        for nxt in lines[i + 1:]:
+            if not nxt.strip() or nxt.lstrip().startswith("#"):
+                continue
+            ind = len(nxt) - len(nxt.lstrip())
+            if ind <= indent:
+                break
+            child = ind if child is None else child
+            if ind == child and re.match(r"^\s*[\w.-]+:", nxt):
+                out.append(nxt.strip().split(":")[0])
+    return list(dict.fromkeys(out))
+
+
+def services_needed(files: RepoFiles, plan: InstallPlan) -> list[str]:
+    messages = []
+    for rel, text in files.ci_texts():
+        if names := ci_services(text):
+            messages.append(f"CI starts services {', '.join(names)} ({rel}); sandbox runs have neither "
+                            "these nor a network, so tests needing them fail or skip")
+    for rel in _COMPOSE:
+        if (text := files.text(rel)) and (names := ci_services(text)):
+            messages.append(f"{rel} defines services {', '.join(names)}; sandbox runs do not start them")
+    wanted = " ".join(plan.packages) + " " + " ".join(files.text(r) or "" for r in plan.requirements)
+    words = {re.split(r"[<>=!~;\[ ]", w, maxsplit=1)[0].lower() for w in wanted.split()}
+    for client, service in SERVICE_CLIENTS.items():
+        if client in words:
+            messages.append(f"the test requirements include {client}: tests may need a running {service}")
+    return messages

@@ -1,0 +1,193 @@
+"""How a repository's test dependencies get installed: extras, requirements files, dependency
+groups, tox deps, and the pytest plugins its own configuration names.
+
+The result is a list of ``InstallStep``s turned into shell lines for the instance layer.
+Only the project's own install is required to succeed; every other step is best effort
+(a pinned test requirement that no longer installs on this Python is retried unpinned, and a
+step that still fails leaves a ``CAPUCHIN-WARN`` line in the build log instead of failing the
+build): a suite that runs with one plugin missing is worth more than no suite.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+from dataclasses import dataclass
+
+from sandbox.repo_files import PytestConfig, RepoFiles, setup_py_extras
+
+WARN = "CAPUCHIN-WARN"
+TEST_EXTRAS = ("test", "tests", "testing")
+DEV_EXTRAS = ("dev", "develop", "development")
+TEST_REQUIREMENTS = ("requirements/tests.txt", "requirements/test.txt", "requirements/testing.txt",
+                     "tests/requirements.txt", "test/requirements.txt", "requirements-test.txt",
+                     "requirements-tests.txt", "requirements_test.txt", "requirements-testing.txt",
+                     "test-requirements.txt", "tests-requirements.txt", "test_requirements.txt")
+DEV_REQUIREMENTS = ("requirements-dev.txt", "requirements_dev.txt", "dev-requirements.txt",
+                    "requirements/dev.txt", "requirements/develop.txt")
+# pytest options (in addopts or as ini keys) -> the plugin that provides them
+PLUGIN_FOR_OPTION = {"--cov": "pytest-cov", "-n": "pytest-xdist", "--numprocesses": "pytest-xdist",
+                     "--timeout": "pytest-timeout", "timeout": "pytest-timeout",
+                     "asyncio_mode": "pytest-asyncio", "--benchmark": "pytest-benchmark",
+                     "--doctest-plus": "pytest-doctestplus", "--reruns": "pytest-rerunfailures",
+                     "--mypy": "pytest-mypy", "env": "pytest-env", "mock_use_standalone_module": "pytest-mock",
+                     "--randomly-seed": "pytest-randomly", "--hypothesis-profile": "hypothesis",
+                     "trio_mode": "pytest-trio", "django_find_project": "pytest-django",
+                     "DJANGO_SETTINGS_MODULE": "pytest-django", "anyio_mode": "anyio"}
+SCM_BACKENDS = ("setuptools_scm", "setuptools-scm", "hatch-vcs", "hatch_vcs", "versioningit", "pdm-backend",
+                "dunamai", "flit_scm")
+
+# A requirements file installed as pinned, else without its pins, else package by package.
+REQ_FUNCTION = f"""capuchin_req() {{
+  python -m pip install -r "$1" && return 0
+  echo "{WARN}: pip install -r $1 failed; retrying without version pins"
+  sed -E -e 's/[[:space:]]#.*$//' -e '/^[[:space:]]*(#|$)/d' -e '/^[[:space:]]*-/d' \\
+      -e 's/[[:space:]]*[;<>=!~ @[].*$//' "$1" | sort -u > /tmp/capuchin-unpinned.txt
+  python -m pip install -r /tmp/capuchin-unpinned.txt && return 0
+  while read -r p; do python -m pip install "$p" || echo "{WARN}: could not install $p"; done \\
+      < /tmp/capuchin-unpinned.txt
+}}"""
+
+
+@dataclass(frozen=True)
+class InstallPlan:
+    extras: tuple[str, ...]
+    requirements: tuple[str, ...]
+    packages: tuple[str, ...]
+    """Requirement strings from dependency groups, tox deps and plugins the pytest config needs."""
+    installable: bool
+    env: tuple[tuple[str, str], ...]
+    """Variables the install needs (a VCS-derived version without .git in the container)."""
+    evidence: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        out = [f"export {k}={shlex.quote(v)}" for k, v in self.env]
+        if self.requirements:
+            out.append(REQ_FUNCTION)
+            out += [f"capuchin_req {shlex.quote(r)}" for r in self.requirements]
+        if self.packages:
+            quoted = " ".join(shlex.quote(p) for p in self.packages)
+            out.append(f"python -m pip install {quoted} || {{ echo '{WARN}: test packages did not install "
+                       f"together; one by one'; for p in {quoted}; do python -m pip install \"$p\" || "
+                       f"echo \"{WARN}: could not install $p\"; done; }}")
+        if self.installable:
+            target = f"'.[{','.join(self.extras)}]'" if self.extras else "."
+            out.append(f"python -m pip install -e {target}" + (
+                f" || {{ echo '{WARN}: the extras {','.join(self.extras)} did not install'; "
+                "python -m pip install -e .; }" if self.extras else ""))
+        return out
+
+
+def _project_extras(files: RepoFiles) -> list[str]:
+    names = list(files.pyproject().get("project", {}).get("optional-dependencies", {}))
+    parser = files.ini("setup.cfg")
+    if parser is not None and parser.has_section("options.extras_require"):
+        names += list(parser.options("options.extras_require"))
+    return names + setup_py_extras(files.text("setup.py"))
+
+
+def _tox_testenv(files: RepoFiles) -> tuple[list[str], list[str], list[str]]:
+    """(extras, requirement files, other deps) of tox.ini's [testenv]."""
+    parser = files.ini("tox.ini")
+    if parser is None or not parser.has_section("testenv"):
+        return [], [], []
+    extras = []
+    for line in parser.get("testenv", "extras", fallback="").splitlines():
+        factor, sep, value = line.partition(":")
+        if sep and not set(re.split(r"[,\s-]+", factor.strip())) & set(TEST_EXTRAS):
+            continue  # "mypy: tests-mypy" belongs to another environment
+        extras += [e for e in re.split(r"[,\s]+", value if sep else line) if e.strip()]
+    reqs, deps = [], []
+    for line in parser.get("testenv", "deps", fallback="").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or re.match(r"^[\w-]+:", line) or "{" in line.replace("{toxinidir}", ""):
+            continue  # factor-conditional lines ("min: ...") and substitutions belong to other envs
+        if line.startswith("-r"):
+            reqs.append(line[2:].strip().replace("{toxinidir}/", ""))
+        elif not line.startswith("-"):
+            deps.append(line)
+    return [e for e in extras if "{" not in e], reqs, deps
+
+
+def _dependency_groups(files: RepoFiles) -> tuple[str | None, list[str]]:
+    """PEP 735 ``[dependency-groups]``: the test (else dev) group, include-group resolved."""
+    groups = files.pyproject().get("dependency-groups", {})
+    name = next((n for n in TEST_EXTRAS + DEV_EXTRAS if n in groups), None)
+    if name is None:
+        return None, []
+    out, todo, seen = [], [name], set()
+    while todo:  # iterative: groups may include each other
+        group = todo.pop()
+        if group in seen or group not in groups:
+            continue
+        seen.add(group)
+        for item in groups[group]:
+            if isinstance(item, dict) and "include-group" in item:
+                todo.append(item["include-group"])
+            elif isinstance(item, str):
+                out.append(item)
+    return name, out
+
+
+def plugins_for(config: PytestConfig) -> list[str]:
+    """Plugins the repository's pytest configuration cannot run without."""
+    words = set(config.addopts.replace("=", " ").split()) | config.keys
+    found = [plugin for option, plugin in PLUGIN_FOR_OPTION.items() if option in words]
+    found += [re.split(r"[<>=!~ ]", p, maxsplit=1)[0] for p in config.required_plugins]
+    return list(dict.fromkeys(found))
+
+
+def _installable(files: RepoFiles) -> bool:
+    if files.exists("setup.py"):
+        return True
+    data = files.pyproject()
+    return "build-system" in data or "project" in data
+
+
+def scm_version(files: RepoFiles) -> str | None:
+    """A version for setuptools-scm & co. when the container has no .git to read it from:
+    sdists carry it in PKG-INFO (then None), checkouts get ``git describe``'s tag."""
+    build = (files.text("pyproject.toml") or "") + (files.text("setup.py") or "") + (files.text("setup.cfg") or "")
+    if not any(b in build for b in SCM_BACKENDS) or files.exists("PKG-INFO"):
+        return None
+    proc = subprocess.run(["git", "-C", str(files.repo), "describe", "--tags", "--abbrev=0"],
+                          capture_output=True, text=True, check=False)
+    tag = proc.stdout.strip().lstrip("v") if proc.returncode == 0 else ""
+    return tag if re.fullmatch(r"\d+(\.\d+)*", tag) else "0.0.0"
+
+
+def plan_install(files: RepoFiles, pytest_config: PytestConfig) -> InstallPlan:
+    evidence = []
+    declared = _project_extras(files)
+    tox_extras, tox_reqs, tox_deps = _tox_testenv(files)
+    extras = [e for e in TEST_EXTRAS if e in declared] or [e for e in DEV_EXTRAS if e in declared][:1]
+    extras += [e for e in tox_extras if e in declared and e not in extras]
+    if extras:
+        evidence.append(f"extras [{','.join(extras)}] (declared: {', '.join(dict.fromkeys(declared))})")
+    reqs = [r for r in TEST_REQUIREMENTS if files.exists(r)][:1] or [r for r in DEV_REQUIREMENTS if files.exists(r)][:1]
+    reqs += [r for r in tox_reqs if files.exists(r) and r not in reqs]
+    installable = _installable(files)
+    if files.exists("requirements.txt"):  # runtime pins setup.py may not declare; first, so tests' pins win
+        reqs.insert(0, "requirements.txt")
+    for r in reqs:
+        files.text(r)  # part of the cache key
+    if reqs:
+        evidence.append(f"requirements {', '.join(reqs)}")
+    group, packages = _dependency_groups(files)
+    if group:
+        evidence.append(f"dependency group {group!r} ({len(packages)} requirements)")
+    if tox_deps and not reqs and not group:
+        packages += tox_deps
+        evidence.append(f"tox.ini [testenv] deps: {', '.join(tox_deps)}")
+    if plugins := plugins_for(pytest_config):
+        packages += [p for p in plugins if p not in packages]
+        evidence.append(f"pytest plugins named by {pytest_config.source}: {', '.join(plugins)}")
+    env = ()
+    if version := scm_version(files):
+        env = (("SETUPTOOLS_SCM_PRETEND_VERSION", version),)
+        evidence.append(f"version from git tags for the build backend: {version}")
+    if not installable:
+        evidence.append("no setup.py or buildable pyproject.toml: tests run from the source tree")
+    return InstallPlan(tuple(extras), tuple(reqs), tuple(dict.fromkeys(packages)), installable, env,
+                       tuple(evidence))

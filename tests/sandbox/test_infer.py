@@ -1,0 +1,133 @@
+"""Environment inference for repositories without a spec (issue #18), on small written repositories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sandbox.infer import ci_services, infer, local_spec
+from sandbox.infer_install import plugins_for
+from sandbox.repo_files import PytestConfig, RepoFiles, setup_py_extras
+from sandbox.select import select_regression_tests, small_suite
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+PYPROJECT = ('[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+             '[project]\nname = "x"\nversion = "1"\n')
+
+
+def test_python_is_bounded_by_requires_python_and_picked_by_what_the_project_tests_on(tmp_path):
+    write(tmp_path, {"pyproject.toml": PYPROJECT + 'requires-python = ">=3.7,<3.10"\n'})
+    assert infer(tmp_path).python.version == "3.9"
+    write(tmp_path, {"pyproject.toml": PYPROJECT + 'requires-python = ">=3.7"\nclassifiers = '
+                     '["Programming Language :: Python :: 3.7", "Programming Language :: Python :: 3.8"]\n'})
+    choice = infer(tmp_path).python
+    assert choice.version == "3.9", choice  # the nearest available to what it is tested on
+    assert "classifiers" in choice.reason
+
+
+def test_python_from_tox_and_ci_when_metadata_says_nothing(tmp_path):
+    write(tmp_path, {"setup.py": "from setuptools import setup\nsetup(name='x')\n",
+                     "tox.ini": "[tox]\nenvlist = py3{9,10,11}\n",
+                     ".github/workflows/ci.yml": "jobs:\n  t:\n    strategy:\n      matrix:\n"
+                                                 "        python-version: ['3.9', '3.11']\n"})
+    choice = infer(tmp_path).python
+    assert choice.version == "3.11"
+    assert "tox.ini" in choice.reason
+    assert ".github/workflows/ci.yml" in choice.reason
+
+
+def test_a_python_nobody_has_is_a_warning_not_a_crash(tmp_path):
+    write(tmp_path, {"pyproject.toml": PYPROJECT + 'requires-python = ">=3.14"\n'})
+    choice = infer(tmp_path).python
+    assert choice.warning
+    assert "3.14" in choice.warning
+
+
+def test_install_uses_test_extras_requirements_groups_and_config_plugins(tmp_path):
+    write(tmp_path, {
+        "pyproject.toml": PYPROJECT + '[project.optional-dependencies]\ntests = ["hypothesis"]\ndocs = ["sphinx"]\n'
+        '[dependency-groups]\nlint = ["ruff"]\ntest = ["pytest-mock", {include-group = "lint"}]\n'
+        '[tool.pytest.ini_options]\naddopts = "--cov=x -n auto"\ntestpaths = ["tests"]\n',
+        "requirements/tests.txt": "pytest==8.1.1\n",
+        "tests/test_a.py": "def test_a():\n    pass\n",
+    })
+    plan = infer(tmp_path).install
+    assert plan.extras == ("tests",)
+    assert plan.requirements == ("requirements/tests.txt",)
+    assert set(plan.packages) == {"pytest-mock", "ruff", "pytest-cov", "pytest-xdist"}
+    script = "\n".join(plan.lines())
+    assert "capuchin_req requirements/tests.txt" in script
+    assert "python -m pip install -e '.[tests]'" in script
+
+
+def test_tox_factor_extras_of_other_environments_are_left_out(tmp_path):
+    write(tmp_path, {"setup.py": "from setuptools import setup\nsetup(extras_require={'tests': [], "
+                                 "'tests-mypy': []})\n",
+                     "tox.ini": "[testenv]\nextras =\n    tests: tests\n    mypy: tests-mypy\n"})
+    assert infer(tmp_path).install.extras == ("tests",)
+
+
+def test_setup_py_extras_are_read_without_running_it():
+    text = "EXTRAS = {'testing': ['pytest'], \"docs\": ['sphinx']}\nsetup(extras_require=EXTRAS)\n"
+    assert setup_py_extras(text)[:2] == ["testing", "docs"]
+
+
+def test_plugins_named_by_ini_keys_and_required_plugins():
+    config = PytestConfig(source="pytest.ini", addopts="--timeout=30", required_plugins=["pytest-httpbin>=2"],
+                          keys={"asyncio_mode"})
+    assert plugins_for(config) == ["pytest-timeout", "pytest-asyncio", "pytest-httpbin"]
+
+
+def test_image_is_keyed_by_the_files_inference_read(tmp_path):
+    write(tmp_path, {"setup.py": "from setuptools import setup\nsetup()\n", "pkg/mod.py": "x = 1\n"})
+    first = local_spec(tmp_path).tag("p", "m")
+    write(tmp_path, {"pkg/mod.py": "x = 2\n"})
+    assert local_spec(tmp_path).tag("p", "m") == first  # code changes reuse the image
+    write(tmp_path, {"tox.ini": "[tox]\nenvlist = py39\n"})
+    assert local_spec(tmp_path).tag("p", "m") != first
+    assert "tox.ini" in infer(tmp_path).files
+
+
+def test_example_trees_are_left_out_unless_the_test_config_names_them(tmp_path):
+    """Regression (issue #18): Flask's examples/javascript/tests has a conftest importing an example
+    app that is not installed; selecting it stopped pytest's whole run at collection."""
+    write(tmp_path, {
+        "pyproject.toml": PYPROJECT,
+        "src/flask/blueprints.py": "class Blueprint:\n    pass\n",
+        "tests/test_blueprints.py": "from flask.blueprints import Blueprint\n",
+        "examples/javascript/tests/test_js_example.py": "from flask.blueprints import Blueprint\n",
+        "docs/test_docs.py": "def test_x():\n    pass\n",
+    })
+    inference = infer(tmp_path)
+    assert inference.excluded == ("docs", "examples")
+    assert inference.test_paths == ("tests",)
+    assert select_regression_tests(tmp_path, ["src/flask/blueprints.py"]) == ["tests/test_blueprints.py"]
+    assert small_suite(tmp_path) == ["tests/test_blueprints.py"]
+    write(tmp_path, {"pytest.ini": "[pytest]\ntestpaths = tests examples\n"})
+    assert infer(tmp_path).excluded == ("docs",)
+    assert "examples/javascript/tests/test_js_example.py" in select_regression_tests(
+        tmp_path, ["src/flask/blueprints.py"])
+
+
+def test_services_the_suite_needs_are_said(tmp_path):
+    workflow = ("jobs:\n  test:\n    services:\n      postgres:\n        image: postgres:15\n"
+                "      redis:\n        image: redis\n    steps:\n      - run: pytest\n")
+    assert ci_services(workflow) == ["postgres", "redis"]
+    write(tmp_path, {".github/workflows/test.yml": workflow, "setup.py": "", "requirements-test.txt": "psycopg2\n"})
+    services = infer(tmp_path).services
+    assert any("postgres, redis" in s for s in services)
+    assert any("PostgreSQL" in s for s in services)
+
+
+def test_repo_files_tolerate_broken_configuration(tmp_path):
+    write(tmp_path, {"pyproject.toml": "not = [toml", "setup.cfg": "no section header\n", "tox.ini": "[x\n"})
+    files = RepoFiles(tmp_path)
+    assert files.pyproject() == {}
+    assert files.pytest_config().source is None
+    assert infer(tmp_path).python.version == "3.11"
