@@ -38,13 +38,17 @@ def fetch_sdist(name: str, version: str, workdir: Path) -> Path:
     """The release's source unpacked under ``workdir`` (downloaded once; pip needs only PyPI)."""
     dl = workdir / "sdists"
     dl.mkdir(parents=True, exist_ok=True)
-    stem = f"{name.replace('-', '_')}-{version}"
-    archives = [p for p in dl.glob("*.tar.gz") if p.name.lower().replace("-", "_").startswith(stem.lower())]
-    if not archives:
+
+    def found() -> list[Path]:  # sdist names vary: MarkupSafe-2.1.5, more_itertools-10.5.0, ...
+        stem = f"{name}-{version}".lower().replace("_", "-")
+        return [p for p in dl.glob("*.tar.gz") if p.name.lower().replace("_", "-").startswith(stem)]
+
+    if not found():
         subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
                         "-d", str(dl), f"{name}=={version}"], check=True)
-        archives = [p for p in dl.glob("*.tar.gz") if p.name.lower().replace("-", "_").startswith(stem.lower())]
-    archive = archives[0]
+    if not found():
+        raise RuntimeError(f"pip download of {name}=={version} left no sdist in {dl}")
+    archive = found()[0]
     src = workdir / "src"
     with tarfile.open(archive) as tar:
         top = tar.getnames()[0].split("/")[0]

@@ -140,7 +140,7 @@ def doctor_cmd(
         print(json.dumps(infer(repo).describe(), indent=2) if json_out else "\n".join(lines))
         return
     report = run_doctor(repo, _docker(_settings(repo)), timeout_s=timeout,
-                        log=lambda line: console.print(line, markup=False, highlight=False))
+                        log=lambda line: console.print(line, markup=False, highlight=False, soft_wrap=True))
     if json_out:
         print(json.dumps(report.as_dict(), indent=2))
     else:

@@ -14,6 +14,7 @@ import re
 import shlex
 import subprocess
 from dataclasses import dataclass
+from datetime import date
 
 from sandbox.repo_files import PytestConfig, RepoFiles, setup_py_extras
 
@@ -40,12 +41,12 @@ SCM_BACKENDS = ("setuptools_scm", "setuptools-scm", "hatch-vcs", "hatch_vcs", "v
 
 # A requirements file installed as pinned, else without its pins, else package by package.
 REQ_FUNCTION = f"""capuchin_req() {{
-  python -m pip install -r "$1" && return 0
+  $CAPUCHIN_PIP -r "$1" && return 0
   echo "{WARN}: pip install -r $1 failed; retrying without version pins"
   sed -E -e 's/[[:space:]]#.*$//' -e '/^[[:space:]]*(#|$)/d' -e '/^[[:space:]]*-/d' \\
       -e 's/[[:space:]]*[;<>=!~ @[].*$//' "$1" | sort -u > /tmp/capuchin-unpinned.txt
-  python -m pip install -r /tmp/capuchin-unpinned.txt && return 0
-  while read -r p; do python -m pip install "$p" || echo "{WARN}: could not install $p"; done \\
+  $CAPUCHIN_PIP -r /tmp/capuchin-unpinned.txt && return 0
+  while read -r p; do $CAPUCHIN_PIP "$p" || echo "{WARN}: could not install $p"; done \\
       < /tmp/capuchin-unpinned.txt
 }}"""
 
@@ -60,23 +61,55 @@ class InstallPlan:
     env: tuple[tuple[str, str], ...]
     """Variables the install needs (a VCS-derived version without .git in the container)."""
     evidence: tuple[str, ...]
+    resolve_before: str | None = None
+    """Resolve dependencies as of this date (an old checkout): see ``resolution_date``."""
 
     def lines(self) -> list[str]:
         out = [f"export {k}={shlex.quote(v)}" for k, v in self.env]
+        out += _installer(self.resolve_before)
         if self.requirements:
             out.append(REQ_FUNCTION)
             out += [f"capuchin_req {shlex.quote(r)}" for r in self.requirements]
         if self.packages:
             quoted = " ".join(shlex.quote(p) for p in self.packages)
-            out.append(f"python -m pip install {quoted} || {{ echo '{WARN}: test packages did not install "
-                       f"together; one by one'; for p in {quoted}; do python -m pip install \"$p\" || "
+            out.append(f"$CAPUCHIN_PIP {quoted} || {{ echo '{WARN}: test packages did not install "
+                       f"together; one by one'; for p in {quoted}; do $CAPUCHIN_PIP \"$p\" || "
                        f"echo \"{WARN}: could not install $p\"; done; }}")
         if self.installable:
             target = f"'.[{','.join(self.extras)}]'" if self.extras else "."
-            out.append(f"python -m pip install -e {target}" + (
+            out.append(f"$CAPUCHIN_PIP -e {target}" + (
                 f" || {{ echo '{WARN}: the extras {','.join(self.extras)} did not install'; "
-                "python -m pip install -e .; }" if self.extras else ""))
+                "$CAPUCHIN_PIP -e .; }" if self.extras else ""))
         return out
+
+
+def _installer(before: str | None) -> list[str]:
+    """``$CAPUCHIN_PIP``: pip, or for an old checkout uv with ``--exclude-newer`` (pip has no way to
+    ignore releases newer than a date). Flask at a 2021 commit asks for ``Werkzeug>=2.0``; today's
+    Werkzeug 3 removed what that Flask imports, so its suite only runs with the Werkzeug of its day."""
+    if before is None:
+        return ['CAPUCHIN_PIP="python -m pip install"']
+    return ["python -m pip install -q uv",
+            # the cache lives in the mounted pip cache (shared, not committed into the image)
+            "export UV_CACHE_DIR=/root/.cache/pip/uv UV_LINK_MODE=copy VIRTUAL_ENV=/opt/venv",
+            f"export UV_EXCLUDE_NEWER={before}T00:00:00Z",
+            'CAPUCHIN_PIP="python -m uv pip install"',
+            "$CAPUCHIN_PIP pytest"]  # the pytest of its day: today's may reject its configuration
+
+
+def resolution_date(files: RepoFiles, min_age_days: int = 90) -> str | None:
+    """For a git checkout whose HEAD is older than ``min_age_days``: the first day of the month after
+    HEAD's commit, the date dependencies are resolved as of. Rounded to the month so that the
+    environment image is shared by a month of commits; None for current work (latest releases)."""
+    proc = subprocess.run(["git", "-C", str(files.repo), "log", "-1", "--format=%cs", "HEAD"],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0 or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", proc.stdout.strip()):
+        return None
+    day = date.fromisoformat(proc.stdout.strip())
+    if (date.today() - day).days < min_age_days:
+        return None
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return f"{year:04d}-{month:02d}-01"
 
 
 def _project_extras(files: RepoFiles) -> list[str]:
@@ -189,5 +222,8 @@ def plan_install(files: RepoFiles, pytest_config: PytestConfig) -> InstallPlan:
         evidence.append(f"version from git tags for the build backend: {version}")
     if not installable:
         evidence.append("no setup.py or buildable pyproject.toml: tests run from the source tree")
+    before = resolution_date(files)
+    if before:
+        evidence.append(f"dependencies as released before {before} (the checkout's HEAD is older than 90 days)")
     return InstallPlan(tuple(extras), tuple(reqs), tuple(dict.fromkeys(packages)), installable, env,
-                       tuple(evidence))
+                       tuple(evidence), before)

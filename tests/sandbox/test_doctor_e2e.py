@@ -23,7 +23,7 @@ def sandbox():
     return DockerSandbox(SandboxConfig(backend="docker"))
 
 
-@pytest.mark.parametrize(("name", "version", "at_least"), [("itsdangerous", "2.2.0", 250), ("idna", "3.10", 60)])
+@pytest.mark.parametrize(("name", "version", "at_least"), [("itsdangerous", "2.2.0", 250), ("idna", "3.10", 30)])
 def test_inferred_environment_runs_the_release_suite(tmp_path_factory, sandbox, name, version, at_least):
     repo = fetch_sdist(name, version, tmp_path_factory.mktemp(name))
     report = run_doctor(repo, sandbox, timeout_s=600)
