@@ -144,7 +144,10 @@ class ImageBuilder:
             return tag
         env_tag = self.ensure_env(spec.env)
         e = spec.env
-        lines = ["cd /testbed", *e.pre_install]
+        lines = ["cd /testbed"]
+        if not spec.keep_source:
+            lines.append("find /testbed -type f > /tmp/capuchin-source-files")
+        lines += list(e.pre_install)
         if e.requirements:
             lines.append(f"if [ -f {shlex.quote(e.requirements)} ]; then python -m pip install -r "
                          f"{shlex.quote(e.requirements)}; fi")
@@ -153,8 +156,12 @@ class ImageBuilder:
             # a git repository of the base state lets runs use `git apply --3way` and reset
             lines.append("rm -rf .git && git init -q && git add -A && "
                          "git -c user.name=capuchin -c user.email=capuchin@localhost commit -qm base")
-        else:  # runs copy the current working tree in; keep only what the editable install made
-            lines.append("find /testbed -mindepth 1 -maxdepth 1 ! -name '*.egg-info' -exec rm -rf {} +")
+        else:
+            # Runs copy the current working tree in, so the checkout's own files go; what the install
+            # generated stays: egg-info, in-place C extensions (MarkupSafe's _speedups), version
+            # files written by setuptools-scm; none of them is in the working tree's copy.
+            lines.append("tr '\\n' '\\0' < /tmp/capuchin-source-files | xargs -0 rm -f && "
+                         "find /testbed -mindepth 1 -type d -empty -delete")
         self._build_step(env_tag, tag, "\n".join(lines), layer="inst", name=spec.source,
                          files=source_tar())
         return tag

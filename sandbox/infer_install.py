@@ -76,11 +76,21 @@ class InstallPlan:
                        f"together; one by one'; for p in {quoted}; do $CAPUCHIN_PIP \"$p\" || "
                        f"echo \"{WARN}: could not install $p\"; done; }}")
         if self.installable:
-            target = f"'.[{','.join(self.extras)}]'" if self.extras else "."
-            out.append(f"$CAPUCHIN_PIP -e {target}" + (
-                f" || {{ echo '{WARN}: the extras {','.join(self.extras)} did not install'; "
-                "$CAPUCHIN_PIP -e .; }" if self.extras else ""))
+            out += self._project_lines()
         return out
+
+
+    def _project_lines(self) -> list[str]:
+        target = f"'.[{','.join(self.extras)}]'" if self.extras else "."
+        fallback = (f" || {{ echo '{WARN}: the extras {','.join(self.extras)} did not install'; "
+                    "$CAPUCHIN_PIP DOT; }") if self.extras else ""
+        if self.resolve_before is None:
+            return [f"$CAPUCHIN_PIP -e {target}" + fallback.replace("DOT", "-e .")]
+        # uv resolves the project's own dependencies as of the date, but builds editables only
+        # through PEP 660, which the setuptools of an old checkout's day lacks: install it (and
+        # its dated dependencies) as a wheel with uv, then make it editable with pip, --no-deps.
+        return [f"$CAPUCHIN_PIP {target}" + fallback.replace("DOT", "."),
+                "python -m pip install --no-deps -e ."]
 
 
 def _installer(before: str | None) -> list[str]:

@@ -88,4 +88,13 @@ class InstanceSpec:
     def tag(self, prefix: str, mirror: str) -> str:
         parts = [self.env.env_tag(prefix, mirror), self.source, self.env.requirements,
                  list(self.env.pre_install), self.env.install, self.keep_source]
+        if not self.keep_source:
+            parts.append("keeps-generated-files")  # images of older builds dropped them
         return f"{prefix}/inst:{content_hash(parts)}"
+
+
+def local_spec(repo: object) -> InstanceSpec:
+    """The environment of a local repository, inferred from its files (``sandbox.infer.local_spec``)."""
+    from sandbox.infer import local_spec as inferred
+
+    return inferred(repo)  # type: ignore[arg-type]

@@ -39,3 +39,21 @@ def test_a_repository_whose_install_fails_is_an_environment_problem(tmp_path, sa
     assert not report.ok
     assert report.problem.startswith("the environment did not build")
     assert "cannot be installed" in report.log_tail
+
+
+def test_files_the_install_generates_survive_into_runs(tmp_path, sandbox):
+    """Regression: the image kept only *.egg-info of the checkout, so an in-place C extension or a
+    version file written at install time (setuptools-scm's write_to) was gone when tests ran."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("from pkg._version import VERSION\n")
+    (tmp_path / "setup.py").write_text(
+        "from pathlib import Path\nfrom setuptools import setup\n"
+        "Path('pkg/_version.py').write_text('VERSION = \"1.2\"\\n')\n"
+        "setup(name='gen', version='1.2', packages=['pkg'])\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_v.py").write_text("from pkg import VERSION\n\n\ndef test_v():\n"
+                                                  "    assert VERSION == '1.2'\n")
+    (tmp_path / ".gitignore").write_text("pkg/_version.py\n")
+    report = run_doctor(tmp_path, sandbox)
+    assert report.ok, (report.problem, report.log_tail)
+    assert report.health.passed == 1

@@ -63,7 +63,7 @@ def test_install_uses_test_extras_requirements_groups_and_config_plugins(tmp_pat
     assert set(plan.packages) == {"pytest-mock", "ruff", "pytest-cov", "pytest-xdist"}
     script = "\n".join(plan.lines())
     assert "capuchin_req requirements/tests.txt" in script
-    assert "python -m pip install -e '.[tests]'" in script
+    assert "$CAPUCHIN_PIP -e '.[tests]'" in script
 
 
 def test_tox_factor_extras_of_other_environments_are_left_out(tmp_path):
@@ -131,3 +131,21 @@ def test_repo_files_tolerate_broken_configuration(tmp_path):
     assert files.pyproject() == {}
     assert files.pytest_config().source is None
     assert infer(tmp_path).python.version == "3.11"
+
+
+def test_an_old_checkout_resolves_dependencies_as_of_its_month(tmp_path):
+    """Flask at a 2021 commit asks for Werkzeug>=2.0; today's Werkzeug removed what it imports."""
+    import os
+    import subprocess
+
+    write(tmp_path, {"setup.py": "from setuptools import setup\nsetup(install_requires=['Werkzeug>=2.0'])\n"})
+    env = {**os.environ, "GIT_COMMITTER_DATE": "2021-05-13T10:00:00", "GIT_AUTHOR_DATE": "2021-05-13T10:00:00"}
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "old"], check=True, env=env)
+    plan = infer(tmp_path).install
+    assert plan.resolve_before == "2021-06-01"
+    script = "\n".join(plan.lines())
+    assert "UV_EXCLUDE_NEWER=2021-06-01T00:00:00Z" in script
+    assert "python -m pip install --no-deps -e ." in script  # uv cannot make old setuptools editable

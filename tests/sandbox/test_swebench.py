@@ -121,4 +121,4 @@ def test_local_spec_installs_test_extras(tmp_path):
         '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
         '[project]\nname = "x"\nversion = "1"\n[project.optional-dependencies]\ntest = ["pytest-mock"]\ndocs = []\n'
     )
-    assert "python -m pip install -e '.[test]'" in local_spec(tmp_path).env.install
+    assert "$CAPUCHIN_PIP -e '.[test]'" in local_spec(tmp_path).env.install
