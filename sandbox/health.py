@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from agent.types import TestResult, TestStatus
 
 _COLLECTION_HEADER = re.compile(r"^_+ ERROR collecting (\S+) _+$", re.M)
+_CONFTEST = re.compile(r"^ImportError while loading conftest '(?:/testbed/)?([^']+)'\.$", re.M)
 _SUMMARY_ERROR = re.compile(r"^ERROR (\S+?)(?:::\S+)? - (.+)$", re.M)
 _MISSING_MODULE = re.compile(r"(?:ModuleNotFoundError|ImportError): No module named '([\w.]+)'")
 _CONNECTION = re.compile(r"(ConnectionRefusedError|Connection refused|could not connect to server|"
@@ -53,10 +54,24 @@ class RunHealth:
 def collection_errors(output: str) -> dict[str, str]:
     """Test files pytest could not collect (import or syntax errors at module level) -> the error."""
     found = {path: "" for path in _COLLECTION_HEADER.findall(output)}
+    if not found:  # a conftest that fails to import stops pytest before any file (exit 4)
+        for m in _CONFTEST.finditer(output):
+            found[m.group(1)] = _first_error(output[m.end():])
     for path, error in _SUMMARY_ERROR.findall(output):
         if path in found or "::" not in path and path.endswith(".py"):
             found[path] = error.strip()[:300]
     return found
+
+
+def _first_error(text: str) -> str:
+    """The ``E   ...`` lines of the traceback that starts ``text`` (up to the next section)."""
+    errors = []
+    for line in text.splitlines()[1:60]:
+        if line.startswith((">>>>>", "=====", "_____")):
+            break
+        if line.startswith("E "):
+            errors.append(line[1:].strip())
+    return " ".join(errors[-2:])[:300]
 
 
 def diagnose(result: TestResult) -> RunHealth:

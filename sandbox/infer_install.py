@@ -102,6 +102,9 @@ def _installer(before: str | None) -> list[str]:
     return ["python -m pip install -q uv",
             # the cache lives in the mounted pip cache (shared, not committed into the image)
             "export UV_CACHE_DIR=/root/.cache/pip/uv UV_LINK_MODE=copy VIRTUAL_ENV=/opt/venv",
+            # pip compiles bytecode at install, uv does not: then an old dependency's invalid escape
+            # sequence warns at import, and a suite with filterwarnings=error (Flask) fails on it
+            "export UV_COMPILE_BYTECODE=1",
             f"export UV_EXCLUDE_NEWER={before}T00:00:00Z",
             'CAPUCHIN_PIP="python -m uv pip install"',
             "$CAPUCHIN_PIP pytest"]  # the pytest of its day: today's may reject its configuration

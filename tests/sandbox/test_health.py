@@ -53,3 +53,14 @@ def test_a_run_that_never_reached_the_tests():
 
 def test_collection_errors_from_headers_alone():
     assert collection_errors("____ ERROR collecting tests/test_x.py ____\n") == {"tests/test_x.py": ""}
+
+
+def test_a_conftest_that_cannot_be_imported_is_named_with_its_error():
+    log = (">>>>> CAPUCHIN START TESTS\nImportError while loading conftest '/testbed/tests/conftest.py'.\n"
+           "tests/conftest.py:9: in <module>\n    import flask\n"
+           "E     File \"/opt/venv/lib/python3.9/site-packages/blinker/base.py\", line 93\n"
+           "E   SyntaxError: invalid escape sequence \\*\n>>>>> CAPUCHIN TEST EXIT 4\n")
+    health = diagnose(TestResult(applied=True, exit_code=4, output=log))
+    assert "tests/conftest.py" in health.uncollectable
+    assert "SyntaxError: invalid escape sequence" in health.uncollectable["tests/conftest.py"]
+    assert "tests/conftest.py" in health.problem
