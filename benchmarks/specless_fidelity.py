@@ -22,8 +22,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from agent.errors import CapuchinError
-from agent.types import TestResult, TestStatus
+from agent.core.errors import CapuchinError
+from agent.core.types import TestResult, TestStatus
 
 VALIDATED = Path(__file__).parent / "results" / "validate-dev.jsonl"
 RESULTS = Path(__file__).parent / "results" / "specless-fidelity.jsonl"

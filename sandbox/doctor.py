@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.errors import SandboxError
+from agent.core.errors import SandboxError
 from sandbox.health import RunHealth, diagnose
 from sandbox.infer import Inference, infer
 

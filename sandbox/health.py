@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from agent.types import TestResult, TestStatus
+from agent.core.types import TestResult, TestStatus
 
 _COLLECTION_HEADER = re.compile(r"^_+ ERROR collecting (\S+) _+$", re.M)
 _CONFTEST = re.compile(r"^ImportError while loading conftest '(?:/testbed/)?([^']+)'\.$", re.M)

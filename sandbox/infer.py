@@ -14,17 +14,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agent.core.paths import SUPPORT_DIRS, is_test_file
 from sandbox.infer_install import InstallPlan, plan_install
 from sandbox.infer_python import PythonChoice, choose_python
 from sandbox.repo_files import PytestConfig, RepoFiles
-from sandbox.select import is_test_file
 from sandbox.specs import EnvSpec, InstanceSpec, content_hash
 from sandbox.worktree import check_repo, worktree_files
 
 TEST_CMD = "python -m pytest -rA -p no:cacheprovider --continue-on-collection-errors"
 """One uncollectable file (an example app's conftest importing what is not installed) must not
 stop the whole session: without the flag pytest exits at collection and runs no test at all."""
-EXCLUDED_TREES = ("examples", "example", "docs", "doc", "documentation", "bench", "benchmarks", "benchmark")
+EXCLUDED_TREES = SUPPORT_DIRS | {"bench", "documentation"}
 SERVICE_CLIENTS = {"psycopg2": "PostgreSQL", "psycopg2-binary": "PostgreSQL", "psycopg": "PostgreSQL",
                    "asyncpg": "PostgreSQL", "pymysql": "MySQL", "mysqlclient": "MySQL", "redis": "Redis",
                    "pymongo": "MongoDB", "motor": "MongoDB", "elasticsearch": "Elasticsearch",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.types import TestResult, TestStatus
+from agent.core.types import TestResult, TestStatus
 from sandbox.health import collection_errors, diagnose
 
 FLASK_LOG = """>>>>> CAPUCHIN START TESTS
