@@ -17,7 +17,7 @@ from agent.core.types import TestResult, TestStatus
 
 _COLLECTION_HEADER = re.compile(r"^_+ ERROR collecting (\S+) _+$", re.M)
 _CONFTEST = re.compile(r"^ImportError while loading conftest '(?:/testbed/)?([^']+)'\.$", re.M)
-_SUMMARY_ERROR = re.compile(r"^ERROR (\S+?)(?:::\S+)? - (.+)$", re.M)
+_SUMMARY_ERROR = re.compile(r"^ERROR (\S+) - (.+)$", re.M)
 _MISSING_MODULE = re.compile(r"(?:ModuleNotFoundError|ImportError): No module named '([\w.]+)'")
 _CONNECTION = re.compile(r"(ConnectionRefusedError|Connection refused|could not connect to server|"
                          r"Name or service not known|Temporary failure in name resolution|NewConnectionError)")
@@ -58,7 +58,7 @@ def collection_errors(output: str) -> dict[str, str]:
         for m in _CONFTEST.finditer(output):
             found[m.group(1)] = _first_error(output[m.end():])
     for path, error in _SUMMARY_ERROR.findall(output):
-        if path in found or "::" not in path and path.endswith(".py"):
+        if "::" not in path and (path in found or path.endswith(".py")):  # a file, not a test's fixture
             found[path] = error.strip()[:300]
     return found
 

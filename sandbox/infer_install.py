@@ -107,7 +107,11 @@ def _installer(before: str | None) -> list[str]:
             "export UV_COMPILE_BYTECODE=1",
             f"export UV_EXCLUDE_NEWER={before}T00:00:00Z",
             'CAPUCHIN_PIP="python -m uv pip install"',
-            "$CAPUCHIN_PIP pytest"]  # the pytest of its day: today's may reject its configuration
+            # the pytest of its day (today's may reject its configuration), and the setuptools:
+            # today's warns on import of pkg_resources, an error under filterwarnings=error
+            # (--upgrade: both came with the environment layer, and uv keeps what satisfies a
+            # bare name; re-resolved under the date they move back to their day's releases)
+            "$CAPUCHIN_PIP --upgrade pytest setuptools"]
 
 
 def resolution_date(files: RepoFiles, min_age_days: int = 90) -> str | None:

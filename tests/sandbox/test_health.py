@@ -64,3 +64,8 @@ def test_a_conftest_that_cannot_be_imported_is_named_with_its_error():
     assert "tests/conftest.py" in health.uncollectable
     assert "SyntaxError: invalid escape sequence" in health.uncollectable["tests/conftest.py"]
     assert "tests/conftest.py" in health.problem
+
+
+def test_a_fixture_error_is_not_a_collection_error():
+    log = "ERROR tests/test_blueprints.py::test_templates_list - DeprecationWarning: pkg_resources\n"
+    assert collection_errors(log) == {}
