@@ -69,7 +69,7 @@ def infer(repo: Path) -> Inference:
     files = RepoFiles(repo)
     config = files.pytest_config()
     python = choose_python(files)
-    plan = plan_install(files, config)
+    plan = plan_install(files, config, python.version)
     tracked = worktree_files(repo)
     paths, excluded = test_layout(tracked, config)
     services = services_needed(files, plan)

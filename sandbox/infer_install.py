@@ -14,7 +14,8 @@ import re
 import shlex
 import subprocess
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 from sandbox.repo_files import PytestConfig, RepoFiles, setup_py_extras
 
@@ -109,22 +110,34 @@ def _installer(before: str | None) -> list[str]:
             'CAPUCHIN_PIP="python -m uv pip install"',
             # the pytest of its day (today's may reject its configuration), and the setuptools:
             # today's warns on import of pkg_resources, an error under filterwarnings=error
-            # (--upgrade: both came with the environment layer, and uv keeps what satisfies a
-            # bare name; re-resolved under the date they move back to their day's releases)
-            "$CAPUCHIN_PIP --upgrade pytest setuptools"]
+            # (both came with the environment layer, and uv keeps an installed version whatever
+            # its date, --upgrade included: they go first)
+            "python -m pip uninstall -q -y pytest setuptools",
+            "$CAPUCHIN_PIP pytest setuptools"]
 
 
-def resolution_date(files: RepoFiles, min_age_days: int = 90) -> str | None:
+# When Debian's Pythons came out: an older checkout still resolves no further back than half a
+# year after, since older releases of its test tools do not run there (pytest of 2014 on 3.9).
+PYTHON_RELEASED = {"3.9": date(2020, 10, 5), "3.11": date(2022, 10, 24)}
+
+
+def resolution_date(files: RepoFiles, python: str, min_age_days: int = 90) -> str | None:
     """For a git checkout whose HEAD is older than ``min_age_days``: the first day of the month after
-    HEAD's commit, the date dependencies are resolved as of. Rounded to the month so that the
-    environment image is shared by a month of commits; None for current work (latest releases)."""
-    proc = subprocess.run(["git", "-C", str(files.repo), "log", "-1", "--format=%cs", "HEAD"],
-                          capture_output=True, text=True, check=False)
+    HEAD's commit (or after ``python``'s release plus half a year, if later), the date dependencies
+    are resolved as of. Rounded to the month so that the environment image is shared by a month of
+    commits; None for current work (latest releases) and for directories that are no checkout."""
+    git = ["git", "-C", str(files.repo)]
+    top = subprocess.run([*git, "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False)
+    if top.returncode != 0 or Path(top.stdout.strip()).resolve() != files.repo.resolve():
+        return None  # an unpacked sdist inside some other repository is not that repository's HEAD
+    proc = subprocess.run([*git, "log", "-1", "--format=%cs", "HEAD"], capture_output=True, text=True, check=False)
     if proc.returncode != 0 or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", proc.stdout.strip()):
         return None
     day = date.fromisoformat(proc.stdout.strip())
     if (date.today() - day).days < min_age_days:
         return None
+    if python in PYTHON_RELEASED:
+        day = max(day, PYTHON_RELEASED[python] + timedelta(days=183))
     year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
     return f"{year:04d}-{month:02d}-01"
 
@@ -207,7 +220,7 @@ def scm_version(files: RepoFiles) -> str | None:
     return tag if re.fullmatch(r"\d+(\.\d+)*", tag) else "0.0.0"
 
 
-def plan_install(files: RepoFiles, pytest_config: PytestConfig) -> InstallPlan:
+def plan_install(files: RepoFiles, pytest_config: PytestConfig, python: str = "3.11") -> InstallPlan:
     evidence = []
     declared = _project_extras(files)
     tox_extras, tox_reqs, tox_deps = _tox_testenv(files)
@@ -239,7 +252,7 @@ def plan_install(files: RepoFiles, pytest_config: PytestConfig) -> InstallPlan:
         evidence.append(f"version from git tags for the build backend: {version}")
     if not installable:
         evidence.append("no setup.py or buildable pyproject.toml: tests run from the source tree")
-    before = resolution_date(files)
+    before = resolution_date(files, python)
     if before:
         evidence.append(f"dependencies as released before {before} (the checkout's HEAD is older than 90 days)")
     return InstallPlan(tuple(extras), tuple(reqs), tuple(dict.fromkeys(packages)), installable, env,

@@ -138,7 +138,8 @@ def test_an_old_checkout_resolves_dependencies_as_of_its_month(tmp_path):
     import os
     import subprocess
 
-    write(tmp_path, {"setup.py": "from setuptools import setup\nsetup(install_requires=['Werkzeug>=2.0'])\n"})
+    write(tmp_path, {"setup.py": "from setuptools import setup\nsetup(python_requires='>=3.6,<3.10', "
+                                 "install_requires=['Werkzeug>=2.0'])\n"})
     env = {**os.environ, "GIT_COMMITTER_DATE": "2021-05-13T10:00:00", "GIT_AUTHOR_DATE": "2021-05-13T10:00:00"}
     git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
     subprocess.run([*git, "init", "-q"], check=True)
@@ -149,3 +150,9 @@ def test_an_old_checkout_resolves_dependencies_as_of_its_month(tmp_path):
     script = "\n".join(plan.lines())
     assert "UV_EXCLUDE_NEWER=2021-06-01T00:00:00Z" in script
     assert "python -m pip install --no-deps -e ." in script  # uv cannot make old setuptools editable
+    from sandbox.infer_install import resolution_date
+
+    # an older commit still resolves no further back than half a year after its Python's release
+    subprocess.run([*git, "commit", "-qm", "older", "--allow-empty"], check=True,
+                   env={**env, "GIT_COMMITTER_DATE": "2014-01-02T10:00:00"})
+    assert resolution_date(RepoFiles(tmp_path), "3.9") == "2021-05-01"
