@@ -15,8 +15,8 @@ import shlex
 import subprocess
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
+from sandbox.infer_python import PYTHON_RELEASED
 from sandbox.repo_files import PytestConfig, RepoFiles, setup_py_extras
 
 WARN = "CAPUCHIN-WARN"
@@ -116,24 +116,14 @@ def _installer(before: str | None) -> list[str]:
             "$CAPUCHIN_PIP pytest setuptools"]
 
 
-# When Debian's Pythons came out: an older checkout still resolves no further back than half a
-# year after, since older releases of its test tools do not run there (pytest of 2014 on 3.9).
-PYTHON_RELEASED = {"3.9": date(2020, 10, 5), "3.11": date(2022, 10, 24)}
-
-
 def resolution_date(files: RepoFiles, python: str, min_age_days: int = 90) -> str | None:
     """For a git checkout whose HEAD is older than ``min_age_days``: the first day of the month after
     HEAD's commit (or after ``python``'s release plus half a year, if later), the date dependencies
     are resolved as of. Rounded to the month so that the environment image is shared by a month of
     commits; None for current work (latest releases) and for directories that are no checkout."""
-    git = ["git", "-C", str(files.repo)]
-    top = subprocess.run([*git, "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False)
-    if top.returncode != 0 or Path(top.stdout.strip()).resolve() != files.repo.resolve():
-        return None  # an unpacked sdist inside some other repository is not that repository's HEAD
-    proc = subprocess.run([*git, "log", "-1", "--format=%cs", "HEAD"], capture_output=True, text=True, check=False)
-    if proc.returncode != 0 or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", proc.stdout.strip()):
+    day = files.head_date()
+    if day is None:
         return None
-    day = date.fromisoformat(proc.stdout.strip())
     if (date.today() - day).days < min_age_days:
         return None
     if python in PYTHON_RELEASED:

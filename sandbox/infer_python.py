@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
@@ -20,6 +21,10 @@ from sandbox.specs import SUITE_FOR_PYTHON
 # The patch releases Debian ships (bookworm 3.11.2, bullseye 3.9.2): specifiers such as
 # "<3.11.4" are checked against what really runs.
 DEBIAN_PYTHONS = {"3.11": "3.11.2", "3.9": "3.9.2"}
+# When they came out: a checkout older than a Python is run on the one before it (requests of 2013
+# imports collections.MutableMapping, gone in 3.10), and its dependencies are resolved no further
+# back than half a year after its Python's release (pytest of 2014 does not run on 3.9).
+PYTHON_RELEASED = {"3.9": date(2020, 10, 5), "3.11": date(2022, 10, 24)}
 _CLASSIFIER = re.compile(r"Programming Language :: Python :: (3\.\d{1,2})\b")
 _TOX_ENV = re.compile(r"\bpy3\.?(\d{1,2})\b")
 _TOX_BRACES = re.compile(r"\bpy3\{([\d,]+)\}")
@@ -80,7 +85,9 @@ def declared_versions(files: RepoFiles) -> dict[str, set[str]]:
         hits |= {f"3.{m}" for m in _TOX_ENV.findall(text)}
         if hits:
             found[rel] = hits
-    return {k: {v for v in vs if 6 <= _key(v)[1] <= 20} for k, vs in found.items() if vs}
+    # CI lines also name action versions ("setup-python@v3.1"): there only 3.6+ counts
+    return {k: {v for v in vs if _key(v)[1] <= 20 and (_key(v)[1] >= 6 or k in ("classifiers", "tox.ini"))}
+            for k, vs in found.items() if vs}
 
 
 def _allowed(spec: str | None) -> list[str]:
@@ -114,6 +121,9 @@ def choose_python(files: RepoFiles) -> PythonChoice:
         nearest = min(allowed, key=lambda v: (abs(_key(v)[1] - top[1]), -_key(v)[1]))
         return PythonChoice(nearest, spec, declared,
                             f"{bound}; tested on {_span(declared)} ({sources}), none available: nearest")
+    head = files.head_date()
+    if len(allowed) > 1 and head and head < PYTHON_RELEASED.get(allowed[0], date.max):
+        return PythonChoice(allowed[1], spec, declared, f"{bound}; HEAD ({head}) predates Python {allowed[0]}")
     return PythonChoice(allowed[0], spec, declared, f"{bound}; newest available")
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import configparser
 import hashlib
 import re
+import subprocess
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 # pytest reads the first of these that holds its section (pytest's own precedence order)
@@ -87,6 +89,20 @@ class RepoFiles:
                 names += sorted(p.relative_to(self.repo).as_posix() for p in (self.repo / d).iterdir()
                                 if p.suffix in (".yml", ".yaml") and p.is_file())
         return [(n, t) for n in names if (t := self.text(n)) is not None]
+
+    def head_date(self) -> date | None:
+        """The commit date of HEAD when the repository is itself a git checkout (not a directory
+        inside some other repository), else None."""
+        git = ["git", "-C", str(self.repo)]
+        top = subprocess.run([*git, "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False)
+        if top.returncode != 0 or Path(top.stdout.strip()).resolve() != self.repo.resolve():
+            return None
+        proc = subprocess.run([*git, "log", "-1", "--format=%cs", "HEAD"], capture_output=True, text=True,
+                              check=False)
+        try:
+            return date.fromisoformat(proc.stdout.strip()) if proc.returncode == 0 else None
+        except ValueError:
+            return None
 
     def pytest_config(self) -> PytestConfig:
         for rel, section in PYTEST_CONFIGS:

@@ -156,3 +156,10 @@ def test_an_old_checkout_resolves_dependencies_as_of_its_month(tmp_path):
     subprocess.run([*git, "commit", "-qm", "older", "--allow-empty"], check=True,
                    env={**env, "GIT_COMMITTER_DATE": "2014-01-02T10:00:00"})
     assert resolution_date(RepoFiles(tmp_path), "3.9") == "2021-05-01"
+
+
+def test_old_classifiers_pick_the_oldest_python_available(tmp_path):
+    """requests 1.1 says 2.6-3.3 and imports collections.MutableMapping (gone in 3.10)."""
+    write(tmp_path, {"setup.py": "setup(classifiers=['Programming Language :: Python :: 2.7',\n"
+                                 "'Programming Language :: Python :: 3.3'])\n"})
+    assert infer(tmp_path).python.version == "3.9"
