@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--workdir", type=Path, default=Path.home() / ".cache" / "capuchin" / "pypi-suites")
     ap.add_argument("--timeout", type=float, default=900.0, help="suite run limit per project (s)")
+    ap.add_argument("--merge", action="store_true", help="keep the other projects' rows already in --out "
+                    "(re-measure a few projects)")
     args = ap.parse_args(argv)
     unknown = [p for p in args.projects if p not in PROJECTS]
     if unknown:
@@ -94,6 +96,9 @@ def main(argv: list[str] | None = None) -> None:
     from sandbox.docker_backend import DockerSandbox
 
     sandbox = DockerSandbox(SandboxConfig(backend="docker", timeout_s=args.timeout))
+    kept = []
+    if args.merge and args.out.is_file():
+        kept = [r for r in json.loads(args.out.read_text())["rows"] if r["project"] not in args.projects]
     rows = []
     for name in args.projects:
         print(f"{name}=={PROJECTS[name]}", flush=True)
@@ -102,8 +107,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  -> {suite.get('passed', 0)}/{suite.get('collected', 0)} passed; problem: {row['problem']}",
               flush=True)
         rows.append(row)
-        _write(args.out, rows, args)  # after each project: a long run keeps what it measured
-    print(json.dumps(summarise(rows), indent=2))
+        _write(args.out, kept + rows, args)  # after each project: a long run keeps what it measured
+    print(json.dumps(summarise(kept + rows), indent=2))
 
 
 def _write(out: Path, rows: list[dict], args: argparse.Namespace) -> None:
