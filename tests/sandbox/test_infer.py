@@ -163,3 +163,9 @@ def test_old_classifiers_pick_the_oldest_python_available(tmp_path):
     write(tmp_path, {"setup.py": "setup(classifiers=['Programming Language :: Python :: 2.7',\n"
                                  "'Programming Language :: Python :: 3.3'])\n"})
     assert infer(tmp_path).python.version == "3.9"
+
+
+def test_a_suite_calling_httpbin_is_said_to_need_the_network(tmp_path):
+    write(tmp_path, {"setup.py": "", "test_requests.py": "HTTPBIN = os.environ.get('HTTPBIN_URL', "
+                                                         "'http://httpbin.org/')\n"})
+    assert any("httpbin" in s for s in infer(tmp_path).services)
