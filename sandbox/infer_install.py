@@ -54,12 +54,14 @@ REQ_FUNCTION = f"""capuchin_req() {{
 
 # The test runner wins over requirements that break it: pyparsing's test requirements pin tox 3.5,
 # which takes pluggy back under today's pytest (no longer importable); requests 2.0 pins
-# py.test 2.3.4, which fails at start on Python 3.9. A trivial test outside the checkout proves it.
+# py.test 2.3.4 and pytest-cov 1.6, which fail at start on Python 3.9. A trivial test outside the
+# checkout proves the runner works.
 RUNNER_CHECK = (
     "mkdir -p /tmp/capuchin-runner && printf 'def test_ok():\\n    pass\\n' > /tmp/capuchin-runner/test_ok.py\n"
     "(cd /tmp/capuchin-runner && python -m pytest -q -p no:cacheprovider test_ok.py >/dev/null 2>&1) || "
-    f"{{ echo '{WARN}: the pytest the requirements left does not run here; upgrading it'; "
-    "$CAPUCHIN_PIP --upgrade pytest; }")
+    f"{{ echo '{WARN}: the pytest the requirements left does not run here; upgrading it and its plugins'; "
+    "$CAPUCHIN_PIP --upgrade pytest $(python -m pip list --format=freeze 2>/dev/null | "
+    "grep -i '^pytest[-_]' | cut -d= -f1); }")
 
 
 @dataclass(frozen=True)
