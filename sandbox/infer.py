@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.core.paths import SUPPORT_DIRS, is_test_file
-from sandbox.infer_install import InstallPlan, plan_install
+from sandbox.infer_install import WARN, InstallPlan, plan_install
 from sandbox.infer_python import PythonChoice, choose_python
 from sandbox.repo_files import PytestConfig, RepoFiles
 from sandbox.specs import EnvSpec, InstanceSpec, content_hash
+from sandbox.swebench_specs import HTTPBIN_SETUP
 from sandbox.worktree import check_repo, worktree_files
 
 CCE_MARKER = ".capuchin-continue-on-collection-errors"
@@ -51,12 +52,21 @@ class Inference:
     services: tuple[str, ...]
     """Messages about services the suite seems to need (runs have none, and no network)."""
     files: dict[str, str] = field(default_factory=dict)
+    serve_httpbin: bool = False
 
     def spec(self) -> InstanceSpec:
         env = EnvSpec(name="local", python=self.python.version, pip_packages=("pytest",),
-                      install="\n".join([*self.install.lines(), MARK_CCE]), test_cmd=TEST_CMD,
+                      install="\n".join([*self.install.lines(), *self._httpbin_install(), MARK_CCE]),
+                      test_cmd=TEST_CMD, eval_setup=HTTPBIN_SETUP if self.serve_httpbin else (),
                       env={"PYTHONPATH": "/testbed/src:/testbed"})
         return InstanceSpec(env=env, source=f"local:{content_hash(self.files)}", keep_source=False)
+
+    def _httpbin_install(self) -> list[str]:
+        if not self.serve_httpbin:
+            return []
+        # under a date, the httpbin of that day and what it ran with; else the curated pins
+        packages = "httpbin gunicorn" if self.install.resolve_before else " ".join(HTTPBIN_PACKAGES)
+        return [f"$CAPUCHIN_PIP {packages} || echo '{WARN}: httpbin did not install'"]
 
     def describe(self) -> dict:
         """What was inferred and why (``capuchin sandbox doctor`` prints it)."""
@@ -78,8 +88,14 @@ def infer(repo: Path) -> Inference:
     plan = plan_install(files, config, python.version)
     tracked = worktree_files(repo)
     paths, excluded = test_layout(tracked, config)
-    services = services_needed(files, plan) + network_needed(repo, tracked)
-    return Inference(python, plan, config, tuple(paths), tuple(excluded), tuple(services), dict(files.used))
+    services = services_needed(files, plan)
+    httpbin = httpbin_use(repo, tracked)
+    if httpbin == "env":
+        services.append("the tests read HTTPBIN_URL: an httpbin server is served on 127.0.0.1:8080 for them")
+    elif httpbin == "public":
+        services.append("the tests call httpbin.org; runs have no network, so those fail with or without a change")
+    return Inference(python, plan, config, tuple(paths), tuple(excluded), tuple(services), dict(files.used),
+                     serve_httpbin=httpbin == "env")
 
 
 def local_spec(repo: Path) -> InstanceSpec:
@@ -136,19 +152,25 @@ def ci_services(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def network_needed(repo: Path, tracked: list[str], limit: int = 200) -> list[str]:
-    """Test suites that call a public HTTP test server (requests before pytest-httpbin: httpbin.org,
-    or a server named by HTTPBIN_URL): runs have no network, so those tests fail before and after
-    any change."""
+HTTPBIN_PACKAGES = ("httpbin==0.10.2", "gunicorn==21.2.0", "flask==2.3.3", "werkzeug==2.3.8")
+"""The versions the curated requests spec serves httpbin with (sandbox.swebench_specs)."""
+
+
+def httpbin_use(repo: Path, tracked: list[str], limit: int = 200) -> str | None:
+    """How the suite reaches an httpbin server: 'env' when it reads HTTPBIN_URL (one can be served
+    on loopback, as the curated requests spec does), 'public' when it calls httpbin.org only,
+    None when it does neither or serves one itself (the pytest-httpbin plugin)."""
     tests = [f for f in tracked if is_test_file(f) or f.endswith("conftest.py")][:limit]
+    found = None
     for rel in tests:
         text = (repo / rel).read_text(encoding="utf-8", errors="replace")
-        if "HTTPBIN_URL" in text or "://httpbin.org" in text:
-            if "pytest_httpbin" in text or "pytest-httpbin" in text:
-                return []  # served locally by the plugin
-            return [f"{rel} calls an httpbin server (httpbin.org or HTTPBIN_URL); runs have no network, "
-                    "so tests that need it fail with or without a change"]
-    return []
+        if "pytest_httpbin" in text or "pytest-httpbin" in text:
+            return None
+        if "HTTPBIN_URL" in text:
+            found = "env"
+        elif "://httpbin.org" in text and found is None:
+            found = "public"
+    return found
 
 
 def services_needed(files: RepoFiles, plan: InstallPlan) -> list[str]:

@@ -165,7 +165,10 @@ def test_old_classifiers_pick_the_oldest_python_available(tmp_path):
     assert infer(tmp_path).python.version == "3.9"
 
 
-def test_a_suite_calling_httpbin_is_said_to_need_the_network(tmp_path):
+def test_a_suite_reading_httpbin_url_gets_an_httpbin_served(tmp_path):
     write(tmp_path, {"setup.py": "", "test_requests.py": "HTTPBIN = os.environ.get('HTTPBIN_URL', "
                                                          "'http://httpbin.org/')\n"})
-    assert any("httpbin" in s for s in infer(tmp_path).services)
+    inference = infer(tmp_path)
+    assert any("httpbin server is served" in s for s in inference.services)
+    assert inference.spec().env.eval_setup  # gunicorn serves httpbin on loopback before the tests
+    assert "httpbin==" in inference.spec().env.install
