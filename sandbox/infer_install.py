@@ -47,7 +47,7 @@ REQ_FUNCTION = f"""capuchin_req() {{
   sed -E -e 's/[[:space:]]#.*$//' -e '/^[[:space:]]*(#|$)/d' -e '/^[[:space:]]*-/d' \\
       -e 's/[[:space:]]*[;<>=!~ @[].*$//' "$1" | sort -u > /tmp/capuchin-unpinned.txt
   $CAPUCHIN_PIP -r /tmp/capuchin-unpinned.txt && return 0
-  while read -r p; do $CAPUCHIN_PIP "$p" || echo "{WARN}: could not install $p"; done \\
+  while read -r p; do $CAPUCHIN_PIP "$p" || python -m pip install "$p" || echo "{WARN}: could not install $p"; done \\
       < /tmp/capuchin-unpinned.txt
 }}"""
 
@@ -103,7 +103,10 @@ class InstallPlan:
         # uv resolves the project's own dependencies as of the date, but builds editables only
         # through PEP 660, which the setuptools of an old checkout's day lacks: install it (and
         # its dated dependencies) as a wheel with uv, then make it editable with pip, --no-deps.
-        return [f"$CAPUCHIN_PIP {target}" + fallback.replace("DOT", "."),
+        # a dependency whose releases of the day were deleted from PyPI (atomicwrites before 1.4.1,
+        # for pytest 4.5) cannot resolve under the date: then today's releases, through pip
+        undated = f"{{ echo '{WARN}: no dated resolution; installing current releases'; python -m pip install {target}; }}"
+        return [f"{{ $CAPUCHIN_PIP {target}{fallback.replace('DOT', '.')}; }} || {undated}",
                 "python -m pip install --no-deps -e ."]
 
 

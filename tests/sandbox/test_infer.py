@@ -172,3 +172,16 @@ def test_a_suite_reading_httpbin_url_gets_an_httpbin_served(tmp_path):
     assert any("httpbin server is served" in s for s in inference.services)
     assert inference.spec().env.eval_setup  # gunicorn serves httpbin on loopback before the tests
     assert "httpbin==" in inference.spec().env.install
+
+
+def test_install_scripts_are_valid_shell_with_and_without_a_date():
+    """Regression: an apostrophe in a warning ("today's") broke the quoting of the whole script."""
+    import subprocess
+
+    from sandbox.infer_install import InstallPlan
+
+    for before in (None, "2021-05-01"):
+        plan = InstallPlan(("testing",), ("requirements.txt",), ("pytest-cov",), True,
+                           (("SETUPTOOLS_SCM_PRETEND_VERSION", "1.0"),), (), before)
+        proc = subprocess.run(["bash", "-n"], input="\n".join(plan.lines()), text=True, capture_output=True)
+        assert proc.returncode == 0, proc.stderr
