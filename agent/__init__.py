@@ -1,4 +1,5 @@
-"""Capuchin's core: pipeline, selection, model client, configuration and CLI.
+"""Capuchin's orchestration on top of ``agent.core`` (the ground layer): the pipeline, verification,
+selection, the model client, trajectories and the CLI.
 
 Nothing is imported here on purpose: importing ``agent`` must stay cheap and free of
 side effects, since every CLI command and every test imports it.

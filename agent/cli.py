@@ -26,6 +26,9 @@ COMMAND_MODULES = (
     "sandbox.cli",
     "agent.solve_cli",
     "benchmarks.cli",
+    "bot.cli",
+    "tui.cli",
+    "swebench.cli",
 )
 
 console = Console(stderr=True)
@@ -69,7 +72,7 @@ def config_show(
         return
     table = Table("key", "value", "source")
     for key, value, source in settings.rows():
-        table.add_row(key, repr(value), source)
+        table.add_row(escape(key), escape(repr(value)), escape(source))  # values like "capuchin[bot]" are not markup
     Console().print(table)
 
 

@@ -260,6 +260,7 @@ class LLMClient:
             self.bus.emit(
                 "llm_call", "llm", f"{len(completions)} choice(s) in {seconds:.1f}s",
                 temperature=temperature, completion_tokens=usage.completion_tokens, seconds=seconds, retries=retries,
+                prompt_tokens=usage.prompt_tokens, cost_usd=usage.cost_usd,
             )
         return completions
 

@@ -87,6 +87,8 @@ class Pipeline:
         with self._stage(report, "localize"):
             retriever = parts.retriever(repo, self.bus)
             report.locations = retriever.localize(issue, top_k=20)
+            self.bus.emit("log", "localize", f"{len(report.locations)} locations",
+                          locations=[loc.model_dump() for loc in report.locations])
             context = retriever.context(report.locations, budget_tokens=parts.context_tokens)
             report.context_tokens = context.tokens
         context_paths = list(dict.fromkeys(b.path for b in context.blocks))
@@ -112,6 +114,7 @@ class Pipeline:
         focuses = focus_targets(context, cfg.focus_targets, locations) or [None]
         prompts = [edit_messages(issue, context, f) for f in focuses]
         plan = sampling_plan(len(focuses), cfg.samples, cfg.temperatures)
+        self.bus.progress("sample", 0, len(plan), f"{len(plan)} samples over {len(focuses)} focus(es)")
         completions = self._complete([(prompts[f], t) for f, t in plan], cfg.answer_tokens)
         candidates = [self._apply(repo, f"c{i:02d}", c, context_paths) for i, c in enumerate(completions)]
         for c, (f, _) in zip(candidates, plan, strict=True):
@@ -128,7 +131,8 @@ class Pipeline:
                 candidates[i] = retried.model_copy(update={"focus": candidates[i].focus})
         for c in candidates:
             self.bus.emit("candidate", "sample", c.error or f"{len(c.diff or '')} bytes of diff",
-                          id=c.id, temperature=c.temperature, ok=c.diff is not None, files=c.files, focus=c.focus)
+                          id=c.id, temperature=c.temperature, ok=c.diff is not None, files=c.files, focus=c.focus,
+                          diff=c.diff)
         return candidates
 
     def _apply(self, repo: Path, cid: str, comp: Completion, context_paths: list[str],

@@ -245,6 +245,9 @@ class Verifier:
                                   cancel=self.cancel)
         self.trajectory.test_log(name, result)
         self.cancel.check()  # a run killed by cancellation is no evidence about its candidate
+        passed = sum(s == TestStatus.PASSED for s in result.tests.values())
+        self.bus.emit("log", "verify", f"{name}: {passed}/{len(result.tests)} tests passed in {result.duration_s:.1f}s",
+                      run=name, tests_run=len(result.tests), passed=passed)
         return result
 
 

@@ -1,7 +1,7 @@
 """Make ``OUT/<instance_id>`` checkouts at each instance's base commit from local bare mirrors.
 
     python -m benchmarks.checkouts --dataset ../shared/data/swebench-dev.jsonl \\
-        --mirrors /work/.mirror --out /work/checkouts
+        [--mirrors DIR] --out /work/checkouts     # DIR: default sandbox.repos
 
 Idempotent: a checkout already at its base commit is left alone, a half-made one is
 redone. Instances whose repository has no mirror are reported and skipped. Clones use
@@ -28,7 +28,9 @@ class CheckoutSpec:
     base_commit: str
 
     def mirror(self, mirrors: Path) -> Path:
-        return mirrors / self.repo.replace("/", "+") / "repo"
+        from sandbox.swebench_specs import mirror_of
+
+        return mirror_of(self.repo, mirrors)
 
 
 def load_specs(dataset: Path) -> list[CheckoutSpec]:
@@ -62,9 +64,10 @@ def make_checkout(spec: CheckoutSpec, mirrors: Path, out: Path) -> str:
     target = out / spec.instance_id
     if head_of(target) == spec.base_commit and _git("status", "--porcelain", "-uno", cwd=target).stdout == "":
         return "ok"
-    mirror = spec.mirror(mirrors)
-    if not mirror.exists():
-        return f"no mirror at {mirror}"
+    try:
+        mirror = spec.mirror(mirrors)
+    except InputError as exc:
+        return exc.message
     if target.exists():
         shutil.rmtree(target)
     steps = (
@@ -82,9 +85,14 @@ def make_checkout(spec: CheckoutSpec, mirrors: Path, out: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dataset", type=Path, required=True)
-    ap.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
+    ap.add_argument("--mirrors", type=Path, default=None, help="git histories (default: sandbox.repos)")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
+    if args.mirrors is None:
+        from agent.core.config import load_settings
+        from sandbox.swebench_specs import repos_dir
+
+        args.mirrors = repos_dir(load_settings(None).sandbox)
     args.out.mkdir(parents=True, exist_ok=True)
     failed = 0
     specs = load_specs(args.dataset)

@@ -1,6 +1,6 @@
 """Coverage@k and selected@k over the bundled bug suite (Large Language Monkeys on our stack).
 
-For each bug in ``examples/bugs``: solve it once with K samples (the real pipeline:
+The estimators live in ``benchmarks.curves`` (shared with SWE-bench runs). For each bug in ``examples/bugs``: solve it once with K samples (the real pipeline:
 retrieval, sampling, editing, sandbox verification), then judge every candidate with the
 bug's hidden tests, which the agent never sees, and the project's own tests (a candidate is
 correct when all pass, as SWE-bench counts FAIL_TO_PASS and PASS_TO_PASS). From those K
@@ -26,12 +26,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import subprocess
 import tempfile
 import time
 from dataclasses import fields
-from math import comb
 from pathlib import Path
 
 from agent.core.config import load_settings
@@ -41,19 +39,9 @@ from agent.core.types import Candidate, Verdict
 from agent.demo import EXAMPLES, all_passed, bug_names, fresh_repo, run_hidden_tests
 from agent.pipeline import Pipeline
 from agent.report import SolveReport
-from agent.selection import Weights, choose
+from agent.selection import Weights
 from agent.solve import open_components
-
-KS = (1, 2, 4, 8, 16, 32)
-
-
-def pass_at_k(n: int, c: int, k: int) -> float:
-    """Unbiased estimate of P(at least one of k samples correct) from n samples with c correct."""
-    if k > n:
-        k = n
-    if n - c < k:
-        return 1.0
-    return 1.0 - comb(n - c, k) / comb(n, k)
+from benchmarks.curves import KS, curves, mean_curves, plot
 
 
 def judge(sandbox, repo: Path, bug: Path, candidates: list[Candidate]) -> dict[str, bool]:
@@ -65,36 +53,6 @@ def judge(sandbox, repo: Path, bug: Path, candidates: list[Candidate]) -> dict[s
             continue
         correct[c.diff] = all_passed(run_hidden_tests(sandbox, repo, bug, c.diff, timeout_s=300))
     return {c.id: bool(c.diff) and correct.get(c.diff, False) for c in candidates}
-
-
-def selected_in_subset(report: SolveReport, subset: list[Candidate], correct: dict[str, bool],
-                       weights: Weights = Weights()) -> bool:
-    """Run selection on a subset: recount votes among its members, keep per-candidate test evidence."""
-    full = {v.candidate_id: v for v in report.verdicts}
-    # duplicates point at the candidate they collapsed into (it carries the verdict)
-    owner = {c.id: c.id for c in report.candidates} | {dup: c.id for c in report.candidates for dup in c.duplicates}
-    votes: dict[str, int] = {}
-    for c in subset:
-        if c.diff is not None and owner[c.id] in full:
-            votes[owner[c.id]] = votes.get(owner[c.id], 0) + 1
-    reps = [c for c in report.candidates if c.id in votes]
-    verdicts = {cid: full[cid].model_copy(update={"votes": n, "selected": False}) for cid, n in votes.items()}
-    chosen: Verdict | None = choose(reps, verdicts, weights)
-    return chosen is not None and correct[chosen.candidate_id]
-
-
-def curves(report: SolveReport, correct: dict[str, bool], ks: list[int], subsets: int, seed: int,
-           weights: Weights = Weights()) -> dict:
-    samples = report.candidates
-    n, c = len(samples), sum(correct[s.id] for s in samples)
-    rng = random.Random(seed)
-    out = {"n": n, "correct": c, "pass@1": c / n if n else 0.0, "coverage": {}, "selected": {}}
-    for k in ks:
-        out["coverage"][k] = pass_at_k(n, c, k) if n else 0.0
-        picks = [selected_in_subset(report, rng.sample(samples, min(k, n)), correct, weights)
-                 for _ in range(subsets)]
-        out["selected"][k] = sum(picks) / len(picks) if n else 0.0
-    return out
 
 
 def solve_bug(bug: Path, settings, max_k: int, workdir: Path) -> dict:
@@ -117,42 +75,17 @@ def model_label(settings) -> str:
     return settings.llm.model if settings.llm.base_url else f"embedded {settings.embedded.model}"
 
 
-def plot(summary: dict, path: Path, model: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    ks = [int(k) for k in summary["coverage"]]
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(ks, list(summary["coverage"].values()), "o-", label="coverage@k (any sample correct)")
-    ax.plot(ks, list(summary["selected"].values()), "s-", label="selected@k (our pick correct)")
-    ax.axhline(summary["pass@1"], color="grey", ls="--", label="pass@1")
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(ks, [str(k) for k in ks])
-    ax.set_ylim(0, 1)
-    ax.set_xlabel("samples k")
-    ax.set_ylabel(f"fraction of {summary['bugs']} bugs")
-    ax.set_title(f"Capuchin on the bundled bug suite ({model})", fontsize=10)
-    ax.legend(loc="upper left")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-
-
 def summarise(per_bug: dict[str, dict], ks: list[int]) -> dict:
     """Means over the bugs run so far, with what is missing and which code ran each bug
     (derived from the rows, so re-scoring or resuming never loses it)."""
     rows = list(per_bug.values())
-    mean = lambda xs: sum(xs) / len(xs) if xs else 0.0  # noqa: E731
     commits: dict[str, list[str]] = {}
     for name, row in per_bug.items():
         commits.setdefault(row.get("commit", "unknown"), []).append(name)
     missing = [name for name in bug_names() if name not in per_bug]
     return {
         "bugs": len(rows),
-        "pass@1": mean([r["pass@1"] for r in rows]),
-        "coverage": {str(k): mean([r["coverage"][str(k)] for r in rows]) for k in ks},
-        "selected": {str(k): mean([r["selected"][str(k)] for r in rows]) for k in ks},
+        **mean_curves(rows, ks),
         "complete": not missing,
         "missing": missing,
         "commits": commits,
@@ -268,7 +201,8 @@ def main() -> None:
     for k in ks:
         print(f"k={k:>2}  coverage {summary['coverage'][str(k)]:.2f}  selected {summary['selected'][str(k)]:.2f}")
     print(f"pass@1 {summary['pass@1']:.2f} over {summary['bugs']} bugs")
-    plot(summary, args.out.with_suffix(".png"), data["model"])
+    plot(summary, args.out.with_suffix(".png"), f"Capuchin on the bundled bug suite ({data['model']})",
+         f"fraction of {summary['bugs']} bugs")
 
 
 if __name__ == "__main__":

@@ -65,16 +65,29 @@ class Workspace:
         self._now: dict[str, str | None] = {}
 
     def _disk_path(self, path: str) -> Path:
+        """The file's place on disk; EditError for anything but a path inside the work tree (found
+        by fuzzing: a symlinked directory let an edit create a file outside the repository)."""
         rel = PurePosixPath(path)
-        if not path or rel.is_absolute() or ".." in rel.parts:
+        if not path.strip() or rel.is_absolute() or ".." in rel.parts or "\x00" in path:
             raise EditError(f"{path!r} is not a path inside the repository.", path=path)
-        return self.repo / rel
+        if rel.parts[0] == ".git":
+            raise EditError(f"{path!r} is inside .git/; only files of the work tree can be edited.", path=path)
+        disk = self.repo / rel
+        try:
+            inside = disk.resolve().is_relative_to(self.repo)
+        except (OSError, RuntimeError):  # a symlink loop
+            inside = False
+        if not inside:
+            raise EditError(f"{path!r} leads outside the repository (through a symbolic link).", path=path)
+        return disk
 
     def exists(self, path: str) -> bool:
         if path in self._now:
             return self._now[path] is not None
-        rel = PurePosixPath(path)
-        return bool(path) and not rel.is_absolute() and ".." not in rel.parts and (self.repo / rel).is_file()
+        try:
+            return self._disk_path(path).is_file()
+        except EditError:
+            return False
 
     def read_or_none(self, path: str) -> str | None:
         """Current text of ``path``, None when it does not exist; EditError when it is not UTF-8."""
@@ -105,7 +118,9 @@ class Workspace:
 
     def changes(self) -> dict[str, tuple[str | None, str | None]]:
         """``{path: (before, after)}`` of the files whose text changed, in path order."""
-        return {p: (self._before[p], self._now[p]) for p in sorted(self._now) if self._now[p] != self._before[p]}
+        # None -> "" (an empty file created) has no diff git can apply: it is no change
+        return {p: (self._before[p], self._now[p]) for p in sorted(self._now)
+                if (self._now[p] or "") != (self._before[p] or "")}
 
     def diff(self) -> str:
         return "".join(file_diff(p, before, after) for p, (before, after) in self.changes().items())
@@ -280,6 +295,7 @@ def apply_answer(repo: Path, answer: str, *, context_paths: Sequence[str] = ()) 
     ``context_paths`` are the repository-relative files shown to the model, used to find
     the file of an edit that names none. Raises ``EditError`` (feedback for the model).
     """
+    _check_encodable(answer)
     parsed = parse_answer(answer)
     ws = Workspace(repo)
     resolver = _Resolver(ws, context_paths)
@@ -291,3 +307,13 @@ def apply_answer(repo: Path, answer: str, *, context_paths: Sequence[str] = ()) 
     if not changes:
         raise _no_change(answer_code, parsed.notes + resolver.notes)
     return EditResult(ws.diff(), list(changes), applied, parsed.notes + resolver.notes, normalize_changes(changes))
+
+
+def _check_encodable(answer: str) -> None:
+    """Refuse text that cannot become a file: a lone surrogate (``\\udcff``, which JSON can carry)
+    made the diff unencodable and crashed the run (found by fuzzing)."""
+    try:
+        answer.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise EditError(f"the answer holds a character that is not valid Unicode text at position {exc.start}; "
+                        "reply with plain text.") from None

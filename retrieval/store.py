@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -124,8 +125,9 @@ class Cache:
         if not ignore.exists():  # keep the index out of `git status` and out of our own listing
             ignore.write_text("*\n")
         for sid in sorted(self._dirty):
-            tmp = self.dir / f"{sid}.tmp"
-            with tmp.open("wb") as fh:
+            # a temp name of its own: two solves on one repository used to write the same '<sid>.tmp'
+            # at once and could rename a torn pickle into place
+            with tempfile.NamedTemporaryFile("wb", dir=self.dir, prefix=f"{sid}.", suffix=".tmp", delete=False) as fh:
                 pickle.dump((CACHE_VERSION, self._shards[sid]), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(self.dir / f"{sid}.pkl")
+            Path(fh.name).replace(self.dir / f"{sid}.pkl")
         self._dirty.clear()

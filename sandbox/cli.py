@@ -16,6 +16,8 @@ sandbox_app = typer.Typer(help="Isolated test runs (Docker images in layers, or 
                           no_args_is_help=True)
 
 BackendOpt = typer.Option(None, "--backend", help="auto | docker | local (default: config sandbox.backend).")
+ReposOpt = typer.Option(None, "--repos", help="Folder of the repositories' git histories, <owner>+<name> (or <owner>+<name>/repo) "
+                        "(default: config sandbox.repos, else the per-user cache).")
 
 
 def _settings(repo: Path | None, **flags):
@@ -60,11 +62,12 @@ def build_cmd(
     repo: Path | None = typer.Option(None, "--repo", help="A local repository: build its environment image."),
     instance: str | None = typer.Option(None, "--instance", help="A SWE-bench instance id (with --dataset)."),
     dataset: Path | None = typer.Option(None, "--dataset", help="SWE-bench-style JSONL file."),
+    repos: Path | None = ReposOpt,
 ) -> None:
     """Build the image a run needs (base -> environment -> instance); cached layers are reused."""
     if (repo is None) == (instance is None):
         raise InputError("give exactly one of --repo PATH or --instance ID --dataset FILE")
-    config = _settings(repo)
+    config = _settings(repo, repos=str(repos) if repos else None)
     sb = _docker(config)
     if repo is not None:
         print(sb.image_for(repo))
@@ -178,6 +181,7 @@ def validate_cmd(
     timeout: float | None = typer.Option(None, "--timeout", help="Per-run test timeout in seconds."),
     rerun: list[str] = typer.Option(None, "--rerun", help="Run again instances whose last status is this "
                                     "(not_validated, build_failed, apply_failed)."),
+    repo_dir: Path | None = ReposOpt,
 ) -> None:
     """SWE-bench validation: FAIL_TO_PASS / PASS_TO_PASS per instance, without and with the gold patch."""
     from sandbox.swebench import InstanceRunner, load_instances
@@ -188,7 +192,7 @@ def validate_cmd(
         rows = [r for r in rows if r["repo"] in set(repos)]
     if reverse:
         rows = rows[::-1]
-    config = _settings(None)
+    config = _settings(None, repos=str(repo_dir) if repo_dir else None)
     runner = InstanceRunner(_docker(config), timeout_s=timeout)
     tally = validate_all(runner, rows, out, workers=workers, log=console.print, rerun=rerun or ())
     print(json.dumps(tally, indent=2))

@@ -19,6 +19,8 @@ class SandboxConfig(Section):
     cpus: float = 1.0
     memory: str = "2g"
     pids_limit: int = 512
+    max_file_mb: int = Field(default=1024, ge=1)
+    """Largest file a test run may write (ulimit -f); a run cannot otherwise be kept from filling the disk."""
     concurrency: int = Field(default=2, ge=1)
     """Runs at once."""
     ca_bundle: str | None = None
@@ -38,5 +40,8 @@ class SandboxConfig(Section):
     'swebench/sweb.eval.x86_64.{instance_id}:latest' (pulled when missing; ``{instance_id}`` is filled in)."""
     image_setup: list[str] = Field(default_factory=list)
     """Shell lines run before the tests in a given image, e.g. 'source /opt/miniconda3/bin/activate testbed'."""
+    repos: str | None = None
+    """Folder of full git histories of SWE-bench repositories, one per repository as
+    ``<owner>+<name>/repo`` or ``<owner>+<name>`` (bare mirrors or clones); None: ``<cache>/repos``."""
     gc_max_age_h: float = 24.0 * 14
     """`capuchin sandbox gc` removes Capuchin images not used for this many hours (containers: always)."""

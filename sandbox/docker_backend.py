@@ -36,6 +36,12 @@ class RunRequest:
     extra_env: dict[str, str] = field(default_factory=dict)
     cancel: CancelToken | None = None
     """When cancelled, the run's container is removed at once."""
+    apply: str = "capuchin"
+    """Patch ladder (``runscript.APPLY_LADDERS``): 'swebench' grades exactly as the official harness."""
+    name: str | None = None
+    """Container name (e.g. with an evaluation's run id, so a sweep finds it); None: Docker picks one."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Labels added to the container's own."""
 
 
 class DockerSandbox:
@@ -78,16 +84,22 @@ class DockerSandbox:
         """Run once; when pytest refuses some ids as unknown (and so ran nothing), rerun without them."""
         return runscript.run_without_unknown(lambda tests: self._run_once(replace(req, tests=tests)), req.tests)
 
+    @staticmethod
+    def script_for(req: RunRequest, max_file_mb: int | None = None) -> str:
+        """The shell script a run of ``req`` executes (patches as /capuchin/patch<i>.diff)."""
+        names = [f"{RUN_DIR}/patch{i}.diff" for i in range(len(req.patches))]
+        return runscript.build_script(workdir="/testbed", patches=names, test_cmd=req.env.test_cmd,
+                                      parser=req.env.parser, tests=req.tests, env={**req.env.env, **req.extra_env},
+                                      setup=req.env.eval_setup, apply=req.apply, max_file_mb=max_file_mb)
+
     def _run_once(self, req: RunRequest) -> TestResult:
         timeout = req.timeout_s if req.timeout_s is not None else self.config.timeout_s
         files = {f"patch{i}.diff": p for i, p in enumerate(req.patches)}
-        names = [f"{RUN_DIR}/patch{i}.diff" for i in range(len(req.patches))]
-        script = runscript.build_script(workdir="/testbed", patches=names, test_cmd=req.env.test_cmd,
-                                        parser=req.env.parser, tests=req.tests,
-                                        env={**req.env.env, **req.extra_env}, setup=req.env.eval_setup)
-        files["run.sh"] = script
+        files["run.sh"] = self.script_for(req, self.config.max_file_mb)
         cmd = ["timeout", "-s", "KILL", str(int(timeout) + engine.BACKSTOP_S), "bash", f"{RUN_DIR}/run.sh"]
-        with self._slots, engine.container(self.client, req.image, cmd, role="run", **self._limits()) as c:
+        named = {"name": req.name} if req.name else {}
+        with self._slots, engine.container(self.client, req.image, cmd, role="run", labels=req.labels, **named,
+                                           **self._limits()) as c:
             if req.tree is not None:
                 c.put_archive("/testbed", req.tree)
             c.put_archive("/", engine.tar_bytes({f"{RUN_DIR[1:]}/{k}": v for k, v in files.items()}))
@@ -97,8 +109,12 @@ class DockerSandbox:
             finally:
                 if unregister:
                     unregister()
-        return runscript.to_result(done.output, exit_code=done.exit_code, timed_out=done.timed_out,
-                                   duration_s=done.duration_s, parser=req.env.parser, tests=req.tests)
+        result = runscript.to_result(done.output, exit_code=done.exit_code, timed_out=done.timed_out,
+                                     duration_s=done.duration_s, parser=req.env.parser, tests=req.tests)
+        if done.oom_killed:
+            note = f"out of memory: a process passed the run's {self.config.memory} limit and was killed"
+            result = result.model_copy(update={"error": f"{result.error}; {note}" if result.error else note})
+        return result
 
     def _limits(self) -> dict[str, Any]:
         return {

@@ -65,12 +65,16 @@ class Finished:
     output: str
     timed_out: bool
     duration_s: float
+    oom_killed: bool = False
+    """The kernel killed a process of the container for passing its memory limit."""
 
 
 @contextmanager
-def container(client: Any, image: str, command: list[str], *, role: str, **kwargs: Any) -> Iterator[Any]:
+def container(client: Any, image: str, command: list[str], *, role: str, labels: dict[str, str] | None = None,
+              **kwargs: Any) -> Iterator[Any]:
     """Create a labelled container and remove it on the way out, whatever happens (also Ctrl-C)."""
-    c = client.containers.create(image, command, labels=container_labels(role), detach=True, **kwargs)
+    c = client.containers.create(image, command, labels=container_labels(role) | (labels or {}), detach=True,
+                                 **kwargs)
     try:
         yield c
     finally:
@@ -117,4 +121,12 @@ def wait(c: Any, timeout_s: float | None, max_output: int = 400_000) -> Finished
         output = "[container removed before its output was read]"
     if len(output) > max_output:  # keep the end: pytest's summary is there
         output = output[:2000] + "\n[... output truncated ...]\n" + output[-(max_output - 2000):]
-    return Finished(exit_code, output, timed_out, duration)
+    return Finished(exit_code, output, timed_out, duration, _oom_killed(c))
+
+
+def _oom_killed(c: Any) -> bool:
+    try:
+        c.reload()
+    except Exception:  # removed under us: nothing to tell
+        return False
+    return bool(c.attrs.get("State", {}).get("OOMKilled"))

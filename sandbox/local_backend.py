@@ -92,7 +92,8 @@ class LocalSandbox:
                "PYTHONPATH": f"{work}/src:{work}", "PYTHONDONTWRITEBYTECODE": "1"}
         spec = local_spec(repo).env
         script = runscript.build_script(workdir=str(work), patches=patches, test_cmd=spec.test_cmd,
-                                        parser=spec.parser, tests=tests, env=env)
+                                        parser=spec.parser, tests=tests, env=env,
+                                        max_file_mb=self.config.max_file_mb)
         (tmp / "run.sh").write_text(script)
         cmd = ["bash", str(tmp / "run.sh")]
         if bwrap_usable():
@@ -157,7 +158,7 @@ def run_killable(cmd: list[str], timeout: float, cwd: Path,
     children)."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, env=scrubbed_env(cwd))
     unregister = cancel.on_cancel(lambda: _killpg(proc.pid)) if cancel else None
     try:
         out, _ = proc.communicate(timeout=timeout)
@@ -175,6 +176,16 @@ def run_killable(cmd: list[str], timeout: float, cwd: Path,
             unregister()
     code = None if timed_out else proc.returncode
     return out.decode("utf-8", errors="replace"), code, timed_out, time.monotonic() - start
+
+
+KEPT_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "TERM")
+"""The only host variables a local test run sees: the host's environment holds API keys and tokens
+(OPENAI_API_KEY, GITHUB_TOKEN, CAPUCHIN_LLM__API_KEY) that a test could print into its log."""
+
+
+def scrubbed_env(home: Path) -> dict[str, str]:
+    env = {k: os.environ[k] for k in KEPT_ENV if k in os.environ}
+    return {**env, "HOME": str(home)}
 
 
 def _killpg(pid: int) -> None:

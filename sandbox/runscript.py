@@ -19,6 +19,8 @@ APPLIED = ">>>>> CAPUCHIN APPLIED"
 APPLY_FAILED = ">>>>> CAPUCHIN APPLY FAILED"
 START = ">>>>> CAPUCHIN START TESTS"
 EXIT = ">>>>> CAPUCHIN TEST EXIT"
+TEST_NS = ">>>>> CAPUCHIN TEST NS"
+"""Wall time of the test command alone, in nanoseconds: what a run costs beyond it is overhead."""
 APPLY_FAILED_CODE = 97
 
 _GIT_ID = "-c user.name=capuchin -c user.email=capuchin@localhost"
@@ -39,6 +41,22 @@ apply_patch() {{
 """
 
 
+# The official SWE-bench harness's ladder (run_evaluation.GIT_APPLY_CMDS), for grading: a patch
+# that only --3way could place must not count as applied there, nor here when grading.
+_APPLY_SWEBENCH = f"""
+apply_patch() {{
+  p="$1"
+  if git apply -v "$p"; then echo "{APPLIED} git-apply"; return 0; fi
+  if git apply -v --reject "$p"; then echo "{APPLIED} git-apply-reject"; return 0; fi
+  if patch --batch --fuzz=5 -p1 -i "$p"; then echo "{APPLIED} patch-fuzz"; return 0; fi
+  return 1
+}}
+"""
+
+APPLY_LADDERS = {"capuchin": _APPLY, "swebench": _APPLY_SWEBENCH}
+"""How a run applies its patches: Capuchin's (with --3way) or exactly the official harness's."""
+
+
 @dataclass(frozen=True)
 class Script:
     text: str
@@ -53,17 +71,24 @@ def test_args(parser: str, tests: Sequence[str]) -> list[str]:
 
 
 def build_script(*, workdir: str, patches: Sequence[str], test_cmd: str, parser: str, tests: Sequence[str],
-                 env: dict[str, str], setup: Sequence[str] = ()) -> str:
-    """The run script; ``patches`` are paths of patch files applied in order (e.g. test patch, then fix)."""
+                 env: dict[str, str], setup: Sequence[str] = (), apply: str = "capuchin",
+                 max_file_mb: int | None = None) -> str:
+    """The run script; ``patches`` are paths of patch files applied in order (e.g. test patch, then fix);
+    ``apply`` names the ladder in ``APPLY_LADDERS``. ``max_file_mb`` caps any one file a test writes
+    (a test filling the disk is killed by SIGXFSZ: Docker's overlay2 on ext4 has no per-container
+    disk quota)."""
     lines = ["set -u", f"cd {shlex.quote(workdir)}"]
+    if max_file_mb:
+        lines.append(f"ulimit -f {int(max_file_mb) * 1024}")
     lines += [f"export {k}={shlex.quote(v)}" for k, v in env.items()]
-    lines.append(_APPLY)
+    lines.append(APPLY_LADDERS[apply])
     for p in patches:
         lines.append(f'if [ -s {p} ]; then apply_patch {p} || {{ echo "{APPLY_FAILED} {p}"; '
                      f"exit {APPLY_FAILED_CODE}; }}; fi")
     lines += list(setup)
     args = " ".join(shlex.quote(a) for a in test_args(parser, tests))
-    lines += [f'echo "{START}"', f"{test_cmd} {args}", f'echo "{EXIT} $?"']
+    lines += [f'echo "{START}"', "_t0=$(date +%s%N)", f"{test_cmd} {args}", "_rc=$?",
+              f'echo "{TEST_NS} $(( $(date +%s%N) - _t0 ))"', f'echo "{EXIT} $_rc"']
     return "\n".join(lines) + "\n"
 
 
@@ -94,6 +119,15 @@ def to_result(output: str, *, exit_code: int | None, timed_out: bool, duration_s
         error = f"{error}; {note}" if error else note
     return TestResult(applied=True, exit_code=code, timed_out=timed_out,
                       duration_s=duration_s, output=output, tests=statuses, error=error)
+
+
+_TEST_NS_RE = re.compile(rf"^{re.escape(TEST_NS)} (\d+)$", re.M)
+
+
+def test_seconds(output: str) -> float | None:
+    """How long the test command itself ran (None when it did not finish)."""
+    m = _TEST_NS_RE.search(output)
+    return int(m.group(1)) / 1e9 if m else None
 
 
 _NOT_FOUND = re.compile(r"^ERROR: (?:not found|file or directory not found): (\S+)", re.M)

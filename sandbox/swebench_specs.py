@@ -13,13 +13,17 @@ import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from agent.core.config import cache_dir
 from agent.core.errors import InputError
 from sandbox.specs import EnvSpec
 
+if TYPE_CHECKING:
+    from sandbox.config import SandboxConfig
+
 PYTEST = "pytest -rA"
 SYMPY = "bin/test -C --verbose"
-MIRRORS = Path("/work/.mirror")
 
 # requests' old test suites call HTTPBIN_URL (default: the public httpbin.org); runs have no
 # network, so serve httpbin from PyPI on loopback inside the container (DESIGN.md).
@@ -214,16 +218,25 @@ def parse_version(text: str) -> tuple[int, ...]:
     return tuple(int(n) for n in nums[:2]) or (0,)
 
 
-def mirror_of(repo: str) -> Path:
-    path = MIRRORS / repo.replace("/", "+") / "repo"
-    if not path.exists():
-        raise InputError(f"no local mirror of {repo} at {path}", hint="fetch it as a bare mirror first")
-    return path
+def repos_dir(config: SandboxConfig) -> Path:
+    """Where the repositories' git histories live (``sandbox.repos``, else the per-user cache)."""
+    return Path(config.repos).expanduser() if config.repos else cache_dir() / "repos"
 
 
-def repo_version(repo: str, commit: str) -> tuple[int, ...]:
+def mirror_of(repo: str, repos: Path) -> Path:
+    """The git history of ``repo`` under ``repos``: ``owner+name/repo`` (the fetch layout) or ``owner+name``."""
+    name = repo.replace("/", "+")
+    for path in (repos / name / "repo", repos / name):
+        if (path / "HEAD").is_file() or (path / ".git").exists():
+            return path
+    raise InputError(f"no git history of {repo} under {repos} (looked for {name}/repo and {name})",
+                     hint="clone it there (git clone --mirror https://github.com/" + repo + f" {repos / name}) "
+                          "or point --repos / sandbox.repos at the folder that holds it")
+
+
+def repo_version(repo: str, commit: str, repos: Path) -> tuple[int, ...]:
     """The repository's version at ``commit`` (major, minor)."""
-    git = ["git", "-C", str(mirror_of(repo))]
+    git = ["git", "-C", str(mirror_of(repo, repos))]
     for path, pattern in VERSION_FILES.get(repo, []):
         text = subprocess.run([*git, "show", f"{commit}:{path}"], capture_output=True, text=True).stdout
         m = re.search(pattern, text, re.M)
@@ -234,7 +247,7 @@ def repo_version(repo: str, commit: str) -> tuple[int, ...]:
     return parse_version(described.split("-", 1)[-1] if described.startswith("sympy-") else described)
 
 
-def spec_for(repo: str, commit: str) -> EnvSpec:
+def spec_for(repo: str, commit: str, repos: Path) -> EnvSpec:
     if repo not in SPECS:
         raise InputError(f"no environment spec for {repo}", hint=f"known: {', '.join(sorted(SPECS))}")
-    return SPECS[repo](repo_version(repo, commit))
+    return SPECS[repo](repo_version(repo, commit, repos))

@@ -27,8 +27,10 @@ from agent.core.loader import load_object
 if TYPE_CHECKING:  # the owners of these sections sit above the ground layer
     from agent.llm_config import EmbeddedConfig, LLMConfig, VLLMConfig
     from agent.solve_config import SolveConfig
+    from bot.config import BotConfig
     from retrieval.config import RetrievalConfig
     from sandbox.config import SandboxConfig
+    from swebench.config import SWEBenchConfig
 
 
 class Section(BaseModel):
@@ -45,6 +47,9 @@ SECTIONS: dict[str, str] = {
     "retrieval": "retrieval.config:RetrievalConfig",
     "sandbox": "sandbox.config:SandboxConfig",
     "solve": "agent.solve_config:SolveConfig",
+    "bot": "bot.config:BotConfig",
+    "tui": "tui.config:TuiConfig",
+    "swebench": "swebench.config:SWEBenchConfig",
 }
 
 
@@ -102,6 +107,14 @@ class Settings:
     @property
     def solve(self) -> SolveConfig:
         return self._sections["solve"]  # type: ignore[return-value]
+
+    @property
+    def bot(self) -> BotConfig:
+        return self._sections["bot"]  # type: ignore[return-value]
+
+    @property
+    def swebench(self) -> SWEBenchConfig:
+        return self._sections["swebench"]  # type: ignore[return-value]
 
     def sections(self) -> dict[str, Section]:
         return dict(self._sections)

@@ -7,7 +7,8 @@ import pytest
 from agent.core.types import Candidate, Verdict
 from agent.demo import bug_names
 from agent.report import SolveReport
-from benchmarks.coverage import pass_at_k, selected_in_subset, summarise
+from benchmarks.coverage import summarise
+from benchmarks.curves import fit_monkeys, monkeys, pass_at_k, selected_in_subset
 
 
 @pytest.mark.parametrize(
@@ -54,3 +55,12 @@ def test_summary_says_what_is_missing_and_which_code_ran_each_bug():
     assert summary["complete"] is False
     assert summary["commits"] == {"aaa": [names[0], names[2]], "bbb": [names[1]]}
     assert summarise({n: row for n in names}, [1])["complete"] is True
+
+
+def test_the_monkeys_fit_recovers_an_exponentiated_power_law():
+    truth = {"a": -1.2, "b": -0.4}
+    coverage = {str(k): monkeys(truth, k) for k in (1, 2, 4, 8, 16)}
+    fit = fit_monkeys(coverage)
+    assert fit["a"] == pytest.approx(-1.2)
+    assert fit["b"] == pytest.approx(-0.4)
+    assert fit_monkeys({"1": 0.0, "2": 1.0}) is None  # nothing strictly between 0 and 1

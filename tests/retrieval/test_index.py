@@ -63,3 +63,37 @@ def test_refresh_in_a_warm_process_rereads_only_the_edited_file(shop_repo):
     assert fresh.stats["parsed"] == 1
     assert ("shop/pricing.py", "round_price") in fresh.symbol_refs
     assert RepoIndex.open(shop_repo, CONFIG).stats["parsed"] == 0  # the refresh was persisted
+
+
+def test_concurrent_saves_of_one_cache_never_leave_a_torn_shard(tmp_path):
+    """Two solves on one repository save the index cache at once; each shard on disk must always
+    be one writer's whole pickle (they shared one temp file name before)."""
+    import threading
+
+    from retrieval.store import Cache
+
+    (tmp_path / ".capuchin").mkdir()
+    payloads = [{f"0{w}{i}": "x" * 50_000 for i in range(40)} for w in range(2)]
+
+    errors: list[BaseException] = []
+
+    def writer(w: int) -> None:
+        try:
+            for _ in range(15):
+                cache = Cache(tmp_path, "probe")
+                for key, value in payloads[w].items():
+                    cache.put(key, value)
+                cache.save()
+        except BaseException as exc:  # the old shared temp name: renamed away by the other writer
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    loaded = Cache(tmp_path, "probe")._load("0")  # {} when the pickle on disk is torn
+    assert any(set(p) <= set(loaded) for p in payloads)
+    assert all(loaded[k] == v for p in payloads for k, v in p.items() if k in loaded)
+    assert not list((tmp_path / ".capuchin").rglob("*.tmp"))

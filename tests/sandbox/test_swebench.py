@@ -110,8 +110,8 @@ def test_source_tar_survives_blobs_missing_from_the_mirror(tmp_path, monkeypatch
     subprocess.run([*git, "commit", "-qm", "c"], check=True)
     sha = subprocess.run([*git, "rev-parse", "HEAD:big.dat"], capture_output=True, text=True).stdout.strip()
     (tmp_path / ".git" / "objects" / sha[:2] / sha[2:]).unlink()
-    monkeypatch.setattr(sw, "mirror_of", lambda repo: tmp_path / ".git")
-    with tarfile.open(fileobj=io.BytesIO(sw.source_tar("o/r", "HEAD"))) as tar:
+    monkeypatch.setattr(sw, "mirror_of", lambda repo, repos: tmp_path / ".git")
+    with tarfile.open(fileobj=io.BytesIO(sw.source_tar("o/r", "HEAD", tmp_path))) as tar:
         assert tar.extractfile("code.py").read() == b"x = 1\n"
         assert tar.getmember("big.dat").size == 0
 

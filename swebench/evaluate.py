@@ -1,0 +1,208 @@
+"""`capuchin swebench eval`: grade predictions in the sandbox's instance images, as the official harness does.
+
+Per instance: the model patch (minus its edits of the test patch's files), then the test patch,
+each applied with the official ladder (``git apply -v``, ``--reject``, ``patch --fuzz=5``); the
+test patch's files run; per-test statuses parsed by the sandbox's parsers; graded by
+``swebench.grading``. Everything lands where the official harness puts it::
+
+    logs/run_evaluation/<run_id>/<model>/<instance_id>/
+        patch.diff  eval.sh  test_output.txt  report.json  run_instance.log  tests.json
+    <model>.<run_id>.json        # the final report, official keys
+
+An existing ``report.json`` skips its instance (resume). ``rewrite_reports`` regrades from the
+saved ``test_output.txt`` without running anything. Apply failures and timeouts leave no
+``report.json`` and so count as errors, as in the official harness.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from agent.core.errors import CapuchinError
+from sandbox.docker_backend import DockerSandbox
+from sandbox.runscript import test_seconds, to_result
+from sandbox.swebench import InstanceRunner, patch_test_files
+from swebench.data import KEY_MODEL, KEY_PATCH, model_dir
+from swebench.grading import instance_report, without_files
+from swebench.report import final_report, write_final_report
+from swebench.tests import TestLists
+
+RUN_LABEL = "capuchin.eval.run"
+"""Label on every evaluation container: its run id, so a sweep removes exactly that run's leftovers."""
+CacheLevel = Literal["none", "base", "env", "instance"]
+Status = Literal["resolved", "unresolved", "error", "empty", "not_validated", "done"]
+
+
+@dataclass
+class EvalOptions:
+    run_id: str
+    log_root: Path = Path("logs/run_evaluation")
+    report_dir: Path = Path(".")
+    workers: int = 2
+    rewrite_reports: bool = False
+    cache_level: CacheLevel = "env"
+    """As the official --cache_level: images at or below it are kept, instance images go unless 'instance'."""
+
+
+@dataclass
+class Outcome:
+    instance_id: str
+    status: Status
+    note: str = ""
+    seconds: float = 0.0
+    build_s: float = 0.0
+    tests_s: float | None = None
+    run_s: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+def container_name(run_id: str, instance_id: str) -> str:
+    return re.sub(r"[^a-zA-Z0-9_.-]", "_", f"capuchin-eval.{run_id}.{instance_id}")
+
+
+class Evaluator:
+    """Grades one run's predictions; ``runner`` is None only for ``rewrite_reports`` (nothing runs)."""
+
+    def __init__(self, runner: InstanceRunner | None, tests: TestLists, options: EvalOptions,
+                 on_done: Callable[[Outcome], None] = lambda o: None):
+        self.runner = runner
+        self.tests = tests
+        self.options = options
+        self.on_done = on_done
+
+    def folder(self, pred: dict) -> Path:
+        return self.options.log_root / self.options.run_id / model_dir(pred[KEY_MODEL]) / pred["instance_id"]
+
+    # -- the run ----------------------------------------------------------------------------------
+    def evaluate(self, rows: Sequence[dict], preds: dict[str, dict]) -> dict:
+        """Grade every row with a prediction (skipping those with a report), then write the final report."""
+        todo = [r for r in rows if r["instance_id"] in preds]
+        outcomes: list[Outcome] = []
+        self.sweep()
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, self.options.workers)) as pool:
+                futures = [pool.submit(self.one, row, preds[row["instance_id"]]) for row in todo]
+                try:
+                    for fut in futures:
+                        outcomes.append(fut.result())
+                        self.on_done(outcomes[-1])
+                except KeyboardInterrupt:  # stop waiting: kill this run's containers, keep what is written
+                    for fut in futures:
+                        fut.cancel()
+                    self.sweep()
+                    raise
+        finally:
+            self.sweep()
+        skipped = [o.instance_id for o in outcomes if o.status == "not_validated"]
+        report = final_report(rows, preds, self.options.log_root / self.options.run_id, not_validated=skipped)
+        write_final_report(report, preds, self.options)
+        return report
+
+    def one(self, row: dict, pred: dict) -> Outcome:
+        """Grade one prediction; never raises for a build or run failure (that is the outcome)."""
+        iid, start = row["instance_id"], time.monotonic()
+        patch = pred.get(KEY_PATCH)
+        if not patch:
+            return Outcome(iid, "empty")
+        lists = self.tests.lists(row)
+        if lists is None:
+            return Outcome(iid, "not_validated", self.tests.why_not(row))
+        folder = self.folder(pred)
+        if self.options.rewrite_reports:
+            return self._regrade(row, pred, folder, lists)
+        if (folder / "report.json").is_file():
+            return Outcome(iid, "done", "report.json exists (resume)")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "patch.diff").write_text(patch, encoding="utf-8")
+        try:
+            outcome = self._run(row, pred, folder, lists)
+        except CapuchinError as exc:  # image build failed, Docker gone: an error, as the harness counts it
+            outcome = Outcome(iid, "error", str(exc)[-1500:])
+        outcome.seconds = time.monotonic() - start
+        _log(folder, outcome)
+        return outcome
+
+    def _run(self, row: dict, pred: dict, folder: Path, lists: tuple[list[str], list[str]]) -> Outcome:
+        assert self.runner is not None
+        files = patch_test_files(row["test_patch"])
+        patch = without_files(pred[KEY_PATCH], files)
+        t0 = time.monotonic()
+        req = self.runner.request(row, [patch, row["test_patch"]], files, apply="swebench",
+                                  name=container_name(self.options.run_id, row["instance_id"]),
+                                  labels={RUN_LABEL: self.options.run_id})
+        build_s = time.monotonic() - t0
+        (folder / "eval.sh").write_text(DockerSandbox.script_for(req, self.runner.sandbox.config.max_file_mb),
+                                         encoding="utf-8")
+        result = self.runner.sandbox.run_in_image(req)
+        (folder / "test_output.txt").write_text(result.output, encoding="utf-8")
+        meta = {"parser": req.env.parser, "tests": list(files), "exit_code": result.exit_code,
+                "timed_out": result.timed_out, "duration_s": result.duration_s}
+        (folder / "tests.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        self._drop_image(req.image)
+        outcome = self._grade(row, pred, folder, lists, meta)
+        outcome.build_s, outcome.run_s = build_s, result.duration_s
+        outcome.tests_s = test_seconds(result.output)
+        return outcome
+
+    def _regrade(self, row: dict, pred: dict, folder: Path, lists: tuple[list[str], list[str]]) -> Outcome:
+        try:
+            meta = json.loads((folder / "tests.json").read_text())
+        except (OSError, json.JSONDecodeError):
+            return Outcome(row["instance_id"], "error", "no saved test output to regrade")
+        return self._grade(row, pred, folder, lists, meta)
+
+    def _grade(self, row: dict, pred: dict, folder: Path, lists: tuple[list[str], list[str]],
+               meta: dict) -> Outcome:
+        output = (folder / "test_output.txt").read_text(encoding="utf-8")
+        result = to_result(output, exit_code=meta["exit_code"], timed_out=meta["timed_out"],
+                           duration_s=meta["duration_s"], parser=meta["parser"], tests=meta["tests"])
+        iid = row["instance_id"]
+        if result.timed_out or not result.applied:
+            (folder / "report.json").unlink(missing_ok=True)
+            return Outcome(iid, "error", "timed out" if result.timed_out else "patch did not apply")
+        f2p, p2p = lists
+        report = instance_report(iid, pred[KEY_PATCH], applied=True, statuses=result.tests,
+                                 fail_to_pass=f2p, pass_to_pass=p2p)
+        (folder / "report.json").write_text(json.dumps(report, indent=4), encoding="utf-8")
+        return Outcome(iid, "resolved" if report[iid]["resolved"] else "unresolved")
+
+    # -- containers and images --------------------------------------------------------------------
+    def sweep(self) -> int:
+        """Remove this run's containers (left by a crash, or still running on Ctrl-C)."""
+        if self.runner is None:
+            return 0
+        from sandbox import engine
+
+        client = self.runner.sandbox.client
+        mine = client.containers.list(all=True, ignore_removed=True,
+                                      filters={"label": f"{RUN_LABEL}={self.options.run_id}"})
+        for c in mine:
+            engine._remove(c)
+        return len(mine)
+
+    def _drop_image(self, image: str) -> None:
+        """Instance images go after grading unless the cache level keeps them (given images always stay)."""
+        assert self.runner is not None
+        if self.options.cache_level == "instance" or self.runner.sandbox.config.instance_image:
+            return
+        import docker
+
+        with contextlib.suppress(docker.errors.APIError):
+            self.runner.sandbox.client.images.remove(image, noprune=False)
+
+
+def _log(folder: Path, outcome: Outcome) -> None:
+    """run_instance.log: what happened and how long each part took."""
+    lines = [f"{time.strftime('%Y-%m-%d %H:%M:%S')} {outcome.instance_id}: {outcome.status} {outcome.note}".rstrip(),
+             f"seconds={outcome.seconds:.2f} build_s={outcome.build_s:.2f} run_s={outcome.run_s:.2f} "
+             f"tests_s={outcome.tests_s if outcome.tests_s is None else round(outcome.tests_s, 2)}"]
+    with (folder / "run_instance.log").open("a", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
