@@ -185,3 +185,23 @@ def test_install_scripts_are_valid_shell_with_and_without_a_date():
                            (("SETUPTOOLS_SCM_PRETEND_VERSION", "1.0"),), (), before)
         proc = subprocess.run(["bash", "-n"], input="\n".join(plan.lines()), text=True, capture_output=True)
         assert proc.returncode == 0, proc.stderr
+
+
+def test_scm_version_from_a_release_tag_on_another_branch(tmp_path):
+    """pytest tags releases on release branches: main's commits reach no tag, and the old fallback
+    "0.0.0" failed pytest's own minversion check."""
+    import subprocess
+
+    from sandbox.infer_install import scm_version
+
+    write(tmp_path, {"setup.py": "from setuptools import setup\nsetup(use_scm_version=True)  # setuptools_scm\n"})
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    subprocess.run([*git, "checkout", "-qb", "release"], check=True)
+    subprocess.run([*git, "commit", "-qm", "release", "--allow-empty"], check=True)
+    subprocess.run([*git, "tag", "7.1.3"], check=True)
+    subprocess.run([*git, "checkout", "-q", "main"], check=True)
+    subprocess.run([*git, "commit", "-qm", "later", "--allow-empty"], check=True)
+    assert scm_version(RepoFiles(tmp_path)) == "7.1.3"
