@@ -75,8 +75,9 @@ def _first_error(text: str) -> str:
 
 
 def diagnose(result: TestResult) -> RunHealth:
-    """Counts per status (test ids, not the file-level ERROR entries of collection errors) and the problem."""
-    tests = {t: s for t, s in result.tests.items() if "::" in t}
+    """Counts per status (not the file-level ERROR entries of collection errors) and the problem."""
+    # a file-level ERROR is a collection error, not a test; other ids count whatever their shape
+    tests = {t: s for t, s in result.tests.items() if "::" in t or s != TestStatus.ERROR}
     counts = Counter(tests.values())
     health = RunHealth(collected=len(tests), passed=counts[TestStatus.PASSED], failed=counts[TestStatus.FAILED],
                        errors=counts[TestStatus.ERROR], skipped=counts[TestStatus.SKIPPED],
