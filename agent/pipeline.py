@@ -11,6 +11,7 @@ in flight. End states are exceptions carrying the report (``NoVerifiedCandidate`
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,6 +161,7 @@ class Pipeline:
         regression = select_regression_tests(repo, changed) or small_suite(repo)
         repro = verifier.ask_for_repro_tests(self.components.model, issue, context, self.components.config)
         verifier.baseline(regression, repro)
+        report.environment_problem = verifier.environment_problem
         report.regression_tests = regression
         report.baseline_passing = sorted(verifier.passing_before)
         report.repro_tests = verifier.repro + [t for t in repro if not t.failing_tests]
@@ -172,6 +174,7 @@ class Pipeline:
             raise NoVerifiedCandidate(_why_none(report))
         report.chosen = chosen.candidate_id
         report.patch = next(c.diff for c in unique if c.id == chosen.candidate_id)
+        report.verified = chosen.tests_ran is True
         report.status = "solved"
 
     def _stage(self, report: SolveReport, name: str) -> _Stage:
@@ -196,13 +199,26 @@ class _Stage:
 
 
 def _why_none(report: SolveReport) -> str:
+    """The real reasons, counted (issue #18: "broken tests or not applying" was said of candidates
+    that applied and were never tested)."""
     made = sum(c.diff is not None for c in report.candidates)
     if not report.candidates:
         return "the model produced no candidates"
     if made == 0:
         return f"none of the {len(report.candidates)} candidates could be applied (see the report for why)"
-    return f"all {len(report.verdicts)} distinct candidates failed verification (broken tests or not applying)"
+    reasons = Counter(_why_out(v) for v in report.verdicts)
+    parts = ", ".join(f"{n} {why}" for why, n in reasons.most_common())
+    return f"none of the {len(report.verdicts)} distinct candidates survived verification: {parts}"
 
+
+def _why_out(v: Verdict) -> str:
+    if not v.applies:
+        return "did not apply"
+    if v.regression_ok is False:
+        return "broke regression tests that passed before"
+    if v.repro_total and not v.repro_passed:
+        return "passed no reproduction test while a rival passed one"
+    return "were ruled out"
 
 
 def sampling_plan(focuses: int, samples: int, temperatures: list[float]) -> list[tuple[int, float]]:

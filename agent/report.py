@@ -59,8 +59,14 @@ class SolveReport(BaseModel):
     regression_tests: list[str] = Field(default_factory=list)
     baseline_passing: list[str] = Field(default_factory=list)
     repro_tests: list[ReproTest] = Field(default_factory=list)
+    environment_problem: str | None = None
+    """Why the sandbox could not test the candidates (the baseline ran no test or passed none: a
+    failed install, uncollectable files, a missing service); the evidence is in ``tests/baseline.log``."""
     chosen: str | None = None
     patch: str | None = None
+    verified: bool = False
+    """Whether tests ran with the chosen patch (regression or reproduction tests). A patch chosen
+    without (no tests, or an environment problem) is not applied or committed unless asked to."""
     usage: dict[str, Any] = Field(default_factory=dict)
     trajectory_dir: str | None = None
 

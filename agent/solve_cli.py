@@ -55,6 +55,8 @@ def solve(
     report_out: Path | None = typer.Option(None, help="Write the JSON report here."),
     apply: bool = typer.Option(False, "--apply", help="Apply the chosen patch to the work tree."),
     branch: str | None = typer.Option(None, help="Commit the chosen patch on a new branch."),
+    allow_unverified: bool = typer.Option(False, "--allow-unverified", help="With --apply/--branch: land the "
+                                          "chosen patch even when no test ran with it."),
 ) -> None:
     """Fix an issue: localise, sample candidate edits, verify them in the sandbox, pick one."""
     from agent.core.config import settings_for
@@ -85,6 +87,8 @@ def solve(
     if patch_out:
         patch_out.write_text(report.patch or "")
     _show(report)
+    if (apply or branch) and not allow_unverified:
+        refuse_unverified(report)
     if apply:
         apply_patch(root, report.patch or "")
         err.print("[green]applied[/] to the work tree")
@@ -93,13 +97,30 @@ def solve(
         err.print(f"[green]committed[/] on branch {escape(branch)}")
 
 
+def refuse_unverified(report) -> None:
+    """An unverified patch is not landed unless asked to (issue #18: with a sandbox that ran no test,
+    every patch looks equally fine)."""
+    if report.verified:
+        return
+    why = (f"the sandbox could not run this repository's tests ({report.environment_problem})"
+           if report.environment_problem else "no test ran with it")
+    exc = NoVerifiedCandidate(f"not landed: the chosen patch is unverified, {why}",
+                              hint="see `capuchin sandbox doctor`; --allow-unverified lands it anyway")
+    exc.report = report
+    raise exc
+
+
 def _show(report) -> None:
     verdict = report.verdict(report.chosen)
     err.print(f"[bold green]chosen {report.chosen}[/] — {verdict.votes} vote(s), "
               f"repro {verdict.repro_passed}/{verdict.repro_total}, "
               f"regression {'ok' if verdict.regression_ok else 'not run' if verdict.regression_ok is None else 'BROKEN'}, "
               f"{report.patch_lines} lines changed")
-    if verdict.repro_passed == 0:
+    if report.environment_problem:
+        err.print(f"[yellow]unverified:[/] the sandbox could not run this repository's tests: "
+                  f"{escape(report.environment_problem)}. No candidate was tested; this one was chosen "
+                  "by agreement between samples alone. `capuchin sandbox doctor` shows the environment.")
+    elif verdict.repro_passed == 0:
         err.print(f"[yellow]unconfirmed:[/] no reproduction test passes with this patch "
                   f"({len(report.repro_tests)} written, {verdict.repro_total} failing on the original code); "
                   "it was chosen on regression tests and agreement between samples — review it before use")

@@ -23,6 +23,7 @@ from agent.prompts import repro_messages
 from agent.report import ReproTest, Trajectory
 from agent.solve_config import SolveConfig
 from editing.patch import file_diff
+from sandbox.health import collection_errors, diagnose
 
 _CODE_BLOCK = re.compile(r"```(?:python|py)?[^\n]*\n(.*?)(?:```|\Z)", re.S)
 
@@ -121,6 +122,8 @@ class Verifier:
         self.regression: list[str] = []
         self.repro: list[ReproTest] = []
         self.passing_before: set[str] = set()
+        self.environment_problem: str | None = None
+        """Why the baseline is no evidence (no test ran, none passed); None when it is."""
 
     def ask_for_repro_tests(self, llm: Model, issue: str, context: Context, config: SolveConfig) -> list[ReproTest]:
         if config.repro_samples <= 0:
@@ -129,27 +132,53 @@ class Verifier:
         answers = [c.text for c in llm.complete_many(requests, max_tokens=config.answer_tokens, cancel=self.cancel)]
         return issue_snippet_tests(issue) + write_repro_tests(answers)
 
-    def baseline(self, regression: Sequence[str], repro: Sequence[ReproTest]) -> TestResult:
+    def baseline(self, regression: Sequence[str], repro: Sequence[ReproTest]) -> TestResult | None:
         """Run tests on the original code; keep failing repro tests and passing regression tests.
 
-        A model-written file that cannot even be collected (a bad import) interrupts the whole
-        pytest session, which would leave every candidate without evidence: such files are
-        dropped and the baseline is run again without them.
+        The regression tests and the reproduction tests run in separate invocations, so that
+        neither can sink the other (issue #18: a collection error drowned the repro tests). A
+        regression run that runs no test or passes none is no evidence: ``environment_problem``
+        then says why, and candidates are not judged on tests at all.
         """
         self.regression = list(regression)
-        repro = list(repro)
+        result = self._regression_baseline() if self.regression else None
+        repro_result = self._repro_baseline(list(repro)) if repro and not self.environment_problem else None
+        for test in repro if self.environment_problem else ():
+            test.note = "not run: the sandbox cannot run this repository's tests"
+        if result is None and repro_result is not None and not repro_result.tests:
+            problem = diagnose(repro_result).problem or ""
+            if problem.startswith("the environment failed"):
+                self.environment_problem = problem
+        seconds = sum(r.duration_s for r in (result, repro_result) if r is not None)
+        self.candidate_timeout_s = candidate_timeout(seconds, self.timeout_s, self.limits.timeout_factor,
+                                                     self.limits.timeout_min_s)
+        return result or repro_result
+
+    def _regression_baseline(self) -> TestResult:
+        result = self._run("baseline", None, self.regression)
+        health = diagnose(result)
+        if health.problem:
+            self.environment_problem = health.problem
+            self.bus.emit("log", "verify", f"environment problem: {health.problem}")
+        self.passing_before = {t for t, s in result.tests.items() if s == TestStatus.PASSED}
+        # what fails or cannot be collected before any change tells nothing about a candidate
+        self.regression = [f for f in self.regression if any(_in_file(t, f) for t in self.passing_before)]
+        return result
+
+    def _repro_baseline(self, repro: list[ReproTest]) -> TestResult:
+        """A model-written file that cannot even be collected is dropped and the rest run again."""
 
         def run(name: str) -> TestResult:
-            return self._run(name, repro_diff(repro) or None, self.regression + [t.path for t in repro])
+            return self._run(name, repro_diff(repro) or None, [t.path for t in repro])
 
-        result = run("baseline")
+        result = run("baseline-repro")
         uncollectable = collection_errors(result.output)
         if broken_files := [t for t in repro if t.path in uncollectable]:
             for test in broken_files:
                 test.note = "cannot be collected (an error in the test file itself); ignored"
             repro = [t for t in repro if t not in broken_files]
-            result = run("baseline-retry")
-        self.passing_before = {t for t, s in result.tests.items() if s == TestStatus.PASSED and not _is_repro(t)}
+            if repro:
+                result = run("baseline-repro-retry")
         broken_tests = failing_from_own_errors(result.output)
         for test in repro:
             failing = sorted(t for t, s in result.tests.items()
@@ -158,41 +187,57 @@ class Verifier:
             test.note = ("fails on the original code" if failing
                          else "does not fail on the original code, or fails from its own error; ignored")
         self.repro = [t for t in repro if t.failing_tests]
-        self.candidate_timeout_s = candidate_timeout(result.duration_s, self.timeout_s, self.limits.timeout_factor,
-                                                     self.limits.timeout_min_s)
         return result
 
     def check(self, candidates: Sequence[Candidate], verdicts: dict[str, Verdict]) -> None:
-        """One sandbox run per candidate, concurrently; fills regression and repro evidence."""
+        """Sandbox runs per candidate, concurrently; fills regression and repro evidence."""
+        if self.environment_problem:
+            for candidate in candidates:  # the edits were made against the files on disk: they apply
+                verdict = verdicts[candidate.id]
+                verdict.tests_ran = False
+                verdict.notes.append(f"not tested: {self.environment_problem}")
+                self.bus.emit("verdict", "verify", _summary(verdict), **verdict.model_dump())
+            return
         if not self.regression and not self.repro:
-            return  # nothing to run: the edits were made against the files on disk, so they apply
+            return
         with ThreadPoolExecutor(max_workers=self.limits.concurrency) as pool:
             results = pool.map(self._check_one, candidates)
-            for candidate, result in zip(candidates, results, strict=True):
+            for candidate, (regression, repro) in zip(candidates, results, strict=True):
                 self.cancel.check()
-                self._judge(verdicts[candidate.id], result)
+                self._judge(verdicts[candidate.id], regression, repro)
                 self.bus.emit("verdict", "verify", _summary(verdicts[candidate.id]),
                               **verdicts[candidate.id].model_dump())
 
-    def _check_one(self, candidate: Candidate) -> TestResult:
-        patch = (candidate.diff or "") + repro_diff(self.repro)
-        tests = self.regression + [t.path for t in self.repro]
-        return self._run(candidate.id, patch, tests, self.candidate_timeout_s)
+    def _check_one(self, candidate: Candidate) -> tuple[TestResult | None, TestResult | None]:
+        diff = candidate.diff or ""
+        regression = (self._run(candidate.id, diff, self.regression, self.candidate_timeout_s)
+                      if self.regression else None)
+        if self.repro and (regression is None or regression.applied):
+            repro = self._run(f"{candidate.id}-repro", diff + repro_diff(self.repro),
+                              [t.path for t in self.repro], self.candidate_timeout_s)
+        else:
+            repro = None
+        return regression, repro
 
-    def _judge(self, verdict: Verdict, result: TestResult) -> None:
-        if not result.applied or result.error:
-            verdict.applies = False
-            verdict.notes.append(f"sandbox: {result.apply_error or result.error}")
+    def _judge(self, verdict: Verdict, regression: TestResult | None, repro: TestResult | None) -> None:
+        runs = [r for r in (regression, repro) if r is not None]
+        if failed := next((r for r in runs if not r.applied), None):
+            verdict.applies, verdict.tests_ran = False, False
+            verdict.notes.append(f"does not apply: {(failed.apply_error or '')[-500:]}")
             return
-        broken = sorted(t for t in self.passing_before if result.tests.get(t) != TestStatus.PASSED)
-        verdict.broken_tests = broken
-        verdict.regression_ok = not broken if self.regression else None
-        wanted = [t for r in self.repro for t in r.failing_tests]
-        verdict.repro_total = len(wanted)
-        verdict.repro_passing = [t for t in wanted if result.tests.get(t) == TestStatus.PASSED]
-        verdict.repro_passed = len(verdict.repro_passing)
-        if result.timed_out:
-            verdict.notes.append("tests timed out")
+        verdict.applies = True
+        verdict.tests_ran = any(r.tests for r in runs)
+        if regression is not None:
+            verdict.broken_tests = sorted(t for t in self.passing_before if regression.tests.get(t) != TestStatus.PASSED)
+            verdict.regression_ok = not verdict.broken_tests
+        if repro is not None:
+            wanted = [t for r in self.repro for t in r.failing_tests]
+            verdict.repro_total = len(wanted)
+            verdict.repro_passing = [t for t in wanted if repro.tests.get(t) == TestStatus.PASSED]
+            verdict.repro_passed = len(verdict.repro_passing)
+        verdict.notes += [f"{name} tests timed out" for name, r in (("regression", regression), ("reproduction", repro))
+                          if r is not None and r.timed_out]
+        verdict.notes += [f"sandbox: {r.error}" for r in runs if r.error and not r.timed_out]
 
     def _run(self, name: str, patch: str | None, tests: list[str], timeout_s: float | None = None) -> TestResult:
         self.cancel.check()
@@ -212,21 +257,9 @@ _OWN_BUGS = ("NameError", "ImportError", "ModuleNotFoundError", "SyntaxError", "
 _SUMMARY = re.compile(r"^FAILED (.+?) - ([A-Za-z_][\w.]*)", re.M)
 
 
-_COLLECTION_ERROR = re.compile(r"^_+ ERROR collecting (\S+) _+$", re.M)
-
-
-def collection_errors(output: str) -> set[str]:
-    """Test files pytest could not collect (import or syntax errors at module level)."""
-    return set(_COLLECTION_ERROR.findall(output))
-
-
 def failing_from_own_errors(output: str) -> set[str]:
     """Test ids whose failure (per pytest's short summary, ``-rA``) is an error in the test's own code."""
     return {test for test, error in _SUMMARY.findall(output) if error.rsplit(".", 1)[-1] in _OWN_BUGS}
-
-
-def _is_repro(test_id: str) -> bool:
-    return test_id.startswith("test_capuchin_repro_")
 
 
 def _in_file(test_id: str, path: str) -> bool:
@@ -234,5 +267,9 @@ def _in_file(test_id: str, path: str) -> bool:
 
 
 def _summary(v: Verdict) -> str:
+    if not v.applies:
+        return f"{v.candidate_id}: does not apply"
+    if v.tests_ran is False:
+        return f"{v.candidate_id}: applies; not tested (the sandbox cannot run the tests)"
     reg = {None: "no regression tests", True: "regressions ok", False: f"breaks {len(v.broken_tests)} test(s)"}
-    return f"{v.candidate_id}: {reg[v.regression_ok]}, repro {v.repro_passed}/{v.repro_total}"
+    return f"{v.candidate_id}: applies, {reg[v.regression_ok]}, repro {v.repro_passed}/{v.repro_total}"

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from sandbox.config import SandboxConfig
 from sandbox.docker_backend import DockerSandbox, remove_orphans
+from sandbox.infer import local_spec
 from sandbox.labels import LABEL, OWNER_PID
-from sandbox.specs import local_spec
 from sandbox.testing import TINY_FIX, TINY_TESTS, make_tiny_repo
 
 FIX, TESTS = TINY_FIX, TINY_TESTS

@@ -1,4 +1,4 @@
-"""`capuchin sandbox base|build|run|gc|validate`."""
+"""`capuchin sandbox base|build|run|doctor|gc|validate`."""
 
 from __future__ import annotations
 
@@ -121,6 +121,37 @@ def _print_result(result) -> None:
     if result.error:
         summary["error"] = result.error
     print(json.dumps(summary, indent=2))
+
+
+@sandbox_app.command("doctor")
+def doctor_cmd(
+    repo: Path = typer.Argument(Path("."), help="The repository (default: the current directory)."),
+    run: bool = typer.Option(True, "--run/--no-run", help="Build and run the whole suite once (default) "
+                             "or only show what is inferred."),
+    timeout: float | None = typer.Option(None, "--timeout", help="Wall-clock limit of the suite run in seconds."),
+    json_out: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Show the environment inferred for REPO (Python, install, test command, services), build it,
+    run its test suite once and report how many tests pass. Exit 1 when the suite cannot run."""
+    from sandbox.doctor import describe_lines, run_doctor, summary_lines
+    from sandbox.infer import infer
+    from sandbox.worktree import check_repo
+
+    repo = check_repo(repo)
+    if not run:
+        lines = describe_lines(infer(repo))
+        print(json.dumps(infer(repo).describe(), indent=2) if json_out else "\n".join(lines))
+        return
+    report = run_doctor(repo, _docker(_settings(repo)), timeout_s=timeout,
+                        log=lambda line: console.print(line, markup=False, highlight=False, soft_wrap=True))
+    if json_out:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print("\n".join(summary_lines(report)))
+    if not report.ok:
+        if not json_out and report.log_tail:
+            console.print(report.log_tail[-1500:], markup=False, highlight=False)
+        raise typer.Exit(1)
 
 
 @sandbox_app.command("gc")

@@ -14,8 +14,9 @@ from agent.core.types import TestResult
 from sandbox import engine, runscript
 from sandbox.config import SandboxConfig
 from sandbox.images import ImageBuilder
+from sandbox.infer import local_spec
 from sandbox.labels import LABEL, owner_alive
-from sandbox.specs import EnvSpec, local_spec
+from sandbox.specs import EnvSpec
 from sandbox.worktree import check_repo, worktree_tar
 
 RUN_DIR = "/capuchin"

@@ -41,6 +41,26 @@ def sandbox_cache() -> Path:
     return path
 
 
+def build_log_path(tag: str) -> Path:
+    return sandbox_cache() / "build-logs" / (tag.replace("/", "_").replace(":", "_") + ".log")
+
+
+def save_build_log(tag: str, output: str) -> None:
+    """Keep a build's output: best-effort install steps leave their warnings there (``build_warnings``)."""
+    path = build_log_path(tag)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(output)
+
+
+def build_warnings(tag: str) -> list[str]:
+    """The ``CAPUCHIN-WARN`` lines of an image's build (a test requirement that did not install)."""
+    path = build_log_path(tag)
+    if not path.is_file():
+        return []
+    lines = [line.strip() for line in path.read_text(errors="replace").splitlines()]
+    return list(dict.fromkeys(line for line in lines if line.startswith("CAPUCHIN-WARN")))
+
+
 class ImageBuilder:
     """Ensures images exist, building the missing layers; one instance per Docker client."""
 
@@ -124,7 +144,10 @@ class ImageBuilder:
             return tag
         env_tag = self.ensure_env(spec.env)
         e = spec.env
-        lines = ["cd /testbed", *e.pre_install]
+        lines = ["cd /testbed"]
+        if not spec.keep_source:
+            lines.append("find /testbed -type f > /tmp/capuchin-source-files")
+        lines += list(e.pre_install)
         if e.requirements:
             lines.append(f"if [ -f {shlex.quote(e.requirements)} ]; then python -m pip install -r "
                          f"{shlex.quote(e.requirements)}; fi")
@@ -133,8 +156,12 @@ class ImageBuilder:
             # a git repository of the base state lets runs use `git apply --3way` and reset
             lines.append("rm -rf .git && git init -q && git add -A && "
                          "git -c user.name=capuchin -c user.email=capuchin@localhost commit -qm base")
-        else:  # runs copy the current working tree in; keep only what the editable install made
-            lines.append("find /testbed -mindepth 1 -maxdepth 1 ! -name '*.egg-info' -exec rm -rf {} +")
+        else:
+            # Runs copy the current working tree in, so the checkout's own files go; what the install
+            # generated stays: egg-info, in-place C extensions (MarkupSafe's _speedups), version
+            # files written by setuptools-scm; none of them is in the working tree's copy.
+            lines.append("tr '\\n' '\\0' < /tmp/capuchin-source-files | xargs -0 rm -f && "
+                         "find /testbed -mindepth 1 -type d -empty -delete")
         self._build_step(env_tag, tag, "\n".join(lines), layer="inst", name=spec.source,
                          files=source_tar())
         return tag
@@ -167,6 +194,7 @@ class ImageBuilder:
             if files is not None:
                 c.put_archive("/testbed", files)
             done = engine.wait(c, self.config.build_timeout_s)
+            save_build_log(tag, done.output)
             if done.timed_out or done.exit_code != 0:
                 why = "timed out" if done.timed_out else f"exit {done.exit_code}"
                 raise SandboxError(f"building {layer} image for {name} failed ({why}):\n{done.output[-4000:]}")

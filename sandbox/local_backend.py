@@ -28,7 +28,7 @@ from agent.core.types import TestResult
 from sandbox import runscript
 from sandbox.config import SandboxConfig
 from sandbox.images import sandbox_cache
-from sandbox.specs import _test_extras, local_spec
+from sandbox.infer import InstallPlan, infer, local_spec
 from sandbox.worktree import check_repo, worktree_files
 
 WARNING = ("local sandbox: tests run on this machine in a temporary copy (bubblewrap: {bwrap}); "
@@ -104,20 +104,21 @@ class LocalSandbox:
 
     def venv_for(self, repo: Path) -> Path:
         """A virtualenv with pytest and the project's dependencies, cached by dependency-file content."""
-        spec = local_spec(repo)
-        key = hashlib.sha256(spec.source.encode()).hexdigest()[:12]
+        inference = infer(repo)
+        spec = inference.spec()
+        key = hashlib.sha256(spec.tag("local", "").encode()).hexdigest()[:12]
         venv = sandbox_cache() / "venvs" / key
         python = venv / "bin" / "python"
         with self._venv_lock:
             if (venv / ".capuchin-ready").is_file():
                 return python
             shutil.rmtree(venv, ignore_errors=True)
-            _make_venv(venv, repo, spec.env.requirements, self.bus)
+            _make_venv(venv, repo, inference.install, self.bus)
             (venv / ".capuchin-ready").write_text(spec.source)
         return python
 
 
-def _make_venv(venv: Path, repo: Path, requirements: str | None, bus: EventBus) -> None:
+def _make_venv(venv: Path, repo: Path, plan: InstallPlan, bus: EventBus) -> None:
     bus.emit("log", "sandbox", f"creating a virtualenv for {repo.name} in {venv}")
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
@@ -126,13 +127,18 @@ def _make_venv(venv: Path, repo: Path, requirements: str | None, bus: EventBus) 
         shutil.rmtree(venv, ignore_errors=True)
         raise SandboxError(f"cannot install pytest into the local sandbox's virtualenv:\n{proc.stderr[-2000:]}",
                            hint="check network access to PyPI, or use the Docker backend")
-    if requirements:
-        subprocess.run([*pip, "-r", str(repo / requirements)], capture_output=True, text=True)
-    if (repo / "pyproject.toml").is_file() or (repo / "setup.py").is_file():
+    for requirements in plan.requirements:  # best effort, as in the Docker image (sandbox.infer_install)
+        subprocess.run([*pip, "-r", str(repo / requirements)], capture_output=True, text=True, cwd=repo)
+    from sandbox.infer import CCE_MARKER
+
+    (venv / CCE_MARKER).touch()  # its pytest is today's, which knows --continue-on-collection-errors
+    if plan.packages:
+        subprocess.run([*pip, *plan.packages], capture_output=True, text=True)
+    if plan.installable:
         # installed (not editable) for its dependencies; runs put the copy first on PYTHONPATH
         with tempfile.TemporaryDirectory() as tmp:
             _copy_tree(repo, Path(tmp) / "src")
-            extras = _test_extras(repo)
+            extras = plan.extras
             target = str(Path(tmp) / "src") + (f"[{','.join(extras)}]" if extras else "")
             proc = subprocess.run([*pip, target], capture_output=True, text=True)
         if proc.returncode != 0:

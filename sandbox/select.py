@@ -154,6 +154,18 @@ def _tests_importing(repo: Path, tests: list[str], modules: set[str], texts: dic
     return hits
 
 
+def runnable_tests(repo: Path, files: list[str]) -> list[str]:
+    """The test files a suite run can collect: example/docs trees are left out unless the
+    repository's pytest config names them (Flask's ``examples/*/tests`` import example apps
+    that only their own install provides; one such conftest stopped pytest's whole run)."""
+    from sandbox.infer import excluded_trees
+    from sandbox.repo_files import RepoFiles
+
+    tests = [f for f in files if is_test_file(f)]
+    excluded = set(excluded_trees(tests, RepoFiles(repo).pytest_config()))
+    return [t for t in tests if t.split("/")[0] not in excluded]
+
+
 def select_regression_tests(repo: Path, changed_files: list[str], *, graph: Any | None = None,
                             limit: int | None = None, indirect_cap: int = 20) -> list[str]:
     """Test files (repository-relative) to run as regression tests for a change to ``changed_files``.
@@ -163,7 +175,7 @@ def select_regression_tests(repo: Path, changed_files: list[str], *, graph: Any 
     """
     repo = check_repo(repo)
     files = worktree_files(repo)
-    tests = [f for f in files if is_test_file(f)]
+    tests = runnable_tests(repo, files)
     ordered: list[str] = [f for f in changed_files if is_test_file(f) and (repo / f).is_file()]
     sources = [f for f in changed_files if f.endswith(".py") and not is_test_file(f)]
     texts: dict[str, str] = {}
@@ -183,5 +195,6 @@ def select_regression_tests(repo: Path, changed_files: list[str], *, graph: Any 
 def small_suite(repo: Path, max_files: int = 40) -> list[str]:
     """Every test file of a small project: the pipeline's regression set when no test maps to
     the change by name or import (tests that reach it only through fixtures or conftest)."""
-    tests = [f for f in worktree_files(check_repo(repo)) if is_test_file(f)]
+    repo = check_repo(repo)
+    tests = runnable_tests(repo, worktree_files(repo))
     return tests if len(tests) <= max_files else []

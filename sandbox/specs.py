@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 # The OS + Python layer: Debian's own python3 (3.11 on bookworm, 3.9 on bullseye), plus
 # what every build and run needs: venv, headers and a compiler for sdists, git/patch to apply.
@@ -19,10 +18,6 @@ BASE_PACKAGES = ("python3", "python3-venv", "python3-dev", "git", "patch", "ca-c
 SUITE_FOR_PYTHON = {"3.11": "bookworm", "3.9": "bullseye"}
 # Pythons without a Debian release here run on the nearest one that serves their pins.
 PYTHON_FALLBACK = {"3.5": "3.9", "3.6": "3.9", "3.7": "3.9", "3.8": "3.9", "3.10": "3.9", "3.12": "3.11"}
-
-# Files whose content decides a local repository's environment (not its code).
-DEPENDENCY_FILES = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "requirements-dev.txt",
-                    "requirements-test.txt", "test-requirements.txt", "dev-requirements.txt", "tox.ini")
 
 
 def content_hash(obj: object, n: int = 12) -> str:
@@ -93,49 +88,13 @@ class InstanceSpec:
     def tag(self, prefix: str, mirror: str) -> str:
         parts = [self.env.env_tag(prefix, mirror), self.source, self.env.requirements,
                  list(self.env.pre_install), self.env.install, self.keep_source]
+        if not self.keep_source:
+            parts.append("keeps-generated-files")  # images of older builds dropped them
         return f"{prefix}/inst:{content_hash(parts)}"
 
 
-def _installable(repo: Path) -> bool:
-    return (repo / "pyproject.toml").is_file() or (repo / "setup.py").is_file()
+def local_spec(repo: object) -> InstanceSpec:
+    """The environment of a local repository, inferred from its files (``sandbox.infer.local_spec``)."""
+    from sandbox.infer import local_spec as inferred
 
-
-def _pyproject_has_build(repo: Path) -> bool:
-    """A pyproject.toml with neither [build-system] nor [project] cannot be pip-installed."""
-    text = (repo / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
-    return "[build-system]" in text or "[project]" in text or (repo / "setup.py").is_file()
-
-
-def _test_extras(repo: Path) -> list[str]:
-    """Optional-dependency groups of pyproject.toml that hold test requirements (plugins, fixtures)."""
-    import tomllib
-
-    try:
-        data = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return []
-    extras = data.get("project", {}).get("optional-dependencies", {})
-    return [name for name in ("test", "tests", "testing", "dev") if name in extras]
-
-
-def local_spec(repo: Path) -> InstanceSpec:
-    """The generic environment of a local repository: Python 3.11, pytest, its own install."""
-    deps = {}
-    for name in DEPENDENCY_FILES:
-        path = repo / name
-        if path.is_file():
-            deps[name] = hashlib.sha256(path.read_bytes()).hexdigest()
-    requirements = next((n for n in ("requirements-dev.txt", "requirements-test.txt", "test-requirements.txt",
-                                     "dev-requirements.txt", "requirements.txt") if n in deps), None)
-    extras = _test_extras(repo)
-    installable = _installable(repo) and (not (repo / "pyproject.toml").is_file() or _pyproject_has_build(repo))
-    env = EnvSpec(
-        name="local",
-        python="3.11",
-        pip_packages=("pytest",),
-        requirements=requirements,
-        install=(f"python -m pip install -e '.[{','.join(extras)}]'" if extras else "python -m pip install -e .")
-        if installable else "true",
-        env={"PYTHONPATH": "/testbed/src:/testbed"},
-    )
-    return InstanceSpec(env=env, source=f"local:{content_hash(deps)}", keep_source=False)
+    return inferred(repo)  # type: ignore[arg-type]

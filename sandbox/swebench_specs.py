@@ -27,7 +27,7 @@ SYMPY = "bin/test -C --verbose"
 
 # requests' old test suites call HTTPBIN_URL (default: the public httpbin.org); runs have no
 # network, so serve httpbin from PyPI on loopback inside the container (DESIGN.md).
-_HTTPBIN = (
+HTTPBIN_SETUP = (
     "(python -m gunicorn -b 127.0.0.1:8080 -w 2 httpbin:app >/tmp/httpbin.log 2>&1 &)",
     "python - <<'PY'\nimport socket, time\nfor _ in range(100):\n    try:\n"
     "        socket.create_connection(('127.0.0.1', 8080), 1).close(); break\n"
@@ -41,7 +41,7 @@ def _requests(v: tuple[int, ...]) -> EnvSpec:
     if v >= (2, 26):  # newer suites use the pytest-httpbin plugin and trustme
         pins += ("pytest-httpbin==2.0.0", "pytest-mock==3.12.0", "trustme==1.1.0")
     return EnvSpec(name=f"psf/requests@{_fmt(v)}", python="3.9", pip_packages=pins,
-                   install="python -m pip install .", test_cmd="python -m pytest -rA", eval_setup=_HTTPBIN)
+                   install="python -m pip install .", test_cmd="python -m pytest -rA", eval_setup=HTTPBIN_SETUP)
 
 
 def _flask(v: tuple[int, ...]) -> EnvSpec:

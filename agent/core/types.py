@@ -124,6 +124,10 @@ class Verdict(_Model):
 
     candidate_id: str
     applies: bool = False
+    """Whether the patch applied (nothing else: see ``tests_ran`` and ``regression_ok``)."""
+    tests_ran: bool | None = None
+    """Whether the sandbox ran tests with this candidate: False when it could not (the patch did not
+    apply, or the environment runs none of the repository's tests); None when there were none to run."""
     regression_ok: bool | None = None
     """None when no regression tests were run."""
     broken_tests: list[str] = Field(default_factory=list)

@@ -232,3 +232,29 @@ def test_cancel_during_verification_kills_the_run_in_flight(bug_repo, tmp_path):
     assert info.value.report.status == "cancelled"
     assert info.value.report.stage_seconds.get("sample") is not None  # it got as far as verification
     assert sandbox.killed == 1
+
+
+class BlindSandbox:
+    """A sandbox that collects no test at all (Flask's examples conftest, issue #18)."""
+
+    def __init__(self):
+        self.runs = 0
+
+    def run(self, repo, *, patch=None, tests=(), timeout_s=None, cancel=None):
+        from agent.core.types import TestResult
+
+        self.runs += 1
+        return TestResult(applied=True, exit_code=4, output="ImportError while loading conftest "
+                          "'/testbed/tests/conftest.py'.\nE   ModuleNotFoundError: No module named 'js_example'\n")
+
+
+def test_a_sandbox_that_runs_no_test_is_an_environment_problem_not_the_candidates(bug_repo, tmp_path):
+    sandbox = BlindSandbox()
+    report = make_solver(ScriptedModel(scripted([FIXED, WRONG])), tmp_path, sandbox=sandbox).solve(
+        bug_repo, (BUG / "issue.md").read_text())
+    assert sandbox.runs == 1  # the baseline; no candidate is run on a blind sandbox
+    assert report.environment_problem.startswith("no test ran")
+    assert "tests/conftest.py" in report.environment_problem
+    assert report.status == "solved"
+    assert not report.verified
+    assert all(v.applies and v.tests_ran is False for v in report.verdicts)

@@ -9,7 +9,8 @@ import pytest
 from agent.core.errors import InputError
 from agent.core.types import TestResult
 from agent.core.types import TestStatus as Status
-from sandbox.specs import EnvSpec, InstanceSpec, local_spec
+from sandbox.infer import infer, local_spec
+from sandbox.specs import EnvSpec, InstanceSpec
 from sandbox.swebench import load_instances, patch_test_files
 from sandbox.swebench_specs import SPECS, parse_version
 from sandbox.validate import classify, tally
@@ -70,7 +71,7 @@ def test_local_spec_hashes_dependency_files(tmp_path):
     assert local_spec(tmp_path).tag("p", "m") == first.tag("p", "m")
     (tmp_path / "requirements.txt").write_text("attrs\n")
     assert local_spec(tmp_path).tag("p", "m") != first.tag("p", "m")
-    assert local_spec(tmp_path).env.requirements == "requirements.txt"
+    assert infer(tmp_path).install.requirements == ("requirements.txt",)
 
 
 def _result(**tests: Status) -> TestResult:
@@ -120,4 +121,4 @@ def test_local_spec_installs_test_extras(tmp_path):
         '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
         '[project]\nname = "x"\nversion = "1"\n[project.optional-dependencies]\ntest = ["pytest-mock"]\ndocs = []\n'
     )
-    assert local_spec(tmp_path).env.install == "python -m pip install -e '.[test]'"
+    assert "$CAPUCHIN_PIP -e '.[test]'" in local_spec(tmp_path).env.install

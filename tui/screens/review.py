@@ -99,7 +99,9 @@ class ReviewScreen(Screen):
         yield Footer(compact=True)
 
     def _log(self) -> Text:
-        log = read_test_log(self.state.trajectory, self.row.id)
+        # regression and reproduction tests run apart (issue #18): <id>.log and <id>-repro.log
+        logs = [read_test_log(self.state.trajectory, name) for name in (self.row.id, f"{self.row.id}-repro")]
+        log = "\n".join(text for text in logs if text) or None
         if log is None:
             why = "not run yet" if self.running else "no test run for this candidate (see its verdict)"
             return Text(f"({why})", style="dim")

@@ -1,0 +1,135 @@
+"""Spec-less fidelity on the SWE-bench dev set: does the environment Capuchin infers for a plain
+checkout give the same verdicts as the curated one?
+
+For each instance that validates with its curated spec (``benchmarks/results/validate-dev.jsonl``),
+the repository is checked out at ``base_commit`` as a user would have it (a git clone of the
+local mirror), and the inferred environment runs the validated FAIL_TO_PASS and PASS_TO_PASS
+tests with the test patch, without and with the gold patch. The instance matches when every
+FAIL_TO_PASS test fails before and passes after, and every PASS_TO_PASS test passes in both.
+
+    python -m benchmarks.specless_fidelity --dataset ../shared/data/swebench-dev.jsonl \\
+        [--repos psf/requests pallets/flask] [--out benchmarks/results/specless-fidelity.jsonl]
+
+Resumable: instances already in ``--out`` are skipped. Prints the per-repository match rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from agent.core.errors import CapuchinError
+from agent.core.types import TestResult, TestStatus
+
+VALIDATED = Path(__file__).parent / "results" / "validate-dev.jsonl"
+RESULTS = Path(__file__).parent / "results" / "specless-fidelity.jsonl"
+
+
+def checkout(repo: str, commit: str, root: Path) -> Path:
+    """A clone of the local mirror at ``commit`` (shared objects: cheap), reused across instances."""
+    from sandbox.swebench_specs import mirror_of
+
+    path = root / repo.replace("/", "+")
+    if not (path / ".git").is_dir():
+        subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(mirror_of(repo)), str(path)],
+                       check=True)
+    subprocess.run(["git", "-C", str(path), "checkout", "-q", "--force", commit], check=True)
+    subprocess.run(["git", "-C", str(path), "clean", "-qfdx"], check=True)
+    return path
+
+
+def compare(before: TestResult, after: TestResult, f2p: list[str], p2p: list[str]) -> dict:
+    """Which curated verdicts the inferred environment reproduces."""
+    ok = TestStatus.PASSED
+    f2p_bad = [t for t in f2p if before.tests.get(t) == ok or after.tests.get(t) != ok]
+    p2p_bad = [t for t in p2p if before.tests.get(t) != ok or after.tests.get(t) != ok]
+    return {"match": not f2p_bad and not p2p_bad, "f2p_mismatch": f2p_bad, "p2p_mismatch": p2p_bad[:50],
+            "n_p2p_mismatch": len(p2p_bad),
+            "before": {s.value: sum(v == s for v in before.tests.values()) for s in TestStatus},
+            "after": {s.value: sum(v == s for v in after.tests.values()) for s in TestStatus}}
+
+
+def run_instance(sandbox, row: dict, curated: dict, root: Path, timeout_s: float) -> dict:
+    from sandbox.docker_backend import RunRequest
+    from sandbox.health import diagnose
+    from sandbox.infer import infer
+    from sandbox.worktree import worktree_tar
+
+    started = time.monotonic()
+    record = {"instance_id": row["instance_id"], "repo": row["repo"]}
+    repo = checkout(row["repo"], row["base_commit"], root)
+    inference = infer(repo)
+    record["python"] = inference.python.version
+    record["install"] = list(inference.install.evidence)
+    try:
+        image = sandbox.image_for(repo)
+    except CapuchinError as exc:
+        return record | {"status": "build_failed", "reason": str(exc)[-1500:],
+                         "seconds": round(time.monotonic() - started, 1)}
+    tests = curated["test_files"]
+    spec = inference.spec().env
+
+    def run(patches: list[str]) -> TestResult:
+        return sandbox.run_in_image(RunRequest(image=image, env=spec, tests=tests, patches=patches,
+                                               tree=worktree_tar(repo), timeout_s=timeout_s))
+
+    before = run([row["test_patch"]])
+    after = run([row["test_patch"], row["patch"]])
+    record |= compare(before, after, curated["FAIL_TO_PASS"], curated["PASS_TO_PASS"])
+    record["status"] = "match" if record["match"] else "mismatch"
+    if not record["match"]:
+        record["problem_before"] = diagnose(before).problem
+        record["log_tail_after"] = after.output[-2500:]
+    record["seconds"] = round(time.monotonic() - started, 1)
+    return record
+
+
+def tally(out: Path) -> dict:
+    per: dict[str, Counter] = defaultdict(Counter)
+    for line in out.read_text().splitlines() if out.is_file() else []:
+        rec = json.loads(line)
+        per[rec["repo"]]["instances"] += 1
+        per[rec["repo"]][rec["status"]] += 1
+    total = sum(c["instances"] for c in per.values())
+    matched = sum(c["match"] for c in per.values())
+    return {"per_repo": {r: dict(c) for r, c in sorted(per.items())}, "instances": total, "match": matched,
+            "match_rate": round(matched / total, 4) if total else None}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dataset", type=Path, required=True)
+    ap.add_argument("--validated", type=Path, default=VALIDATED)
+    ap.add_argument("--repos", nargs="*", default=None)
+    ap.add_argument("--instances", nargs="*", default=None)
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--checkouts", type=Path, default=Path.home() / ".cache" / "capuchin" / "fidelity")
+    ap.add_argument("--timeout", type=float, default=900.0)
+    args = ap.parse_args(argv)
+
+    from sandbox.config import SandboxConfig
+    from sandbox.docker_backend import DockerSandbox
+    from sandbox.swebench import load_instances
+    from sandbox.validate import latest_records
+
+    curated = {i: r for i, r in latest_records(args.validated).items() if r["status"] == "validated"}
+    rows = [r for r in load_instances(args.dataset) if r["instance_id"] in curated
+            and (not args.repos or r["repo"] in args.repos)
+            and (not args.instances or r["instance_id"] in args.instances)]
+    done = {json.loads(line)["instance_id"] for line in args.out.read_text().splitlines()} if args.out.is_file() else set()
+    args.checkouts.mkdir(parents=True, exist_ok=True)
+    sandbox = DockerSandbox(SandboxConfig(backend="docker", timeout_s=args.timeout))
+    for row in (r for r in rows if r["instance_id"] not in done):
+        record = run_instance(sandbox, row, curated[row["instance_id"]], args.checkouts, args.timeout)
+        print(f"{row['instance_id']}: {record['status']} ({record['seconds']} s)", flush=True)
+        with args.out.open("a") as fh:
+            fh.write(json.dumps(record) + "\n")
+    print(json.dumps(tally(args.out), indent=2))
+
+
+if __name__ == "__main__":
+    main()

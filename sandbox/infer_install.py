@@ -1,0 +1,277 @@
+"""How a repository's test dependencies get installed: extras, requirements files, dependency
+groups, tox deps, and the pytest plugins its own configuration names.
+
+The result is a list of ``InstallStep``s turned into shell lines for the instance layer.
+Only the project's own install is required to succeed; every other step is best effort
+(a pinned test requirement that no longer installs on this Python is retried unpinned, and a
+step that still fails leaves a ``CAPUCHIN-WARN`` line in the build log instead of failing the
+build): a suite that runs with one plugin missing is worth more than no suite.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sandbox.infer_python import PYTHON_RELEASED
+from sandbox.repo_files import PytestConfig, RepoFiles, setup_py_extras
+
+WARN = "CAPUCHIN-WARN"
+TEST_EXTRAS = ("test", "tests", "testing")
+DEV_EXTRAS = ("dev", "develop", "development")
+TEST_REQUIREMENTS = ("requirements/tests.txt", "requirements/test.txt", "requirements/testing.txt",
+                     "tests/requirements.txt", "test/requirements.txt", "requirements-test.txt",
+                     "requirements-tests.txt", "requirements_test.txt", "requirements-testing.txt",
+                     "test-requirements.txt", "tests-requirements.txt", "test_requirements.txt")
+DEV_REQUIREMENTS = ("requirements-dev.txt", "requirements_dev.txt", "dev-requirements.txt",
+                    "requirements/dev.txt", "requirements/develop.txt")
+# pytest options (in addopts or as ini keys) -> the plugin that provides them
+PLUGIN_FOR_OPTION = {"--cov": "pytest-cov", "-n": "pytest-xdist", "--numprocesses": "pytest-xdist",
+                     "--timeout": "pytest-timeout", "timeout": "pytest-timeout",
+                     "asyncio_mode": "pytest-asyncio", "--benchmark": "pytest-benchmark",
+                     "--doctest-plus": "pytest-doctestplus", "--reruns": "pytest-rerunfailures",
+                     "--mypy": "pytest-mypy", "env": "pytest-env", "mock_use_standalone_module": "pytest-mock",
+                     "--randomly-seed": "pytest-randomly", "--hypothesis-profile": "hypothesis",
+                     "trio_mode": "pytest-trio", "django_find_project": "pytest-django",
+                     "DJANGO_SETTINGS_MODULE": "pytest-django", "anyio_mode": "anyio"}
+SCM_BACKENDS = ("setuptools_scm", "setuptools-scm", "hatch-vcs", "hatch_vcs", "versioningit", "pdm-backend",
+                "dunamai", "flit_scm")
+
+# A requirements file installed as pinned, else without its pins, else package by package.
+REQ_FUNCTION = f"""capuchin_req() {{
+  $CAPUCHIN_PIP -r "$1" && return 0
+  echo "{WARN}: pip install -r $1 failed; retrying without version pins"
+  sed -E -e 's/[[:space:]]#.*$//' -e '/^[[:space:]]*(#|$)/d' -e '/^[[:space:]]*-/d' \\
+      -e 's/[[:space:]]*[;<>=!~ @[].*$//' "$1" | sort -u > /tmp/capuchin-unpinned.txt
+  $CAPUCHIN_PIP -r /tmp/capuchin-unpinned.txt && return 0
+  while read -r p; do $CAPUCHIN_PIP "$p" || python -m pip install "$p" || echo "{WARN}: could not install $p"; done \\
+      < /tmp/capuchin-unpinned.txt
+}}"""
+
+
+# The test runner wins over requirements that break it: pyparsing's test requirements pin tox 3.5,
+# which takes pluggy back under today's pytest (no longer importable); requests 2.0 pins
+# py.test 2.3.4 and pytest-cov 1.6, which fail at start on Python 3.9. A trivial test outside the
+# checkout proves the runner works.
+RUNNER_CHECK = (
+    "mkdir -p /tmp/capuchin-runner && printf 'def test_ok():\\n    pass\\n' > /tmp/capuchin-runner/test_ok.py\n"
+    "(cd /tmp/capuchin-runner && python -m pytest -q -p no:cacheprovider test_ok.py >/dev/null 2>&1) || "
+    f"{{ echo '{WARN}: the pytest the requirements left does not run here; upgrading it and its plugins'; "
+    "$CAPUCHIN_PIP --upgrade pytest $(python -m pip list --format=freeze 2>/dev/null | "
+    "grep -i '^pytest[-_]' | cut -d= -f1); }")
+
+
+@dataclass(frozen=True)
+class InstallPlan:
+    extras: tuple[str, ...]
+    requirements: tuple[str, ...]
+    packages: tuple[str, ...]
+    """Requirement strings from dependency groups, tox deps and plugins the pytest config needs."""
+    installable: bool
+    env: tuple[tuple[str, str], ...]
+    """Variables the install needs (a VCS-derived version without .git in the container)."""
+    evidence: tuple[str, ...]
+    resolve_before: str | None = None
+    """Resolve dependencies as of this date (an old checkout): see ``resolution_date``."""
+
+    def lines(self) -> list[str]:
+        out = [f"export {k}={shlex.quote(v)}" for k, v in self.env]
+        out += _installer(self.resolve_before)
+        if self.requirements:
+            out.append(REQ_FUNCTION)
+            out += [f"capuchin_req {shlex.quote(r)}" for r in self.requirements]
+        if self.packages:
+            quoted = " ".join(shlex.quote(p) for p in self.packages)
+            out.append(f"$CAPUCHIN_PIP {quoted} || {{ echo '{WARN}: test packages did not install "
+                       f"together; one by one'; for p in {quoted}; do $CAPUCHIN_PIP \"$p\" || "
+                       f"echo \"{WARN}: could not install $p\"; done; }}")
+        if self.installable:
+            out += self._project_lines()
+        out.append(RUNNER_CHECK)
+        return out
+
+
+    def _project_lines(self) -> list[str]:
+        target = f"'.[{','.join(self.extras)}]'" if self.extras else "."
+        fallback = (f" || {{ echo '{WARN}: the extras {','.join(self.extras)} did not install'; "
+                    "$CAPUCHIN_PIP DOT; }") if self.extras else ""
+        if self.resolve_before is None:
+            return [f"$CAPUCHIN_PIP -e {target}" + fallback.replace("DOT", "-e .")]
+        # uv resolves the project's own dependencies as of the date, but builds editables only
+        # through PEP 660, which the setuptools of an old checkout's day lacks: install it (and
+        # its dated dependencies) as a wheel with uv, then make it editable with pip, --no-deps.
+        # a dependency whose releases of the day were deleted from PyPI (atomicwrites before 1.4.1,
+        # for pytest 4.5) cannot resolve under the date: then today's releases, through pip
+        undated = f"{{ echo '{WARN}: no dated resolution; installing current releases'; python -m pip install {target}; }}"
+        return [f"{{ $CAPUCHIN_PIP {target}{fallback.replace('DOT', '.')}; }} || {undated}",
+                "python -m pip install --no-deps -e ."]
+
+
+def _installer(before: str | None) -> list[str]:
+    """``$CAPUCHIN_PIP``: pip, or for an old checkout uv with ``--exclude-newer`` (pip has no way to
+    ignore releases newer than a date). Flask at a 2021 commit asks for ``Werkzeug>=2.0``; today's
+    Werkzeug 3 removed what that Flask imports, so its suite only runs with the Werkzeug of its day."""
+    if before is None:
+        return ['CAPUCHIN_PIP="python -m pip install"']
+    return ["python -m pip install -q uv",
+            # the cache lives in the mounted pip cache (shared, not committed into the image)
+            "export UV_CACHE_DIR=/root/.cache/pip/uv UV_LINK_MODE=copy VIRTUAL_ENV=/opt/venv",
+            # pip compiles bytecode at install, uv does not: then an old dependency's invalid escape
+            # sequence warns at import, and a suite with filterwarnings=error (Flask) fails on it
+            "export UV_COMPILE_BYTECODE=1",
+            f"export UV_EXCLUDE_NEWER={before}T00:00:00Z",
+            'CAPUCHIN_PIP="python -m uv pip install"',
+            # the pytest of its day (today's may reject its configuration), and the setuptools:
+            # today's warns on import of pkg_resources, an error under filterwarnings=error
+            # (both came with the environment layer, and uv keeps an installed version whatever
+            # its date, --upgrade included: they go first)
+            "python -m pip uninstall -q -y pytest setuptools",
+            "$CAPUCHIN_PIP pytest setuptools"]
+
+
+def resolution_date(files: RepoFiles, python: str, min_age_days: int = 90) -> str | None:
+    """For a git checkout whose HEAD is older than ``min_age_days``: the first day of the month after
+    HEAD's commit (or after ``python``'s release plus half a year, if later), the date dependencies
+    are resolved as of. Rounded to the month so that the environment image is shared by a month of
+    commits; None for current work (latest releases) and for directories that are no checkout."""
+    day = files.head_date()
+    if day is None:
+        return None
+    if (date.today() - day).days < min_age_days:
+        return None
+    if python in PYTHON_RELEASED:
+        day = max(day, PYTHON_RELEASED[python] + timedelta(days=183))
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return f"{year:04d}-{month:02d}-01"
+
+
+def _project_extras(files: RepoFiles) -> list[str]:
+    names = list(files.pyproject().get("project", {}).get("optional-dependencies", {}))
+    parser = files.ini("setup.cfg")
+    if parser is not None and parser.has_section("options.extras_require"):
+        names += list(parser.options("options.extras_require"))
+    return names + setup_py_extras(files.text("setup.py"))
+
+
+def _tox_testenv(files: RepoFiles) -> tuple[list[str], list[str], list[str]]:
+    """(extras, requirement files, other deps) of tox.ini's [testenv]."""
+    parser = files.ini("tox.ini")
+    if parser is None or not parser.has_section("testenv"):
+        return [], [], []
+    extras = []
+    for line in parser.get("testenv", "extras", fallback="").splitlines():
+        factor, sep, value = line.partition(":")
+        if sep and not set(re.split(r"[,\s-]+", factor.strip())) & set(TEST_EXTRAS):
+            continue  # "mypy: tests-mypy" belongs to another environment
+        extras += [e for e in re.split(r"[,\s]+", value if sep else line) if e.strip()]
+    reqs, deps = [], []
+    for line in parser.get("testenv", "deps", fallback="").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or re.match(r"^[\w-]+:", line) or "{" in line.replace("{toxinidir}", ""):
+            continue  # factor-conditional lines ("min: ...") and substitutions belong to other envs
+        if line.startswith("-r"):
+            reqs.append(line[2:].strip().replace("{toxinidir}/", ""))
+        elif not line.startswith("-"):
+            deps.append(line)
+    return [e for e in extras if "{" not in e], reqs, deps
+
+
+def _dependency_groups(files: RepoFiles) -> tuple[str | None, list[str]]:
+    """PEP 735 ``[dependency-groups]``: the test (else dev) group, include-group resolved."""
+    groups = files.pyproject().get("dependency-groups", {})
+    name = next((n for n in TEST_EXTRAS + DEV_EXTRAS if n in groups), None)
+    if name is None:
+        return None, []
+    out, todo, seen = [], [name], set()
+    while todo:  # iterative: groups may include each other
+        group = todo.pop()
+        if group in seen or group not in groups:
+            continue
+        seen.add(group)
+        for item in groups[group]:
+            if isinstance(item, dict) and "include-group" in item:
+                todo.append(item["include-group"])
+            elif isinstance(item, str):
+                out.append(item)
+    return name, out
+
+
+def plugins_for(config: PytestConfig) -> list[str]:
+    """Plugins the repository's pytest configuration cannot run without."""
+    words = set(config.addopts.replace("=", " ").split()) | config.keys
+    found = [plugin for option, plugin in PLUGIN_FOR_OPTION.items() if option in words]
+    found += [re.split(r"[<>=!~ ]", p, maxsplit=1)[0] for p in config.required_plugins]
+    return list(dict.fromkeys(found))
+
+
+def _installable(files: RepoFiles) -> bool:
+    if files.exists("setup.py"):
+        return True
+    data = files.pyproject()
+    return "build-system" in data or "project" in data
+
+
+def scm_version(files: RepoFiles) -> str | None:
+    """A version for setuptools-scm & co. when the container has no .git to read it from:
+    sdists carry it in PKG-INFO (then None), checkouts get ``git describe``'s tag."""
+    build = (files.text("pyproject.toml") or "") + (files.text("setup.py") or "") + (files.text("setup.cfg") or "")
+    if not any(b in build for b in SCM_BACKENDS) or files.exists("PKG-INFO"):
+        return None
+    git = ["git", "-C", str(files.repo)]
+    proc = subprocess.run([*git, "describe", "--tags", "--abbrev=0"], capture_output=True, text=True, check=False)
+    tag = proc.stdout.strip().lstrip("v") if proc.returncode == 0 else ""
+    if re.fullmatch(r"\d+(\.\d+)*", tag):
+        return tag
+    # pytest tags its releases on release branches, so main's commits reach no tag, and "0.0.0"
+    # failed pytest's own minversion check: the newest version tag made before HEAD instead
+    head = files.head_date()
+    listing = subprocess.run([*git, "for-each-ref", "--sort=-creatordate", "--format=%(creatordate:short) %(refname:short)",
+                              "refs/tags"], capture_output=True, text=True, check=False).stdout.split("\n")
+    for line in listing:
+        day, _, name = line.partition(" ")
+        name = name.lstrip("v")
+        if re.fullmatch(r"\d+(\.\d+)+", name) and (head is None or day <= head.isoformat()):
+            return name
+    return "0.0.0"
+
+
+def plan_install(files: RepoFiles, pytest_config: PytestConfig, python: str = "3.11") -> InstallPlan:
+    evidence = []
+    declared = _project_extras(files)
+    tox_extras, tox_reqs, tox_deps = _tox_testenv(files)
+    extras = [e for e in TEST_EXTRAS if e in declared] or [e for e in DEV_EXTRAS if e in declared][:1]
+    extras += [e for e in tox_extras if e in declared and e not in extras]
+    if extras:
+        evidence.append(f"extras [{','.join(extras)}] (declared: {', '.join(dict.fromkeys(declared))})")
+    reqs = [r for r in TEST_REQUIREMENTS if files.exists(r)][:1] or [r for r in DEV_REQUIREMENTS if files.exists(r)][:1]
+    reqs += [r for r in tox_reqs if files.exists(r) and r not in reqs]
+    installable = _installable(files)
+    if files.exists("requirements.txt"):  # runtime pins setup.py may not declare; first, so tests' pins win
+        reqs.insert(0, "requirements.txt")
+    for r in reqs:
+        files.text(r)  # part of the cache key
+    if reqs:
+        evidence.append(f"requirements {', '.join(reqs)}")
+    group, packages = _dependency_groups(files)
+    if group:
+        evidence.append(f"dependency group {group!r} ({len(packages)} requirements)")
+    if tox_deps and not reqs and not group:
+        packages += tox_deps
+        evidence.append(f"tox.ini [testenv] deps: {', '.join(tox_deps)}")
+    if plugins := plugins_for(pytest_config):
+        packages += [p for p in plugins if p not in packages]
+        evidence.append(f"pytest plugins named by {pytest_config.source}: {', '.join(plugins)}")
+    env = ()
+    if version := scm_version(files):
+        env = (("SETUPTOOLS_SCM_PRETEND_VERSION", version),)
+        evidence.append(f"version from git tags for the build backend: {version}")
+    if not installable:
+        evidence.append("no setup.py or buildable pyproject.toml: tests run from the source tree")
+    before = resolution_date(files, python)
+    if before:
+        evidence.append(f"dependencies as released before {before} (the checkout's HEAD is older than 90 days)")
+    return InstallPlan(tuple(extras), tuple(reqs), tuple(dict.fromkeys(packages)), installable, env,
+                       tuple(evidence), before)

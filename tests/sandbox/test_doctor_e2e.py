@@ -1,0 +1,59 @@
+"""`capuchin sandbox doctor` on real releases from PyPI, with no spec: the inferred environment
+builds and the project's own suite passes (issue #18). The full set is benchmarks/pypi_suites.py;
+these two are small and quick to install."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.pypi_suites import fetch_sdist
+from sandbox.config import SandboxConfig
+from sandbox.doctor import run_doctor
+
+pytestmark = [pytest.mark.docker, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    from sandbox.docker_backend import DockerSandbox
+    from sandbox.engine import docker_available
+
+    if not docker_available():
+        pytest.skip("no Docker engine")
+    return DockerSandbox(SandboxConfig(backend="docker"))
+
+
+@pytest.mark.parametrize(("name", "version", "at_least"), [("itsdangerous", "2.2.0", 250), ("idna", "3.10", 30)])
+def test_inferred_environment_runs_the_release_suite(tmp_path_factory, sandbox, name, version, at_least):
+    repo = fetch_sdist(name, version, tmp_path_factory.mktemp(name))
+    report = run_doctor(repo, sandbox, timeout_s=600)
+    assert report.ok, (report.problem, report.log_tail)
+    assert report.health.collected >= at_least, report.health
+    assert report.health.pass_rate >= 0.9, report.health
+
+
+def test_a_repository_whose_install_fails_is_an_environment_problem(tmp_path, sandbox):
+    (tmp_path / "setup.py").write_text("raise SystemExit('this project cannot be installed')\n")
+    (tmp_path / "test_x.py").write_text("def test_x():\n    pass\n")
+    report = run_doctor(tmp_path, sandbox)
+    assert not report.ok
+    assert report.problem.startswith("the environment did not build")
+    assert "cannot be installed" in report.log_tail
+
+
+def test_files_the_install_generates_survive_into_runs(tmp_path, sandbox):
+    """Regression: the image kept only *.egg-info of the checkout, so an in-place C extension or a
+    version file written at install time (setuptools-scm's write_to) was gone when tests ran."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("from pkg._version import VERSION\n")
+    (tmp_path / "setup.py").write_text(
+        "from pathlib import Path\nfrom setuptools import setup\n"
+        "Path('pkg/_version.py').write_text('VERSION = \"1.2\"\\n')\n"
+        "setup(name='gen', version='1.2', packages=['pkg'])\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_v.py").write_text("from pkg import VERSION\n\n\ndef test_v():\n"
+                                                  "    assert VERSION == '1.2'\n")
+    (tmp_path / ".gitignore").write_text("pkg/_version.py\n")
+    report = run_doctor(tmp_path, sandbox)
+    assert report.ok, (report.problem, report.log_tail)
+    assert report.health.passed == 1

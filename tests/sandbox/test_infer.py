@@ -1,0 +1,207 @@
+"""Environment inference for repositories without a spec (issue #18), on small written repositories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sandbox.infer import ci_services, infer, local_spec
+from sandbox.infer_install import plugins_for
+from sandbox.repo_files import PytestConfig, RepoFiles, setup_py_extras
+from sandbox.select import select_regression_tests, small_suite
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+PYPROJECT = ('[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+             '[project]\nname = "x"\nversion = "1"\n')
+
+
+def test_python_is_bounded_by_requires_python_and_picked_by_what_the_project_tests_on(tmp_path):
+    write(tmp_path, {"pyproject.toml": PYPROJECT + 'requires-python = ">=3.7,<3.10"\n'})
+    assert infer(tmp_path).python.version == "3.9"
+    write(tmp_path, {"pyproject.toml": PYPROJECT + 'requires-python = ">=3.7"\nclassifiers = '
+                     '["Programming Language :: Python :: 3.7", "Programming Language :: Python :: 3.8"]\n'})
+    choice = infer(tmp_path).python
+    assert choice.version == "3.9", choice  # the nearest available to what it is tested on
+    assert "classifiers" in choice.reason
+
+
+def test_python_from_tox_and_ci_when_metadata_says_nothing(tmp_path):
+    write(tmp_path, {"setup.py": "from setuptools import setup\nsetup(name='x')\n",
+                     "tox.ini": "[tox]\nenvlist = py3{9,10,11}\n",
+                     ".github/workflows/ci.yml": "jobs:\n  t:\n    strategy:\n      matrix:\n"
+                                                 "        python-version: ['3.9', '3.11']\n"})
+    choice = infer(tmp_path).python
+    assert choice.version == "3.11"
+    assert "tox.ini" in choice.reason
+    assert ".github/workflows/ci.yml" in choice.reason
+
+
+def test_a_python_nobody_has_is_a_warning_not_a_crash(tmp_path):
+    write(tmp_path, {"pyproject.toml": PYPROJECT + 'requires-python = ">=3.14"\n'})
+    choice = infer(tmp_path).python
+    assert choice.warning
+    assert "3.14" in choice.warning
+
+
+def test_install_uses_test_extras_requirements_groups_and_config_plugins(tmp_path):
+    write(tmp_path, {
+        "pyproject.toml": PYPROJECT + '[project.optional-dependencies]\ntests = ["hypothesis"]\ndocs = ["sphinx"]\n'
+        '[dependency-groups]\nlint = ["ruff"]\ntest = ["pytest-mock", {include-group = "lint"}]\n'
+        '[tool.pytest.ini_options]\naddopts = "--cov=x -n auto"\ntestpaths = ["tests"]\n',
+        "requirements/tests.txt": "pytest==8.1.1\n",
+        "tests/test_a.py": "def test_a():\n    pass\n",
+    })
+    plan = infer(tmp_path).install
+    assert plan.extras == ("tests",)
+    assert plan.requirements == ("requirements/tests.txt",)
+    assert set(plan.packages) == {"pytest-mock", "ruff", "pytest-cov", "pytest-xdist"}
+    script = "\n".join(plan.lines())
+    assert "capuchin_req requirements/tests.txt" in script
+    assert "$CAPUCHIN_PIP -e '.[tests]'" in script
+
+
+def test_tox_factor_extras_of_other_environments_are_left_out(tmp_path):
+    write(tmp_path, {"setup.py": "from setuptools import setup\nsetup(extras_require={'tests': [], "
+                                 "'tests-mypy': []})\n",
+                     "tox.ini": "[testenv]\nextras =\n    tests: tests\n    mypy: tests-mypy\n"})
+    assert infer(tmp_path).install.extras == ("tests",)
+
+
+def test_setup_py_extras_are_read_without_running_it():
+    text = "EXTRAS = {'testing': ['pytest'], \"docs\": ['sphinx']}\nsetup(extras_require=EXTRAS)\n"
+    assert setup_py_extras(text)[:2] == ["testing", "docs"]
+
+
+def test_plugins_named_by_ini_keys_and_required_plugins():
+    config = PytestConfig(source="pytest.ini", addopts="--timeout=30", required_plugins=["pytest-httpbin>=2"],
+                          keys={"asyncio_mode"})
+    assert plugins_for(config) == ["pytest-timeout", "pytest-asyncio", "pytest-httpbin"]
+
+
+def test_image_is_keyed_by_the_files_inference_read(tmp_path):
+    write(tmp_path, {"setup.py": "from setuptools import setup\nsetup()\n", "pkg/mod.py": "x = 1\n"})
+    first = local_spec(tmp_path).tag("p", "m")
+    write(tmp_path, {"pkg/mod.py": "x = 2\n"})
+    assert local_spec(tmp_path).tag("p", "m") == first  # code changes reuse the image
+    write(tmp_path, {"tox.ini": "[tox]\nenvlist = py39\n"})
+    assert local_spec(tmp_path).tag("p", "m") != first
+    assert "tox.ini" in infer(tmp_path).files
+
+
+def test_example_trees_are_left_out_unless_the_test_config_names_them(tmp_path):
+    """Regression (issue #18): Flask's examples/javascript/tests has a conftest importing an example
+    app that is not installed; selecting it stopped pytest's whole run at collection."""
+    write(tmp_path, {
+        "pyproject.toml": PYPROJECT,
+        "src/flask/blueprints.py": "class Blueprint:\n    pass\n",
+        "tests/test_blueprints.py": "from flask.blueprints import Blueprint\n",
+        "examples/javascript/tests/test_js_example.py": "from flask.blueprints import Blueprint\n",
+        "docs/test_docs.py": "def test_x():\n    pass\n",
+    })
+    inference = infer(tmp_path)
+    assert inference.excluded == ("docs", "examples")
+    assert inference.test_paths == ("tests",)
+    assert select_regression_tests(tmp_path, ["src/flask/blueprints.py"]) == ["tests/test_blueprints.py"]
+    assert small_suite(tmp_path) == ["tests/test_blueprints.py"]
+    write(tmp_path, {"pytest.ini": "[pytest]\ntestpaths = tests examples\n"})
+    assert infer(tmp_path).excluded == ("docs",)
+    assert "examples/javascript/tests/test_js_example.py" in select_regression_tests(
+        tmp_path, ["src/flask/blueprints.py"])
+
+
+def test_services_the_suite_needs_are_said(tmp_path):
+    workflow = ("jobs:\n  test:\n    services:\n      postgres:\n        image: postgres:15\n"
+                "      redis:\n        image: redis\n    steps:\n      - run: pytest\n")
+    assert ci_services(workflow) == ["postgres", "redis"]
+    write(tmp_path, {".github/workflows/test.yml": workflow, "setup.py": "", "requirements-test.txt": "psycopg2\n"})
+    services = infer(tmp_path).services
+    assert any("postgres, redis" in s for s in services)
+    assert any("PostgreSQL" in s for s in services)
+
+
+def test_repo_files_tolerate_broken_configuration(tmp_path):
+    write(tmp_path, {"pyproject.toml": "not = [toml", "setup.cfg": "no section header\n", "tox.ini": "[x\n"})
+    files = RepoFiles(tmp_path)
+    assert files.pyproject() == {}
+    assert files.pytest_config().source is None
+    assert infer(tmp_path).python.version == "3.11"
+
+
+def test_an_old_checkout_resolves_dependencies_as_of_its_month(tmp_path):
+    """Flask at a 2021 commit asks for Werkzeug>=2.0; today's Werkzeug removed what it imports."""
+    import os
+    import subprocess
+
+    write(tmp_path, {"setup.py": "from setuptools import setup\nsetup(python_requires='>=3.6,<3.10', "
+                                 "install_requires=['Werkzeug>=2.0'])\n"})
+    env = {**os.environ, "GIT_COMMITTER_DATE": "2021-05-13T10:00:00", "GIT_AUTHOR_DATE": "2021-05-13T10:00:00"}
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "old"], check=True, env=env)
+    plan = infer(tmp_path).install
+    assert plan.resolve_before == "2021-06-01"
+    script = "\n".join(plan.lines())
+    assert "UV_EXCLUDE_NEWER=2021-06-01T00:00:00Z" in script
+    assert "python -m pip install --no-deps -e ." in script  # uv cannot make old setuptools editable
+    from sandbox.infer_install import resolution_date
+
+    # an older commit still resolves no further back than half a year after its Python's release
+    subprocess.run([*git, "commit", "-qm", "older", "--allow-empty"], check=True,
+                   env={**env, "GIT_COMMITTER_DATE": "2014-01-02T10:00:00"})
+    assert resolution_date(RepoFiles(tmp_path), "3.9") == "2021-05-01"
+
+
+def test_old_classifiers_pick_the_oldest_python_available(tmp_path):
+    """requests 1.1 says 2.6-3.3 and imports collections.MutableMapping (gone in 3.10)."""
+    write(tmp_path, {"setup.py": "setup(classifiers=['Programming Language :: Python :: 2.7',\n"
+                                 "'Programming Language :: Python :: 3.3'])\n"})
+    assert infer(tmp_path).python.version == "3.9"
+
+
+def test_a_suite_reading_httpbin_url_gets_an_httpbin_served(tmp_path):
+    write(tmp_path, {"setup.py": "", "test_requests.py": "HTTPBIN = os.environ.get('HTTPBIN_URL', "
+                                                         "'http://httpbin.org/')\n"})
+    inference = infer(tmp_path)
+    assert any("httpbin server is served" in s for s in inference.services)
+    assert inference.spec().env.eval_setup  # gunicorn serves httpbin on loopback before the tests
+    assert "httpbin==" in inference.spec().env.install
+
+
+def test_install_scripts_are_valid_shell_with_and_without_a_date():
+    """Regression: an apostrophe in a warning ("today's") broke the quoting of the whole script."""
+    import subprocess
+
+    from sandbox.infer_install import InstallPlan
+
+    for before in (None, "2021-05-01"):
+        plan = InstallPlan(("testing",), ("requirements.txt",), ("pytest-cov",), True,
+                           (("SETUPTOOLS_SCM_PRETEND_VERSION", "1.0"),), (), before)
+        proc = subprocess.run(["bash", "-n"], input="\n".join(plan.lines()), text=True, capture_output=True)
+        assert proc.returncode == 0, proc.stderr
+
+
+def test_scm_version_from_a_release_tag_on_another_branch(tmp_path):
+    """pytest tags releases on release branches: main's commits reach no tag, and the old fallback
+    "0.0.0" failed pytest's own minversion check."""
+    import subprocess
+
+    from sandbox.infer_install import scm_version
+
+    write(tmp_path, {"setup.py": "from setuptools import setup\nsetup(use_scm_version=True)  # setuptools_scm\n"})
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    subprocess.run([*git, "checkout", "-qb", "release"], check=True)
+    subprocess.run([*git, "commit", "-qm", "release", "--allow-empty"], check=True)
+    subprocess.run([*git, "tag", "7.1.3"], check=True)
+    subprocess.run([*git, "checkout", "-q", "main"], check=True)
+    subprocess.run([*git, "commit", "-qm", "later", "--allow-empty"], check=True)
+    assert scm_version(RepoFiles(tmp_path)) == "7.1.3"
