@@ -214,3 +214,42 @@ class ScriptedModel:
             reply = self.script[min(self._index, len(self.script) - 1)]
             self._index += 1
             return reply
+
+
+# Scripted answers for the bundled demo bug (examples/bugs/median_even), shared by the TUI's and
+# the bot's tests: the right fix, a plausible wrong one, text that is no edit, a reproduction test.
+DEMO_FIX = '''### descstats/central.py
+```python
+def median(data: Iterable[float]) -> float:
+    """The middle value; for an even count, the mean of the two middle values."""
+    values = sorted(as_sample(data))
+    mid = len(values) // 2
+    if len(values) % 2 == 0:
+        return (values[mid - 1] + values[mid]) / 2
+    return values[mid]
+```'''
+DEMO_FIX_LINE = "+        return (values[mid - 1] + values[mid]) / 2"
+# Plausible but wrong: the lower middle value instead of the upper one.
+DEMO_WRONG = DEMO_FIX.replace("        return (values[mid - 1] + values[mid]) / 2\n", "        return values[mid - 1]\n")
+DEMO_GARBAGE = "The median [bold]looks[/] fine to me."
+"""Not an edit, and markup-like: the UI must show it as typed."""
+DEMO_REPRO = '''```python
+from descstats import median
+
+
+def test_even_count_averages_the_middle_pair():
+    assert median([1, 2, 3, 4]) == 2.5
+```'''
+
+
+def demo_script(edit_answers: Sequence[str] = (DEMO_WRONG, DEMO_FIX, DEMO_GARBAGE, DEMO_FIX),
+                delay_s: float = 0.0) -> Responder:
+    """A ``ScriptedServer`` script: edit prompts get ``edit_answers`` in turn, reproduction prompts REPRO."""
+    counter = iter(range(1_000_000))
+
+    def respond(body):
+        if "reproduces a reported bug" in body["messages"][0]["content"]:
+            return Reply([DEMO_REPRO], delay_s=delay_s)
+        return Reply([edit_answers[next(counter) % len(edit_answers)]], delay_s=delay_s)
+
+    return respond

@@ -3,8 +3,8 @@ and the TUI benchmark all drive the app with them.
 
 ``ScriptedRunner`` runs the real pipeline (retrieval, editing, verification, selection) through
 ``agent.solve.solve`` with the in-process ``ScriptedModel`` and any sandbox (``SandboxDouble`` by
-default); ``demo_script`` (also a ``ScriptedServer`` script) answers the bundled demo bug (``median_even``) with a wrong fix,
-the right one, and text that is not an edit.
+default), answering the bundled demo bug (``median_even``) with ``agent.testing.demo_script``: a
+wrong fix, the right one, and text that is not an edit.
 """
 
 from __future__ import annotations
@@ -21,46 +21,10 @@ from agent.core.protocols import Sandbox
 from agent.core.types import TestResult, TestStatus
 from agent.report import SolveReport
 from agent.solve import solve
-from agent.testing import Reply, ScriptedModel
+from agent.testing import DEMO_FIX_LINE, ScriptedModel, demo_script
 
 BUG = Path(__file__).resolve().parents[1] / "examples" / "bugs" / "median_even"
 ISSUE = (BUG / "issue.md").read_text() if (BUG / "issue.md").is_file() else ""
-
-FIXED = '''### descstats/central.py
-```python
-def median(data: Iterable[float]) -> float:
-    """The middle value; for an even count, the mean of the two middle values."""
-    values = sorted(as_sample(data))
-    mid = len(values) // 2
-    if len(values) % 2 == 0:
-        return (values[mid - 1] + values[mid]) / 2
-    return values[mid]
-```'''
-FIX_LINE = "+        return (values[mid - 1] + values[mid]) / 2"
-# Plausible but wrong: the lower middle value instead of the upper one.
-WRONG = FIXED.replace("        return (values[mid - 1] + values[mid]) / 2\n", "        return values[mid - 1]\n")
-GARBAGE = "The median [bold]looks[/] fine to me."
-"""Not an edit, and markup-like: the UI must show it as typed."""
-REPRO = '''```python
-from descstats import median
-
-
-def test_even_count_averages_the_middle_pair():
-    assert median([1, 2, 3, 4]) == 2.5
-```'''
-
-
-def demo_script(edit_answers: Sequence[str] = (WRONG, FIXED, GARBAGE, FIXED), delay_s: float = 0.0):
-    """A ``ScriptedServer`` script: edit prompts get ``edit_answers`` in turn, reproduction prompts REPRO."""
-    counter = iter(range(1_000_000))
-
-    def respond(body):
-        if "reproduces a reported bug" in body["messages"][0]["content"]:
-            return Reply([REPRO], delay_s=delay_s)
-        return Reply([edit_answers[next(counter) % len(edit_answers)]], delay_s=delay_s)
-
-    return respond
-
 
 def demo_repo(path: Path) -> Path:
     """A fresh git repository holding the demo bug's code."""
@@ -75,7 +39,7 @@ class SandboxDouble:
     """Answers test runs from the patch text: reproduction tests pass only when the patch holds
     ``fix_line``; every other test passes. Records each run."""
 
-    def __init__(self, fix_line: str = FIX_LINE) -> None:
+    def __init__(self, fix_line: str = DEMO_FIX_LINE) -> None:
         self.fix_line = fix_line
         self.runs: list[tuple[str | None, list[str]]] = []
 

@@ -6,38 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from agent.testing import Reply, ScriptedServer
+from agent.testing import DEMO_FIX, ScriptedServer, demo_script
 from bot.demo import run_demo
-
-FIXED = '''### descstats/central.py
-```python
-def median(data: Iterable[float]) -> float:
-    """The middle value; for an even count, the mean of the two middle values."""
-    values = sorted(as_sample(data))
-    mid = len(values) // 2
-    if len(values) % 2 == 0:
-        return (values[mid - 1] + values[mid]) / 2
-    return values[mid]
-```'''
-REPRO = '''```python
-from descstats import median
-
-
-def test_even_count_is_the_mean_of_the_middle_values():
-    assert median([1, 2, 3, 4]) == 2.5
-```'''
-
-
-def scripted(body):
-    if "reproduces a reported bug" in body["messages"][0]["content"]:
-        return Reply([REPRO])
-    return Reply([FIXED])
 
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:local sandbox")
 def test_the_demo_ends_with_a_draft_pr_that_passes_the_hidden_tests(tmp_path, monkeypatch, capsys):
-    with ScriptedServer(scripted) as model:
+    with ScriptedServer(demo_script((DEMO_FIX,))) as model:
         for name, value in {"CAPUCHIN_LLM__BASE_URL": model.base_url, "CAPUCHIN_LLM__MODEL": "scripted",
                             "CAPUCHIN_SOLVE__SAMPLES": "1", "CAPUCHIN_SOLVE__TEMPERATURES": "[0.0]",
                             "CAPUCHIN_SOLVE__REPRO_SAMPLES": "1", "CAPUCHIN_SANDBOX__BACKEND": "local",

@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from agent.core.errors import EndpointUnreachable
+from agent.testing import DEMO_GARBAGE as GARBAGE
 from tui.app import CapuchinApp, build_app
 from tui.screens.history import HistoryScreen
 from tui.screens.issue import IssueScreen
@@ -20,7 +21,7 @@ from tui.screens.prompt import ConfirmScreen, PromptScreen
 from tui.screens.review import CompareScreen, ReviewScreen
 from tui.screens.run import RunScreen
 from tui.state import FINAL
-from tui.testing import GARBAGE, ISSUE, ScriptedRunner, demo_repo
+from tui.testing import ISSUE, ScriptedRunner, demo_repo
 from tui.widgets.diff_view import DiffView
 from tui.widgets.pipeline import CandidateTable, LocationTable
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.testing import ScriptedServer
-from tui.testing import BUG, FIX_LINE, demo_repo, demo_script
+from agent.testing import DEMO_FIX_LINE as FIX_LINE
+from agent.testing import ScriptedServer, demo_script
+from tui.testing import BUG, demo_repo
 
 ROOT = Path(__file__).resolve().parents[2]
 
