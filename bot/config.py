@@ -55,6 +55,9 @@ class BotConfig(Section):
     """Workers `bot serve` runs in-process (0: receiver only; run `capuchin bot worker` elsewhere)."""
     lease_s: float = Field(default=120.0, gt=0)
     """A running job's lease; the worker renews it every lease_s/4, and a lapsed one is requeued (the worker died)."""
+    allow_unverified: bool = False
+    """Open a pull request even when no test ran with the chosen patch (the sandbox could not run the
+    repository's tests); by default such a run ends with a comment that says so."""
     max_attempts: int = Field(default=3, ge=1)
     """Runs of one job before it is given up (with a final comment)."""
     job_timeout_s: float = Field(default=3600.0, gt=0)

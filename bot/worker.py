@@ -126,6 +126,11 @@ class JobRun:
         try:
             report = self.worker.solve_fn(workdir, self.issue_text, self.worker.settings, bus, self.cancel)
             self.cancel.check()  # a solve that returned despite the token is still past its limit
+            if not report.verified and not self.config.allow_unverified:
+                reason = ("no test ran with the chosen patch, so it is not verified: "
+                          f"{report.environment_problem or 'the sandbox ran no test'}")
+                self._final(messages.no_patch_comment(reason, report), "no verified patch")
+                return "done", "no_patch", reason
             pull, updated = self._deliver(git, report)
         finally:
             self.worker.keep_trajectory(workdir)

@@ -181,7 +181,8 @@ def candidates_of(report: Any) -> list[dict[str, Any]]:
         rep = owner.get(c.id, c.id)
         verdict = verdicts.get(rep)
         out.append({"id": c.id, "representative": rep, "diff": diffs.get(rep), "temperature": c.temperature,
-                    "verified": bool(verdict and verdict.regression_ok is not False and verdict.applies),
+                    "verified": bool(verdict and verdict.applies and verdict.tests_ran
+                                     and verdict.regression_ok is not False),
                     "chosen": rep == report.chosen})
     return out
 

@@ -60,7 +60,7 @@ def _solved_report(repo: Path) -> SolveReport:
                   Candidate(id="c01", temperature=0.8, error="no code block in the answer")]
     verdict = Verdict(candidate_id="c00", applies=True, regression_ok=True, repro_total=1, repro_passed=1,
                       repro_passing=["tests/test_repro.py::test_even"], votes=2, selected=True)
-    return SolveReport(run_id="20261130-120000-abcdef", repo=str(repo), issue="i", status="solved",
+    return SolveReport(run_id="20261130-120000-abcdef", repo=str(repo), issue="i", status="solved", verified=True,
                        candidates=candidates, verdicts=[verdict], chosen="c00", patch=PATCH,
                        baseline_passing=["tests/test_central.py::test_mean"],
                        usage={"calls": 3, "prompt_tokens": 1200, "completion_tokens": 300, "cost_usd": 0.0},

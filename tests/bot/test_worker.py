@@ -89,6 +89,21 @@ def test_no_verified_patch_ends_in_a_comment_with_the_reasons(world, run_job, so
     assert "| c00 |" in final
 
 
+def test_an_unverified_patch_is_not_proposed(world, run_job, solved_report):
+    """A solve whose sandbox could not run the repository's tests chose a patch on agreement alone:
+    the bot says so in a comment instead of opening a pull request (bot.allow_unverified opts in)."""
+    def solve_blind(repo, issue, settings, bus, cancel):
+        return solved_report(repo).model_copy(update={"verified": False,
+                                                      "environment_problem": "no test could be collected"})
+
+    job = run_job(solve_blind)
+    assert (job["state"], job["outcome"]) == ("done", "no_patch")
+    assert world.standin.pulls_of(world.repo) == []
+    final = bot_comments(world)[-1]
+    assert "not verified" in final
+    assert "no test could be collected" in final
+
+
 def test_a_crash_ends_in_a_final_comment(world, run_job):
     def solve_crash(*args):
         raise RuntimeError("the sandbox caught fire")
