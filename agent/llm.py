@@ -38,12 +38,12 @@ from agent.core.errors import (
     MalformedResponse,
 )
 from agent.core.events import EventBus
+from agent.core.protocols import AnswerCallback, Messages
 from agent.llm_batching import group_requests, shared_prefix, split_n
 from agent.llm_config import LLMConfig
 from agent.llm_transport import TRANSPORTS, RawChoice, RawResponse, Transport, load_transport
 
 T = TypeVar("T")
-Messages = Sequence[dict[str, str]]
 
 _RETRYABLE = (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError)
 _OVERFLOW_MARKERS = ("context length", "context_length", "maximum context", "too many tokens", "exceed", "n_ctx")
@@ -109,11 +109,13 @@ class LLMClient:
 
     def complete_many(
         self, requests: Sequence[tuple[Messages, float]], *, max_tokens: int | None = None,
-        cancel: CancelToken | None = None,
+        cancel: CancelToken | None = None, on_answer: AnswerCallback | None = None,
     ) -> list[Completion]:
         """One answer for each (messages, temperature), all concurrent; order kept. A cancelled
-        ``cancel`` aborts the requests in flight and raises ``Cancelled``."""
-        return run_sync(lambda: self.acomplete_many(requests, max_tokens=max_tokens, cancel=cancel))
+        ``cancel`` aborts the requests in flight and raises ``Cancelled``; ``on_answer(index,
+        completion)`` hears of each answer as its request returns."""
+        return run_sync(lambda: self.acomplete_many(requests, max_tokens=max_tokens, cancel=cancel,
+                                                    on_answer=on_answer))
 
     def describe(self) -> dict[str, Any]:
         """What a run records about the model: name, client backend, endpoint (no secrets)."""
@@ -152,7 +154,7 @@ class LLMClient:
 
     async def acomplete_many(
         self, requests: Sequence[tuple[Messages, float]], *, max_tokens: int | None = None,
-        cancel: CancelToken | None = None,
+        cancel: CancelToken | None = None, on_answer: AnswerCallback | None = None,
     ) -> list[Completion]:
         """Identical (messages, temperature) pairs go as one request with n choices, ordered by prompt."""
         # Grouped by prompt also when each answer is its own request: a server with one slot
@@ -160,9 +162,14 @@ class LLMClient:
         groups = group_requests(requests)
         warm = self._warm_plan([g.messages for g in groups], sum(
             len(split_n(len(g.indices), self.config.max_n)) for g in groups), len(requests))
-        batches = await self._gather(lambda tr, sem: [
-            self._complete_n(tr, sem, g.messages, len(g.indices), g.temperature, max_tokens) for g in groups],
-            cancel, warm=warm)
+        async def group_job(tr: Transport, sem: asyncio.Semaphore, group) -> list[Completion]:
+            batch = await self._complete_n(tr, sem, group.messages, len(group.indices), group.temperature, max_tokens)
+            for i, completion in zip(group.indices, batch, strict=True):
+                if on_answer is not None:
+                    on_answer(i, completion)
+            return batch
+
+        batches = await self._gather(lambda tr, sem: [group_job(tr, sem, g) for g in groups], cancel, warm=warm)
         out: list[Completion] = [None] * len(requests)  # type: ignore[list-item]  # every slot is filled below
         for group, batch in zip(groups, batches, strict=True):
             for i, completion in zip(group.indices, batch, strict=True):

@@ -16,7 +16,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-Messages = Sequence[dict[str, str]]
+from agent.core.protocols import Messages
 
 
 @dataclass

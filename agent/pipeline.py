@@ -104,9 +104,10 @@ class Pipeline:
             self._verify(repo, issue, context, unique, verdicts, verifier, report)
         self._select(report, unique, verdicts)
 
-    def _complete(self, requests: list, max_tokens: int) -> list[Completion]:
+    def _complete(self, requests: list, max_tokens: int, on_answer=None) -> list[Completion]:
         self.cancel.check()
-        return self.components.model.complete_many(requests, max_tokens=max_tokens, cancel=self.cancel)
+        return self.components.model.complete_many(requests, max_tokens=max_tokens, cancel=self.cancel,
+                                                   on_answer=on_answer)
 
     def _candidates(self, repo: Path, issue: str, context: Context, context_paths: list[str],
                     locations: list[Location]) -> list[Candidate]:
@@ -115,10 +116,20 @@ class Pipeline:
         prompts = [edit_messages(issue, context, f) for f in focuses]
         plan = sampling_plan(len(focuses), cfg.samples, cfg.temperatures)
         self.bus.progress("sample", 0, len(plan), f"{len(plan)} samples over {len(focuses)} focus(es)")
-        completions = self._complete([(prompts[f], t) for f, t in plan], cfg.answer_tokens)
-        candidates = [self._apply(repo, f"c{i:02d}", c, context_paths) for i, c in enumerate(completions)]
-        for c, (f, _) in zip(candidates, plan, strict=True):
-            c.focus = focuses[f].qualname if focuses[f] else None
+        arrived: dict[int, Candidate] = {}
+
+        def on_answer(i: int, comp: Completion) -> None:  # each candidate is shown as soon as it is written
+            f = plan[i][0]
+            arrived[i] = self._apply(repo, f"c{i:02d}", comp, context_paths)
+            arrived[i].focus = focuses[f].qualname if focuses[f] else None
+            self._announce(arrived[i])
+            self.bus.progress("sample", len(arrived), len(plan), f"{len(arrived)}/{len(plan)} samples")
+
+        completions = self._complete([(prompts[f], t) for f, t in plan], cfg.answer_tokens, on_answer)
+        for i, comp in enumerate(completions):  # a model that announces nothing is still read in full
+            if i not in arrived:
+                on_answer(i, comp)
+        candidates = [arrived[i] for i in range(len(plan))]
         for _ in range(cfg.edit_retries):
             failed = [i for i, c in enumerate(candidates) if c.diff is None and c.raw]
             if not failed:
@@ -129,11 +140,14 @@ class Pipeline:
             for i, comp in zip(failed, answers, strict=True):
                 retried = self._apply(repo, candidates[i].id, comp, context_paths, retry_of=candidates[i])
                 candidates[i] = retried.model_copy(update={"focus": candidates[i].focus})
-        for c in candidates:
-            self.bus.emit("candidate", "sample", c.error or f"{len(c.diff or '')} bytes of diff",
-                          id=c.id, temperature=c.temperature, ok=c.diff is not None, files=c.files, focus=c.focus,
-                          diff=c.diff)
+                self._announce(candidates[i], retried=True)
         return candidates
+
+    def _announce(self, c: Candidate, retried: bool = False) -> None:
+        """A "candidate" event; a retried candidate is announced again under the same id."""
+        message = c.error or f"{len(c.diff or '')} bytes of diff" + (" (after a retry)" if retried else "")
+        self.bus.emit("candidate", "sample", message, id=c.id, temperature=c.temperature, ok=c.diff is not None,
+                      files=c.files, focus=c.focus, diff=c.diff, retried=retried)
 
     def _apply(self, repo: Path, cid: str, comp: Completion, context_paths: list[str],
                retry_of: Candidate | None = None) -> Candidate:

@@ -23,7 +23,7 @@ from typing import Any
 from agent.core.cancel import CancelToken
 from agent.core.completion import CallLog, Completion, Usage
 from agent.core.errors import LLMError
-from agent.core.protocols import Messages
+from agent.core.protocols import AnswerCallback, Messages
 
 
 @dataclass
@@ -179,8 +179,14 @@ class ScriptedModel:
         return [self._answer(messages, temperature, max_tokens, None).text for _ in range(n)]
 
     def complete_many(self, requests: Sequence[tuple[Messages, float]], *, max_tokens: int | None = None,
-                      cancel: CancelToken | None = None) -> list[Completion]:
-        return [self._answer(m, t, max_tokens, cancel) for m, t in requests]
+                      cancel: CancelToken | None = None, on_answer: AnswerCallback | None = None) -> list[Completion]:
+        """The answers one after another, each announced to ``on_answer`` as soon as it is made."""
+        out = []
+        for i, (messages, temperature) in enumerate(requests):
+            out.append(self._answer(messages, temperature, max_tokens, cancel))
+            if on_answer is not None:
+                on_answer(i, out[-1])
+        return out
 
     def _answer(self, messages: Messages, temperature: float, max_tokens: int | None,
                 cancel: CancelToken | None) -> Completion:

@@ -7,7 +7,7 @@ in ``agent.testing`` (``ScriptedModel`` in-process, ``ScriptedServer`` over HTTP
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -16,6 +16,7 @@ from agent.core.completion import CallLog, Completion, Usage
 from agent.core.types import Context, Location, TestResult
 
 Messages = Sequence[dict[str, str]]
+AnswerCallback = Callable[[int, Completion], None]
 
 
 @runtime_checkable
@@ -41,9 +42,11 @@ class Model(Protocol):
 
     def complete_many(
         self, requests: Sequence[tuple[Messages, float]], *, max_tokens: int | None = None,
-        cancel: CancelToken | None = None,
+        cancel: CancelToken | None = None, on_answer: AnswerCallback | None = None,
     ) -> list[Completion]:
-        """One answer per (messages, temperature), in order; raises ``Cancelled`` when cancelled."""
+        """One answer per (messages, temperature), in order; raises ``Cancelled`` when cancelled.
+        ``on_answer(index, completion)`` is called as each answer arrives (answers sampled in one
+        batch arrive together), so a frontend shows candidates before the last one is written."""
         ...
 
     def describe(self) -> dict[str, Any]:

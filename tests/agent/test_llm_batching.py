@@ -54,6 +54,18 @@ def test_complete_many_sends_one_request_per_prompt_and_temperature_and_keeps_or
     assert out[2].text != out[3].text  # the two samples of one request differ (seed + choice index)
 
 
+def test_on_answer_hears_each_answer_once_as_its_request_returns():
+    requests = [(prompt("a"), 0.0), (prompt("b"), 0.8), (prompt("a"), 0.8), (prompt("a"), 0.8)]
+    heard: list[tuple[int, str, int]] = []
+    with ScriptedServer(echo) as server:
+        out = client(server, native_n=True, concurrency=1).complete_many(
+            requests, on_answer=lambda i, c: heard.append((i, c.text, len(server.requests))))
+    assert sorted(i for i, _, _ in heard) == [0, 1, 2, 3]
+    assert {i: text for i, text, _ in heard} == {i: c.text for i, c in enumerate(out)}
+    # one request at a time: the first group's answer is heard before the last request is sent
+    assert heard[0][2] < len(server.requests)
+
+
 def test_n_above_max_n_is_split_with_distinct_seeds():
     with ScriptedServer(echo) as server:
         answers = client(server, native_n=True, max_n=4).complete(prompt("a"), n=10, temperature=0.8)

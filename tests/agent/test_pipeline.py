@@ -123,6 +123,21 @@ def test_picks_the_fix_over_wrong_breaking_and_garbage(bug_repo, tmp_path):
     assert status.stdout == ""
 
 
+def test_candidates_are_announced_as_their_answers_arrive(bug_repo, tmp_path):
+    bad_name = FIXED.replace("def local_day(", "def locl_day(")
+    model = ScriptedModel(scripted([WRONG, bad_name, FIXED, FIXED]))
+    bus, seen = EventBus(), []
+    bus.subscribe(lambda e: seen.append((e.data["id"], len(model.requests), e.data["retried"]))
+                  if e.kind == "candidate" else None)
+    make_solver(model, tmp_path, samples=3, temps=(0.8,), bus=bus).solve(bug_repo, (BUG / "issue.md").read_text())
+    # each candidate is on the bus right after its own answer, before the next request is made
+    assert seen[:3] == [("c00", 1, False), ("c01", 2, False), ("c02", 3, False)]
+    # the failed edit is retried and announced again under its id
+    assert seen[3][0] == "c01" and seen[3][2] is True
+    progress = [e.data["done"] for e in bus.history if e.kind == "progress" and e.stage == "sample"]
+    assert progress == [0, 1, 2, 3]
+
+
 @pytest.mark.slow
 def test_no_verified_candidate_carries_the_report(bug_repo, tmp_path):
     with pytest.raises(NoVerifiedCandidate) as info:
