@@ -131,24 +131,53 @@ def _show(report) -> None:
 def demo(
     bug: str | None = typer.Argument(None, help="Example bug under examples/bugs (default: the demo's)."),
     samples: int | None = typer.Option(None, help="Samples per temperature."),
+    tui: bool = typer.Option(False, "--tui", help="Watch the run in the terminal UI; apply a candidate there "
+                             "(key a) and it is judged with the hidden tests when you quit."),
 ) -> None:
     """Solve a bundled example bug with the configured (default: embedded) model, then judge it with hidden tests."""
-    from agent.demo import all_passed, bug_dir, fresh_repo, is_hidden, run_hidden_tests
+    import json
+
+    from agent.demo import bug_dir, fresh_repo
 
     source = bug_dir(bug)
     repo = fresh_repo(source)
     err.print(f"[bold]demo[/]: {source.name} copied to {repo}")
-    err.print(Markdown((source / "issue.md").read_text()))
-    report_path = repo.parent / f"{source.name}-report.json"
-    solve(repo, str(source / "issue.md"), samples=samples, temperatures=None, patch_out=None,
-          report_out=report_path, apply=False, branch=None)
-    import json
+    if tui:
+        patch = _demo_in_tui(repo, source)
+        if not patch:
+            err.print("no patch was applied in the terminal UI, so there is nothing to judge")
+            return
+    else:
+        err.print(Markdown((source / "issue.md").read_text()))
+        report_path = repo.parent / f"{source.name}-report.json"
+        solve(repo, str(source / "issue.md"), samples=samples, temperatures=None, patch_out=None,
+              report_out=report_path, apply=False, branch=None)
+        patch = json.loads(report_path.read_text())["patch"]
+    _judge(source, patch)
+
+
+def _demo_in_tui(repo: Path, source: Path) -> str:
+    """Run the demo in the terminal UI; the patch the user applied to the work tree ("" if none)."""
+    import subprocess
 
     from agent.core.config import settings_for
+    from tui.app import build_app
+
+    build_app(repo, (source / "issue.md").read_text(), config=settings_for(repo).section("tui")).run()
+    return subprocess.run(["git", "-C", str(repo), "diff", "HEAD"], capture_output=True, text=True).stdout
+
+
+def _judge(source: Path, patch: str) -> None:
+    """Run the bug's hidden tests and the project's own on a pristine copy with ``patch``, and say how it went."""
+    import tempfile
+
+    from agent.core.config import settings_for
+    from agent.demo import all_passed, fresh_repo, is_hidden, run_hidden_tests
     from sandbox import open_sandbox
 
-    patch = json.loads(report_path.read_text())["patch"]
-    result = run_hidden_tests(open_sandbox(settings_for(repo).sandbox), repo, source, patch)
+    with tempfile.TemporaryDirectory(prefix="capuchin-judge-") as tmp:
+        pristine = fresh_repo(source, Path(tmp))
+        result = run_hidden_tests(open_sandbox(settings_for(pristine).sandbox), pristine, source, patch)
     hidden = {t: s for t, s in result.tests.items() if is_hidden(t)}
     visible = {t: s for t, s in result.tests.items() if not is_hidden(t)}
     colour = "green" if all_passed(result) else "red"

@@ -79,3 +79,30 @@ def test_a_fix_that_breaks_the_projects_own_tests_is_not_correct(tmp_path):
     assert all(s == "PASSED" for t, s in result.tests.items() if is_hidden(t))
     assert result.tests["tests/test_central.py::test_mode"] == "FAILED"
     assert not all_passed(result)
+
+
+@pytest.mark.filterwarnings("ignore:local sandbox")
+@pytest.mark.parametrize("applied", ["fix", "nothing"])
+def test_demo_in_the_tui_judges_what_was_applied_there(tmp_path, monkeypatch, capsys, applied):
+    """`capuchin demo --tui`: the terminal UI itself is replaced by what a user did in it (applied
+    the reference fix, or nothing); what follows is real: the hidden tests on a pristine copy."""
+    import agent.solve_cli as solve_cli
+    from agent.cli import main
+
+    bug = bug_dir("median_even")
+    monkeypatch.setattr("agent.demo.cache_dir", lambda: tmp_path / "cache")  # where the demo copy goes
+    monkeypatch.setenv("CAPUCHIN_SANDBOX__BACKEND", "local")
+    opened: list = []
+
+    def fake_tui(repo, source):
+        opened.append(repo)
+        return (bug / "fix.patch").read_text() if applied == "fix" else ""
+
+    monkeypatch.setattr(solve_cli, "_demo_in_tui", fake_tui)
+    assert main(["demo", "--tui"]) == 0
+    output = " ".join(capsys.readouterr().err.split())
+    assert opened == [tmp_path / "cache" / "demo" / "median_even"]
+    if applied == "fix":
+        assert "hidden tests (never shown to the agent): 3/3 passed; the project's own tests: 7/7" in output
+    else:
+        assert "nothing to judge" in output
