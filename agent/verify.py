@@ -129,6 +129,7 @@ class Verifier:
         if config.repro_samples <= 0:
             return []
         requests = [(repro_messages(issue, context), 0.0 if i == 0 else 0.8) for i in range(config.repro_samples)]
+        self.bus.emit("log", "verify", f"asking the model for {len(requests)} reproduction test(s)")
         answers = [c.text for c in llm.complete_many(requests, max_tokens=config.answer_tokens, cancel=self.cancel)]
         return issue_snippet_tests(issue) + write_repro_tests(answers)
 
