@@ -134,6 +134,8 @@ class Pipeline:
             failed = [i for i, c in enumerate(candidates) if c.diff is None and c.raw]
             if not failed:
                 break
+            self.bus.emit("log", "sample", f"retrying {len(failed)} answer(s) that gave no usable edit, "
+                          "each shown why")
             retries = [(retry_messages(prompts[plan[i][0]], completions[i].text, candidates[i].error or ""),
                         candidates[i].temperature) for i in failed]
             answers = self._complete(retries, cfg.answer_tokens)
