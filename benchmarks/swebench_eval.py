@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 from agent.core.config import load_settings
-from swebench.data import load_dataset, load_predictions, select
-from swebench.evaluate import EvalOptions, Evaluator, Outcome
-from swebench.tests import TestLists
+from swebatch.data import load_dataset, load_predictions, select
+from swebatch.evaluate import EvalOptions, Evaluator, Outcome
+from swebatch.tests import TestLists
 
 
 def one_pass(runner, tests: TestLists, rows: list[dict], preds: dict, run_id: str, logs: Path,

@@ -3,7 +3,7 @@
 Per instance: the model patch (minus its edits of the test patch's files), then the test patch,
 each applied with the official ladder (``git apply -v``, ``--reject``, ``patch --fuzz=5``); the
 test patch's files run; per-test statuses parsed by the sandbox's parsers; graded by
-``swebench.grading``. Everything lands where the official harness puts it::
+``swebatch.grading``. Everything lands where the official harness puts it::
 
     logs/run_evaluation/<run_id>/<model>/<instance_id>/
         patch.diff  eval.sh  test_output.txt  report.json  run_instance.log  tests.json
@@ -30,10 +30,10 @@ from agent.core.errors import CapuchinError
 from sandbox.docker_backend import DockerSandbox
 from sandbox.runscript import test_seconds, to_result
 from sandbox.swebench import InstanceRunner, patch_test_files
-from swebench.data import KEY_MODEL, KEY_PATCH, model_dir
-from swebench.grading import instance_report, without_files
-from swebench.report import final_report, write_final_report
-from swebench.tests import TestLists
+from swebatch.data import KEY_MODEL, KEY_PATCH, model_dir
+from swebatch.grading import instance_report, without_files
+from swebatch.report import final_report, write_final_report
+from swebatch.tests import TestLists
 
 RUN_LABEL = "capuchin.eval.run"
 """Label on every evaluation container: its run id, so a sweep removes exactly that run's leftovers."""

@@ -9,8 +9,8 @@ from sandbox.config import SandboxConfig
 from sandbox.docker_backend import RunRequest
 from sandbox.runscript import APPLIED, APPLY_FAILED, EXIT, START, TEST_NS, to_result
 from sandbox.specs import EnvSpec
-from swebench.evaluate import EvalOptions, Evaluator, container_name
-from swebench.tests import TestLists
+from swebatch.evaluate import EvalOptions, Evaluator, container_name
+from swebatch.tests import TestLists
 
 TEST_PATCH = "diff --git a/t.py b/t.py\n--- a/t.py\n+++ b/t.py\n@@ -1 +1 @@\n-x\n+y\n"
 

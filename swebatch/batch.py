@@ -1,7 +1,7 @@
 """`capuchin swebench run`: the driver. Feeds instances to a pool, writes every result itself.
 
 Crash safety: a completion record is written atomically after its instance's artifacts, and the
-predictions are rebuilt from the records after each one (``swebench.records``). Killed at any
+predictions are rebuilt from the records after each one (``swebatch.records``). Killed at any
 moment (SIGKILL included), a rerun of the same command skips the complete instances and runs the
 rest: nothing complete is lost, nothing is predicted twice. Ctrl-C cancels the instances in flight
 and records them as ``interrupted`` (rerun next time). A lock file keeps two drivers off one run.
@@ -21,8 +21,8 @@ from typing import Any
 
 from agent.core.cancel import CancelToken
 from agent.core.errors import InputError
-from swebench.executors import INFRA, Pool
-from swebench.records import Record, all_records, needs_run, write_predictions, write_record
+from swebatch.executors import INFRA, Pool
+from swebatch.records import Record, all_records, needs_run, write_predictions, write_record
 
 
 @dataclass

@@ -15,12 +15,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from agent.core.config import load_settings  # noqa: E402
 from agent.testing import Reply, ScriptedModel  # noqa: E402
-from swebench import records  # noqa: E402
-from swebench.batch import BatchRun, RunOptions  # noqa: E402
-from swebench.data import load_dataset  # noqa: E402
-from swebench.executors import open_pool  # noqa: E402
-from swebench.testing import PassingSandbox  # noqa: E402
-from swebench.work import CapuchinWork  # noqa: E402
+from swebatch import records  # noqa: E402
+from swebatch.batch import BatchRun, RunOptions  # noqa: E402
+from swebatch.data import load_dataset  # noqa: E402
+from swebatch.executors import open_pool  # noqa: E402
+from swebatch.testing import PassingSandbox  # noqa: E402
+from swebatch.work import CapuchinWork  # noqa: E402
 
 # name -> (file name the os.replace call writes, which call of it, kill before or after it)
 REPLACE_POINTS = {

@@ -1,7 +1,7 @@
 """Coverage@k and selected@k over a batch run (``swebench run --grade-candidates``).
 
 Every distinct verified candidate of every instance is graded with the official rules
-(``swebench.evaluate``; logs under ``RUN_DIR/candidate_grades/``, resumable like any evaluation);
+(``swebatch.evaluate``; logs under ``RUN_DIR/candidate_grades/``, resumable like any evaluation);
 a sample is correct when the distinct patch it stands for resolves the instance (samples that
 failed Capuchin's own verification count as incorrect: they could never be chosen). The curves,
 the Large Language Monkeys fit and the plot come from ``benchmarks.curves``, the one
@@ -16,9 +16,9 @@ from pathlib import Path
 
 from agent.report import SolveReport
 from benchmarks.curves import KS, curves, fit_monkeys, mean_curves, plot
-from swebench.evaluate import EvalOptions, Evaluator
-from swebench.records import read_record
-from swebench.tests import TestLists
+from swebatch.evaluate import EvalOptions, Evaluator
+from swebatch.records import read_record
+from swebatch.tests import TestLists
 
 GRADES = "candidate_grades"
 
