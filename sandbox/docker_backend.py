@@ -42,6 +42,9 @@ class RunRequest:
     """Container name (e.g. with an evaluation's run id, so a sweep finds it); None: Docker picks one."""
     labels: dict[str, str] = field(default_factory=dict)
     """Labels added to the container's own."""
+    remove_later: bool = False
+    """Remove the finished container in the background (``engine.Reaper``; ``DockerSandbox.reaper.drain``
+    waits for it): the caller gets its result without waiting for the removal."""
 
 
 class DockerSandbox:
@@ -54,6 +57,7 @@ class DockerSandbox:
         self.builder = ImageBuilder(self.client, config, self.bus)
         self._slots = threading.BoundedSemaphore(config.concurrency)
         self._build_lock = threading.Lock()
+        self.reaper = engine.Reaper()
         remove_orphans(self.client)
 
     # -- the protocol ----------------------------------------------------------------------------
@@ -98,8 +102,9 @@ class DockerSandbox:
         files["run.sh"] = self.script_for(req, self.config.max_file_mb)
         cmd = ["timeout", "-s", "KILL", str(int(timeout) + engine.BACKSTOP_S), "bash", f"{RUN_DIR}/run.sh"]
         named = {"name": req.name} if req.name else {}
+        reaper = self.reaper if req.remove_later else None
         with self._slots, engine.container(self.client, req.image, cmd, role="run", labels=req.labels, **named,
-                                           **self._limits()) as c:
+                                           reaper=reaper, **self._limits()) as c:
             if req.tree is not None:
                 c.put_archive("/testbed", req.tree)
             c.put_archive("/", engine.tar_bytes({f"{RUN_DIR[1:]}/{k}": v for k, v in files.items()}))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
+import queue
 import tarfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -69,16 +72,61 @@ class Finished:
     """The kernel killed a process of the container for passing its memory limit."""
 
 
+class Reaper:
+    """Removes finished containers (and other clean-up, in order) on one background thread: a removal
+    takes 0.1-0.7 s of the daemon's time that a caller holding the run's output need not wait for
+    (grading many instances in a row). ``drain`` waits for the queue; a process that dies first leaves
+    orphans, which the next sandbox removes by their dead owner pid (``docker_backend.remove_orphans``)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def put(self, c: Any) -> None:
+        """Remove container ``c`` later."""
+        self.later(lambda: _remove(c))
+
+    def later(self, task: Callable[[], object]) -> None:
+        """Run ``task`` on the reaper's thread after everything queued before it."""
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="capuchin-reaper", daemon=True)
+                self._thread.start()
+                atexit.register(self.drain)
+        self._queue.put(task)
+
+    def drain(self) -> None:
+        """Return once every container handed over so far is removed."""
+        self._queue.join()
+
+    def _loop(self) -> None:
+        while True:
+            task = self._queue.get()
+            try:
+                task()
+            except Exception:  # noqa: BLE001 - a failed removal leaves an orphan for the next sweep
+                pass
+            finally:
+                self._queue.task_done()
+
+
 @contextmanager
 def container(client: Any, image: str, command: list[str], *, role: str, labels: dict[str, str] | None = None,
-              **kwargs: Any) -> Iterator[Any]:
-    """Create a labelled container and remove it on the way out, whatever happens (also Ctrl-C)."""
+              reaper: Reaper | None = None, **kwargs: Any) -> Iterator[Any]:
+    """Create a labelled container and remove it on the way out, whatever happens (also Ctrl-C);
+    with ``reaper``, a container left normally is removed in the background instead."""
     c = client.containers.create(image, command, labels=container_labels(role) | (labels or {}), detach=True,
                                  **kwargs)
     try:
         yield c
-    finally:
+    except BaseException:
         _remove(c)
+        raise
+    if reaper is None:
+        _remove(c)
+    else:
+        reaper.put(c)
 
 
 def _remove(c: Any) -> None:

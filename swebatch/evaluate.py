@@ -16,7 +16,6 @@ saved ``test_output.txt`` without running anything. Apply failures and timeouts 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import time
@@ -30,6 +29,7 @@ from agent.core.errors import CapuchinError
 from sandbox.docker_backend import DockerSandbox
 from sandbox.runscript import test_seconds, to_result
 from sandbox.swebench import InstanceRunner, patch_test_files
+from swebatch.cache import CacheLevel, ImageCache, prefetch
 from swebatch.data import KEY_MODEL, KEY_PATCH, model_dir
 from swebatch.grading import instance_report, without_files
 from swebatch.report import final_report, write_final_report
@@ -37,7 +37,6 @@ from swebatch.tests import TestLists
 
 RUN_LABEL = "capuchin.eval.run"
 """Label on every evaluation container: its run id, so a sweep removes exactly that run's leftovers."""
-CacheLevel = Literal["none", "base", "env", "instance"]
 Status = Literal["resolved", "unresolved", "error", "empty", "not_validated", "done"]
 
 
@@ -49,7 +48,7 @@ class EvalOptions:
     workers: int = 2
     rewrite_reports: bool = False
     cache_level: CacheLevel = "env"
-    """As the official --cache_level: images at or below it are kept, instance images go unless 'instance'."""
+    """As the official --cache_level (``swebatch.cache``): images this run built above it are removed."""
 
 
 @dataclass
@@ -77,6 +76,7 @@ class Evaluator:
         self.tests = tests
         self.options = options
         self.on_done = on_done
+        self.cache: ImageCache | None = None
 
     def folder(self, pred: dict) -> Path:
         return self.options.log_root / self.options.run_id / model_dir(pred[KEY_MODEL]) / pred["instance_id"]
@@ -87,6 +87,7 @@ class Evaluator:
         todo = [r for r in rows if r["instance_id"] in preds]
         outcomes: list[Outcome] = []
         self.sweep()
+        self.cache = self._image_cache(todo)
         try:
             with ThreadPoolExecutor(max_workers=max(1, self.options.workers)) as pool:
                 futures = [pool.submit(self.one, row, preds[row["instance_id"]]) for row in todo]
@@ -100,7 +101,7 @@ class Evaluator:
                     self.sweep()
                     raise
         finally:
-            self.sweep()
+            self._clean_up()
         skipped = [o.instance_id for o in outcomes if o.status == "not_validated"]
         report = final_report(rows, preds, self.options.log_root / self.options.run_id, not_validated=skipped)
         write_final_report(report, preds, self.options)
@@ -137,7 +138,7 @@ class Evaluator:
         t0 = time.monotonic()
         req = self.runner.request(row, [patch, row["test_patch"]], files, apply="swebench",
                                   name=container_name(self.options.run_id, row["instance_id"]),
-                                  labels={RUN_LABEL: self.options.run_id})
+                                  labels={RUN_LABEL: self.options.run_id}, remove_later=True)
         build_s = time.monotonic() - t0
         (folder / "eval.sh").write_text(DockerSandbox.script_for(req, self.runner.sandbox.config.max_file_mb),
                                          encoding="utf-8")
@@ -146,7 +147,8 @@ class Evaluator:
         meta = {"parser": req.env.parser, "tests": list(files), "exit_code": result.exit_code,
                 "timed_out": result.timed_out, "duration_s": result.duration_s}
         (folder / "tests.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-        self._drop_image(req.image)
+        if self.cache:
+            self.cache.graded(row)
         outcome = self._grade(row, pred, folder, lists, meta)
         outcome.build_s, outcome.run_s = build_s, result.duration_s
         outcome.tests_s = test_seconds(result.output)
@@ -188,15 +190,21 @@ class Evaluator:
             engine._remove(c)
         return len(mine)
 
-    def _drop_image(self, image: str) -> None:
-        """Instance images go after grading unless the cache level keeps them (given images always stay)."""
-        assert self.runner is not None
-        if self.options.cache_level == "instance" or self.runner.sandbox.config.instance_image:
-            return
-        import docker
+    def _image_cache(self, todo: list[dict]) -> ImageCache | None:
+        if self.runner is None or self.options.rewrite_reports:
+            return None
+        sandbox = self.runner.sandbox
+        prefetch(todo, self.runner.layer_tags)
+        return ImageCache(sandbox.client, self.options.cache_level, self.runner.layer_tags, sandbox.reaper.later,
+                          given=bool(sandbox.config.instance_image))
 
-        with contextlib.suppress(docker.errors.APIError):
-            self.runner.sandbox.client.images.remove(image, noprune=False)
+    def _clean_up(self) -> None:
+        """Wait for the background removals, drop the images the cache level does not keep, sweep."""
+        if self.runner is not None:
+            self.runner.sandbox.reaper.drain()
+        if self.cache is not None:
+            self.cache.finish()
+        self.sweep()
 
 
 def _log(folder: Path, outcome: Outcome) -> None:

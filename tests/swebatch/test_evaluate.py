@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
+import pytest
+
+from sandbox import engine
 from sandbox.config import SandboxConfig
 from sandbox.docker_backend import RunRequest
 from sandbox.runscript import APPLIED, APPLY_FAILED, EXIT, START, TEST_NS, to_result
@@ -33,9 +36,16 @@ class FakeRunner:
         self.logs = logs
         self.requests: list[RunRequest] = []
         self.removed: list[str] = []
+        self.images = {"base/b", "env/old"}  # the engine's images before the run
         client = SimpleNamespace(containers=SimpleNamespace(list=lambda **kw: []),
-                                 images=SimpleNamespace(remove=lambda tag, noprune: self.removed.append(tag)))
-        self.sandbox = SimpleNamespace(config=SandboxConfig(), client=client, run_in_image=self._run)
+                                 images=SimpleNamespace(remove=lambda tag, noprune: self.removed.append(tag),
+                                                        list=lambda: [SimpleNamespace(tags=[t]) for t in self.images]))
+        self.sandbox = SimpleNamespace(config=SandboxConfig(), client=client, run_in_image=self._run,
+                                       reaper=engine.Reaper())
+
+    def layer_tags(self, row):
+        env = "env/old" if row["instance_id"].endswith("-9") else "env/new"
+        return {"base": "base/b", "env": env, "instance": f"img/{row['instance_id']}"}
 
     def request(self, row, patches, tests, **extra):
         return RunRequest(image=f"img/{row['instance_id']}", env=EnvSpec(name="x"), tests=tests, patches=patches,
@@ -105,14 +115,39 @@ def test_resume_skips_reported_instances_and_rewrite_runs_nothing(tmp_path):
     assert report["unresolved_ids"] == ["o__r-0"]
 
 
-def test_model_edits_to_the_test_files_are_dropped_and_instance_images_follow_the_cache_level(tmp_path):
+def test_model_edits_to_the_test_files_are_dropped(tmp_path):
     own_test_edit = TEST_PATCH.replace("+y", "+z")
     runner = FakeRunner({"": log("PASSED t.py::a", "PASSED t.py::b")})
-    evaluate(tmp_path, [row(0)], {"o__r-0": pred(0, own_test_edit)}, runner, cache_level="env")
+    evaluate(tmp_path, [row(0)], {"o__r-0": pred(0, own_test_edit)}, runner)
     assert runner.requests[0].patches[0] == ""
-    assert runner.removed == ["img/o__r-0"]
-    runner = FakeRunner({"": log("PASSED t.py::a", "PASSED t.py::b")})
-    evaluate(tmp_path / "keep", [row(0)], {"o__r-0": pred(0, own_test_edit)}, runner, cache_level="instance")
+    assert runner.requests[0].remove_later  # the container goes in the background, drained at the end
+
+
+@pytest.mark.parametrize(("level", "removed"), [
+    ("instance", set()),
+    ("env", {"img/o__r-0", "img/o__r-9"}),
+    ("base", {"img/o__r-0", "img/o__r-9", "env/new"}),
+    ("none", {"img/o__r-0", "img/o__r-9", "env/new"}),  # base/b existed before the run: it stays
+])
+def test_cache_levels_remove_what_this_run_built_above_the_level(tmp_path, level, removed):
+    runner = FakeRunner({"fix": log("PASSED t.py::a", "PASSED t.py::b")})
+    evaluate(tmp_path, [row(0), row(9)], {"o__r-0": pred(0, "fix"), "o__r-9": pred(9, "fix")}, runner,
+             cache_level=level)
+    assert set(runner.removed) == removed  # env/old was there before the run: never removed
+    assert len(runner.removed) == len(removed)  # each image once, though two instances share env/base
+
+
+def test_cache_level_none_removes_a_base_image_the_run_built(tmp_path):
+    runner = FakeRunner({"fix": log("PASSED t.py::a", "PASSED t.py::b")})
+    runner.images = set()
+    evaluate(tmp_path, [row(0)], {"o__r-0": pred(0, "fix")}, runner, cache_level="none")
+    assert runner.removed == ["img/o__r-0", "env/new", "base/b"]  # instance first, base last
+
+
+def test_a_given_registry_image_is_never_removed(tmp_path):
+    runner = FakeRunner({"fix": log("PASSED t.py::a", "PASSED t.py::b")})
+    runner.sandbox.config = SandboxConfig(instance_image="swebench/sweb.eval.x86_64.{instance_id}")
+    evaluate(tmp_path, [row(0)], {"o__r-0": pred(0, "fix")}, runner, cache_level="none")
     assert runner.removed == []
 
 
