@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -33,11 +34,12 @@ from swebatch.cache import CacheLevel, ImageCache, prefetch
 from swebatch.data import KEY_MODEL, KEY_PATCH, model_dir
 from swebatch.grading import instance_report, without_files
 from swebatch.report import final_report, write_final_report
+from swebatch.signals import sigterm_as_interrupt
 from swebatch.tests import TestLists
 
 RUN_LABEL = "capuchin.eval.run"
 """Label on every evaluation container: its run id, so a sweep removes exactly that run's leftovers."""
-Status = Literal["resolved", "unresolved", "error", "empty", "not_validated", "done"]
+Status = Literal["resolved", "unresolved", "error", "empty", "not_validated", "done", "interrupted"]
 
 
 @dataclass
@@ -77,6 +79,8 @@ class Evaluator:
         self.options = options
         self.on_done = on_done
         self.cache: ImageCache | None = None
+        self.stopping = threading.Event()
+        """Set on Ctrl-C/SIGTERM: runs cut short then are not graded (their report would be wrong)."""
 
     def folder(self, pred: dict) -> Path:
         return self.options.log_root / self.options.run_id / model_dir(pred[KEY_MODEL]) / pred["instance_id"]
@@ -85,9 +89,17 @@ class Evaluator:
     def evaluate(self, rows: Sequence[dict], preds: dict[str, dict]) -> dict:
         """Grade every row with a prediction (skipping those with a report), then write the final report."""
         todo = [r for r in rows if r["instance_id"] in preds]
-        outcomes: list[Outcome] = []
         self.sweep()
         self.cache = self._image_cache(todo)
+        with sigterm_as_interrupt():
+            outcomes = self._grade_all(todo, preds)
+        skipped = [o.instance_id for o in outcomes if o.status == "not_validated"]
+        report = final_report(rows, preds, self.options.log_root / self.options.run_id, not_validated=skipped)
+        write_final_report(report, preds, self.options)
+        return report
+
+    def _grade_all(self, todo: list[dict], preds: dict[str, dict]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
         try:
             with ThreadPoolExecutor(max_workers=max(1, self.options.workers)) as pool:
                 futures = [pool.submit(self.one, row, preds[row["instance_id"]]) for row in todo]
@@ -96,16 +108,14 @@ class Evaluator:
                         outcomes.append(fut.result())
                         self.on_done(outcomes[-1])
                 except KeyboardInterrupt:  # stop waiting: kill this run's containers, keep what is written
+                    self.stopping.set()
                     for fut in futures:
                         fut.cancel()
                     self.sweep()
                     raise
         finally:
             self._clean_up()
-        skipped = [o.instance_id for o in outcomes if o.status == "not_validated"]
-        report = final_report(rows, preds, self.options.log_root / self.options.run_id, not_validated=skipped)
-        write_final_report(report, preds, self.options)
-        return report
+        return outcomes
 
     def one(self, row: dict, pred: dict) -> Outcome:
         """Grade one prediction; never raises for a build or run failure (that is the outcome)."""
@@ -143,6 +153,8 @@ class Evaluator:
         (folder / "eval.sh").write_text(DockerSandbox.script_for(req, self.runner.sandbox.config.max_file_mb),
                                          encoding="utf-8")
         result = self.runner.sandbox.run_in_image(req)
+        if self.stopping.is_set():  # its container was killed under it: no verdict, graded on resume
+            return Outcome(row["instance_id"], "interrupted", "stopped by Ctrl-C or SIGTERM")
         (folder / "test_output.txt").write_text(result.output, encoding="utf-8")
         meta = {"parser": req.env.parser, "tests": list(files), "exit_code": result.exit_code,
                 "timed_out": result.timed_out, "duration_s": result.duration_s}

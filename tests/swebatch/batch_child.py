@@ -1,6 +1,6 @@
 """A batch run in a child process, for the SIGKILL tests: the real pipeline with a scripted model
 (agent.testing.ScriptedModel) and a sandbox where tests pass; it kills itself with SIGKILL at the
-point named by ``--kill``."""
+point named by ``--kill``, or sends itself SIGTERM or SIGINT (``--kill SIGTERM``) mid-solve."""
 
 from __future__ import annotations
 
@@ -64,6 +64,22 @@ def arm(point: str) -> None:
         records.os.replace = replace
 
 
+class SignalledWork(CapuchinWork):
+    """Sends the process ``signum`` while solving its first instance, then waits to be cancelled (as a
+    long solve would): that instance is in flight when the signal lands."""
+
+    calls = 0
+    signum = signal.SIGTERM
+
+    def __call__(self, row, folder, cancel):
+        SignalledWork.calls += 1
+        if SignalledWork.calls == 1:
+            os.kill(os.getpid(), self.signum)
+            cancel.wait(60)
+            raise RuntimeError("cancelled")
+        return super().__call__(row, folder, cancel)
+
+
 class DyingWork(CapuchinWork):
     """Dies in the middle of solving its third instance."""
 
@@ -87,8 +103,11 @@ def main() -> None:
                                     "solve": {"samples": 1, "temperatures": [0.0], "repro_samples": 0}},
                              environ={}, user_file=Path(args.out).parent / "none")
     cls = DyingWork if args.kill == "mid-solve" else CapuchinWork
+    if args.kill in ("SIGTERM", "SIGINT"):
+        cls, SignalledWork.signum = SignalledWork, getattr(signal, args.kill)
     work = cls(settings, None, "scripted", sandbox=PassingSandbox(), model=scripted_model)
-    opts = RunOptions(out=Path(args.out), model_name="scripted", workers=2, min_free_gb=0)
+    opts = RunOptions(out=Path(args.out), model_name="scripted", workers=1 if cls is SignalledWork else 2,
+                      min_free_gb=0)
     BatchRun(work, open_pool(args.executor, 2), opts).run(load_dataset(args.dataset))
 
 

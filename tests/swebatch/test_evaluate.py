@@ -168,3 +168,51 @@ def test_instances_without_test_lists_are_reported_not_graded(tmp_path):
     assert report["not_validated_ids"] == ["o__r-1"]
     assert report["error_ids"] == []
     assert "no test fails" in seen[1].note
+
+
+def test_ctrl_c_leaves_instances_cut_short_ungraded_so_a_resume_grades_them(tmp_path):
+    """A run whose container the interrupt's sweep killed must not get a report (it would read as
+    unresolved and a resume would skip it)."""
+    import threading
+
+    swept = threading.Event()
+    runner = FakeRunner({"fast": log("PASSED t.py::a", "PASSED t.py::b"),
+                         "slow": log("PASSED t.py::a", "PASSED t.py::b")})
+    sweeps = []  # the first sweep is at the start; the second is the interrupt's, which kills the slow run
+
+    def sweep(**kw):
+        sweeps.append(1)
+        if len(sweeps) == 2:
+            swept.set()
+        return []
+
+    runner.sandbox.client.containers.list = sweep
+    run = runner._run
+    runner.sandbox.run_in_image = lambda req: (swept.wait(10) if req.patches[0] == "slow" else None, run(req))[1]
+
+    def interrupt(outcome):
+        raise KeyboardInterrupt
+
+    options = EvalOptions(run_id="r1", log_root=tmp_path / "logs", report_dir=tmp_path, workers=2)
+    rows, preds = [row(0), row(1)], {"o__r-0": pred(0, "fast"), "o__r-1": pred(1, "slow")}
+    with pytest.raises(KeyboardInterrupt):
+        Evaluator(runner, TestLists(), options, on_done=interrupt).evaluate(rows, preds)
+    folder = tmp_path / "logs" / "r1" / "org__m"
+    assert (folder / "o__r-0" / "report.json").is_file()  # finished before the interrupt: kept
+    assert not (folder / "o__r-1" / "report.json").exists()  # cut short: no verdict
+    report, seen = evaluate(tmp_path, rows, preds, FakeRunner(runner.logs))
+    assert seen["o__r-0"].status == "done" and seen["o__r-1"].status == "resolved"
+    assert report["resolved_instances"] == 2
+
+
+def test_sigterm_raises_keyboard_interrupt_inside_and_is_restored_after():
+    import os
+    import signal
+
+    from swebatch.signals import sigterm_as_interrupt
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt), sigterm_as_interrupt():
+        os.kill(os.getpid(), signal.SIGTERM)
+        signal.sigtimedwait([], 1) if hasattr(signal, "sigtimedwait") else None
+    assert signal.getsignal(signal.SIGTERM) == before
