@@ -201,7 +201,8 @@ def test_ctrl_c_leaves_instances_cut_short_ungraded_so_a_resume_grades_them(tmp_
     assert (folder / "o__r-0" / "report.json").is_file()  # finished before the interrupt: kept
     assert not (folder / "o__r-1" / "report.json").exists()  # cut short: no verdict
     report, seen = evaluate(tmp_path, rows, preds, FakeRunner(runner.logs))
-    assert seen["o__r-0"].status == "done" and seen["o__r-1"].status == "resolved"
+    assert seen["o__r-0"].status == "done"
+    assert seen["o__r-1"].status == "resolved"
     assert report["resolved_instances"] == 2
 
 
