@@ -209,11 +209,15 @@ def test_ctrl_c_leaves_instances_cut_short_ungraded_so_a_resume_grades_them(tmp_
 def test_sigterm_raises_keyboard_interrupt_inside_and_is_restored_after():
     import os
     import signal
+    import time
 
     from swebatch.signals import sigterm_as_interrupt
 
+    def terminate_self():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler runs at the next bytecode; without one, SIGTERM would end pytest itself
+
     before = signal.getsignal(signal.SIGTERM)
     with pytest.raises(KeyboardInterrupt), sigterm_as_interrupt():
-        os.kill(os.getpid(), signal.SIGTERM)
-        signal.sigtimedwait([], 1) if hasattr(signal, "sigtimedwait") else None
+        terminate_self()
     assert signal.getsignal(signal.SIGTERM) == before
