@@ -9,7 +9,7 @@ grading cost beyond the tests' own time?
 Runs the evaluation once per name in ``--passes``, each under its own run id: the first builds any
 missing instance images (``cold``), later ones find them cached (``warm``, ``warm2``, ...); names
 starting with ``baseline`` grade as before the overhead work (inline container removal, no
-look-ahead), for a ratio measured under the same load; names starting with ``empty`` grade empty
+containers started ahead), for a ratio measured under the same load; names starting with ``empty`` grade empty
 patches (none may resolve). Overhead per instance is the instance's wall time minus the test
 command's own time (timed inside the container), split into image lookup, the script before the
 tests, the container's start and exit, and the host side; warm passes give the figure that matters
@@ -91,18 +91,19 @@ def breakdown(o: Outcome, run_logs: Path) -> dict:
 @contextlib.contextmanager
 def baseline(runner):
     """Grading as it was before the overhead work, for a ratio under the same load: containers removed
-    inline, no look-ahead of the next instances' specs, each version read twice from git."""
+    inline, no containers started ahead, no look-ahead of specs, each version read twice from git."""
     import sandbox.swebench as sw
     import swebatch.evaluate as ev
 
-    run, prefetch, cached = runner.sandbox.run_in_image, ev.prefetch, sw.repo_version
+    run, prefetch, cached, lookahead = runner.sandbox.run_in_image, ev.prefetch, sw.repo_version, ev.Lookahead
     runner.sandbox.run_in_image = lambda req: run(dataclasses.replace(req, remove_later=False))
     ev.prefetch = lambda rows, layers: None
+    ev.Lookahead = lambda *a, **kw: None
     sw.repo_version = cached.__wrapped__
     try:
         yield
     finally:
-        runner.sandbox.run_in_image, ev.prefetch, sw.repo_version = run, prefetch, cached
+        runner.sandbox.run_in_image, ev.prefetch, sw.repo_version, ev.Lookahead = run, prefetch, cached, lookahead
 
 
 def median(values: list[float]) -> float | None:

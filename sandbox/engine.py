@@ -118,6 +118,13 @@ def container(client: Any, image: str, command: list[str], *, role: str, labels:
     with ``reaper``, a container left normally is removed in the background instead."""
     c = client.containers.create(image, command, labels=container_labels(role) | (labels or {}), detach=True,
                                  **kwargs)
+    with adopted(c, reaper):
+        yield c
+
+
+@contextmanager
+def adopted(c: Any, reaper: Reaper | None = None) -> Iterator[Any]:
+    """Own an existing container (e.g. one started ahead of its run): removed on the way out as above."""
     try:
         yield c
     except BaseException:
@@ -144,13 +151,14 @@ def _remove(c: Any) -> None:
             time.sleep(0.5)
 
 
-def wait(c: Any, timeout_s: float | None, max_output: int = 400_000) -> Finished:
-    """Start ``c``, wait at most ``timeout_s`` (then kill it), and collect its output."""
+def wait(c: Any, timeout_s: float | None, max_output: int = 400_000, *, started: bool = False) -> Finished:
+    """Start ``c`` (unless ``started``), wait at most ``timeout_s`` (then kill it), and collect its output."""
     import docker
     import requests
 
     start = time.monotonic()
-    c.start()
+    if not started:
+        c.start()
     timed_out = False
     exit_code: int | None = None
     try:

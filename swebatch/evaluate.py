@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import Literal
 
 from agent.core.errors import CapuchinError
-from sandbox.docker_backend import DockerSandbox
+from sandbox.docker_backend import DockerSandbox, RunRequest, Warm
 from sandbox.runscript import test_seconds, to_result
 from sandbox.swebench import InstanceRunner, patch_test_files
 from swebatch.cache import CacheLevel, ImageCache, prefetch
 from swebatch.data import KEY_MODEL, KEY_PATCH, model_dir
 from swebatch.grading import instance_report, without_files
+from swebatch.lookahead import Lookahead
 from swebatch.report import final_report, write_final_report
 from swebatch.signals import sigterm_as_interrupt
 from swebatch.tests import TestLists
@@ -79,6 +80,7 @@ class Evaluator:
         self.options = options
         self.on_done = on_done
         self.cache: ImageCache | None = None
+        self.lookahead: Lookahead | None = None
         self.stopping = threading.Event()
         """Set on Ctrl-C/SIGTERM: runs cut short then are not graded (their report would be wrong)."""
 
@@ -91,6 +93,9 @@ class Evaluator:
         todo = [r for r in rows if r["instance_id"] in preds]
         self.sweep()
         self.cache = self._image_cache(todo)
+        if self.runner is not None and not self.options.rewrite_reports:
+            self.lookahead = Lookahead(todo, lambda row: self._start_warm(row, preds[row["instance_id"]]),
+                                       depth=max(1, self.options.workers))
         with sigterm_as_interrupt():
             outcomes = self._grade_all(todo, preds)
         skipped = [o.instance_id for o in outcomes if o.status == "not_validated"]
@@ -141,14 +146,29 @@ class Evaluator:
         _log(folder, outcome)
         return outcome
 
-    def _run(self, row: dict, pred: dict, folder: Path, lists: tuple[list[str], list[str]]) -> Outcome:
+    def _request(self, row: dict, pred: dict, warm: Warm | None = None) -> RunRequest:
+        """The grading run: the model patch minus its test-file edits, then the test patch; the official ladder."""
         assert self.runner is not None
         files = patch_test_files(row["test_patch"])
         patch = without_files(pred[KEY_PATCH], files)
+        return self.runner.request(row, [patch, row["test_patch"]], files, apply="swebench",
+                                   name=container_name(self.options.run_id, row["instance_id"]),
+                                   labels={RUN_LABEL: self.options.run_id}, remove_later=True, warm=warm)
+
+    def _start_warm(self, row: dict, pred: dict) -> Warm | None:
+        """For the lookahead: a waiting container, only for an instance that will run on a built image."""
+        assert self.runner is not None
+        if (not pred.get(KEY_PATCH) or self.stopping.is_set() or (self.folder(pred) / "report.json").is_file()
+                or (self.tests.runner is None and self.tests.lists(row) is None)
+                or not self.runner.sandbox.builder.exists(self.runner.layer_tags(row)["instance"])):
+            return None
+        return self.runner.sandbox.start_warm(self._request(row, pred))
+
+    def _run(self, row: dict, pred: dict, folder: Path, lists: tuple[list[str], list[str]]) -> Outcome:
+        assert self.runner is not None
         t0 = time.monotonic()
-        req = self.runner.request(row, [patch, row["test_patch"]], files, apply="swebench",
-                                  name=container_name(self.options.run_id, row["instance_id"]),
-                                  labels={RUN_LABEL: self.options.run_id}, remove_later=True)
+        req = self._request(row, pred, self.lookahead.take(row) if self.lookahead else None)
+        files = list(req.tests)
         build_s = time.monotonic() - t0
         (folder / "eval.sh").write_text(DockerSandbox.script_for(req, self.runner.sandbox.config.max_file_mb),
                                          encoding="utf-8")
@@ -211,7 +231,10 @@ class Evaluator:
                           given=bool(sandbox.config.instance_image))
 
     def _clean_up(self) -> None:
-        """Wait for the background removals, drop the images the cache level does not keep, sweep."""
+        """Stop the lookahead, wait for the background removals, drop the images the cache level does
+        not keep, sweep."""
+        if self.lookahead is not None:
+            self.lookahead.close()
         if self.runner is not None:
             self.runner.sandbox.reaper.drain()
         if self.cache is not None:
