@@ -44,16 +44,19 @@ def grade_candidates(out: Path, rows: Sequence[dict], runner, tests: TestLists, 
                           cache_level="instance")
     evaluator = Evaluator(runner, tests, options, on_done=on_done)
     results: dict[str, dict[str, bool]] = {}
-    for row in rows:
-        report = load_report(out / row["instance_id"])
-        if report is None:
-            continue
-        preds = candidate_predictions(row["instance_id"], report)
-        for pred in preds:
-            evaluator.on_done(evaluator.one(row, pred))
-        results[row["instance_id"]] = {p["model_name_or_path"].removeprefix("candidate-"):
-                                       _resolved(evaluator.folder(p) / "report.json", row["instance_id"])
-                                       for p in preds}
+    try:
+        for row in rows:
+            report = load_report(out / row["instance_id"])
+            if report is None:
+                continue
+            preds = candidate_predictions(row["instance_id"], report)
+            for pred in preds:
+                evaluator.on_done(evaluator.one(row, pred))
+            results[row["instance_id"]] = {p["model_name_or_path"].removeprefix("candidate-"):
+                                           _resolved(evaluator.folder(p) / "report.json", row["instance_id"])
+                                           for p in preds}
+    finally:
+        evaluator.close()  # containers removed in the background: wait for them, sweep the rest
     return results
 
 

@@ -66,8 +66,10 @@ class Outcome:
     extra: dict = field(default_factory=dict)
 
 
-def container_name(run_id: str, instance_id: str) -> str:
-    return re.sub(r"[^a-zA-Z0-9_.-]", "_", f"capuchin-eval.{run_id}.{instance_id}")
+def container_name(run_id: str, model: str, instance_id: str) -> str:
+    """Unique per prediction: several candidates of one instance are graded in one run (coverage), and a
+    container removed in the background may still hold its name when the next one starts."""
+    return re.sub(r"[^a-zA-Z0-9_.-]", "_", f"capuchin-eval.{run_id}.{model_dir(model)}.{instance_id}")
 
 
 class Evaluator:
@@ -119,7 +121,7 @@ class Evaluator:
                     self.sweep()
                     raise
         finally:
-            self._clean_up()
+            self.close()
         return outcomes
 
     def one(self, row: dict, pred: dict) -> Outcome:
@@ -142,6 +144,8 @@ class Evaluator:
             outcome = self._run(row, pred, folder, lists)
         except CapuchinError as exc:  # image build failed, Docker gone: an error, as the harness counts it
             outcome = Outcome(iid, "error", str(exc)[-1500:])
+        except Exception as exc:  # noqa: BLE001 - an engine error (e.g. a 409) fails this instance, not the run
+            outcome = Outcome(iid, "error", f"{type(exc).__name__}: {str(exc)[-1500:]}")
         outcome.seconds = time.monotonic() - start
         _log(folder, outcome)
         return outcome
@@ -152,7 +156,7 @@ class Evaluator:
         files = patch_test_files(row["test_patch"])
         patch = without_files(pred[KEY_PATCH], files)
         return self.runner.request(row, [patch, row["test_patch"]], files, apply="swebench",
-                                   name=container_name(self.options.run_id, row["instance_id"]),
+                                   name=container_name(self.options.run_id, pred[KEY_MODEL], row["instance_id"]),
                                    labels={RUN_LABEL: self.options.run_id}, remove_later=True, warm=warm)
 
     def _start_warm(self, row: dict, pred: dict) -> Warm | None:
@@ -230,7 +234,7 @@ class Evaluator:
         return ImageCache(sandbox.client, self.options.cache_level, self.runner.layer_tags, sandbox.reaper.later,
                           given=bool(sandbox.config.instance_image))
 
-    def _clean_up(self) -> None:
+    def close(self) -> None:
         """Stop the lookahead, wait for the background removals, drop the images the cache level does
         not keep, sweep."""
         if self.lookahead is not None:

@@ -95,7 +95,8 @@ def test_statuses_layout_and_final_report(tmp_path):
     assert seen["o__r-0"].tests_s == 1.5
     req = next(r for r in runner.requests if r.patches[0] == "fix")  # workers run in any order
     assert req.apply == "swebench"
-    assert req.name == container_name("r1", "o__r-0")
+    assert req.name == container_name("r1", "org/m", "o__r-0")
+    assert container_name("r1", "candidate-c00", "o__r-0") != container_name("r1", "candidate-c01", "o__r-0")
     assert req.labels == {"capuchin.eval.run": "r1"}
     assert req.patches[1] == TEST_PATCH
 
