@@ -119,6 +119,8 @@ class Evaluator:
                     for fut in futures:
                         fut.cancel()
                     self.sweep()
+                    if self.runner is not None:  # image builds too: the pool would wait minutes for them
+                        self.runner.sandbox.kill_running()
                     raise
         finally:
             self.close()
@@ -142,10 +144,11 @@ class Evaluator:
         (folder / "patch.diff").write_text(patch, encoding="utf-8")
         try:
             outcome = self._run(row, pred, folder, lists)
-        except CapuchinError as exc:  # image build failed, Docker gone: an error, as the harness counts it
-            outcome = Outcome(iid, "error", str(exc)[-1500:])
-        except Exception as exc:  # noqa: BLE001 - an engine error (e.g. a 409) fails this instance, not the run
-            outcome = Outcome(iid, "error", f"{type(exc).__name__}: {str(exc)[-1500:]}")
+        except Exception as exc:  # noqa: BLE001 - a build that failed, Docker gone, an engine error (a 409):
+            # an error of this instance, as the harness counts it, not of the run; one killed by an
+            # interrupt is 'interrupted' (no report either way, so a resume grades it)
+            note = str(exc) if isinstance(exc, CapuchinError) else f"{type(exc).__name__}: {exc}"
+            outcome = Outcome(iid, "interrupted" if self.stopping.is_set() else "error", note[-1500:])
         outcome.seconds = time.monotonic() - start
         _log(folder, outcome)
         return outcome

@@ -40,8 +40,9 @@ class FakeRunner:
         client = SimpleNamespace(containers=SimpleNamespace(list=lambda **kw: []),
                                  images=SimpleNamespace(remove=lambda tag, noprune: self.removed.append(tag),
                                                         list=lambda: [SimpleNamespace(tags=[t]) for t in self.images]))
+        self.killed: list[int] = []
         self.sandbox = SimpleNamespace(config=SandboxConfig(), client=client, run_in_image=self._run,
-                                       reaper=engine.Reaper())
+                                       reaper=engine.Reaper(), kill_running=lambda: self.killed.append(1))
 
     def layer_tags(self, row):
         env = "env/old" if row["instance_id"].endswith("-9") else "env/new"
@@ -201,6 +202,7 @@ def test_ctrl_c_leaves_instances_cut_short_ungraded_so_a_resume_grades_them(tmp_
     folder = tmp_path / "logs" / "r1" / "org__m"
     assert (folder / "o__r-0" / "report.json").is_file()  # finished before the interrupt: kept
     assert not (folder / "o__r-1" / "report.json").exists()  # cut short: no verdict
+    assert runner.killed  # image builds of this process stopped too (the pool would wait for them)
     report, seen = evaluate(tmp_path, rows, preds, FakeRunner(runner.logs))
     assert seen["o__r-0"].status == "done"
     assert seen["o__r-1"].status == "resolved"
