@@ -122,7 +122,10 @@ class DockerSandbox:
     # -- runs in a given image ---------------------------------------------------------------------
     def run_in_image(self, req: RunRequest) -> TestResult:
         """Run once; when pytest refuses some ids as unknown (and so ran nothing), rerun without them."""
-        return runscript.run_without_unknown(lambda tests: self._run_once(replace(req, tests=tests)), req.tests)
+        names = iter([req.name, f"{req.name}.retry" if req.name else None])
+        # the retry must not reuse a name: the first container may still be on its way out (``remove_later``)
+        return runscript.run_without_unknown(lambda tests: self._run_once(replace(req, tests=tests, name=next(names))),
+                                             req.tests)
 
     @staticmethod
     def script_for(req: RunRequest, max_file_mb: int | None = None) -> str:
@@ -136,8 +139,8 @@ class DockerSandbox:
         """Create and start ``req``'s container now, waiting for its files; pass it as ``req.warm``."""
         timeout = req.timeout_s if req.timeout_s is not None else self.config.timeout_s
         named = {"name": req.name} if req.name else {}
-        c = self.client.containers.create(req.image, _waiting_command(timeout), detach=True, stdin_open=True,
-                                          labels=container_labels("run") | req.labels, **named, **self._limits())
+        c = engine.create(self.client, req.image, _waiting_command(timeout), stdin_open=True,
+                          labels=container_labels("run") | req.labels, **named, **self._limits())
         try:
             c.start()
         except BaseException:

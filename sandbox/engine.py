@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.core.errors import DockerUnavailable
-from sandbox.labels import container_labels
+from sandbox.labels import LABEL, container_labels
 
 # Containers hang past their wall-clock limit by at most this much before the in-container
 # `timeout` kills them too, so even an orphaned container (caller SIGKILLed) stops by itself.
@@ -116,10 +116,33 @@ def container(client: Any, image: str, command: list[str], *, role: str, labels:
               reaper: Reaper | None = None, **kwargs: Any) -> Iterator[Any]:
     """Create a labelled container and remove it on the way out, whatever happens (also Ctrl-C);
     with ``reaper``, a container left normally is removed in the background instead."""
-    c = client.containers.create(image, command, labels=container_labels(role) | (labels or {}), detach=True,
-                                 **kwargs)
+    c = create(client, image, command, labels=container_labels(role) | (labels or {}), **kwargs)
     with adopted(c, reaper):
         yield c
+
+
+def create(client: Any, image: str, command: list[str], *, labels: dict[str, str], **kwargs: Any) -> Any:
+    """Create a container; a name still held by a leftover of Capuchin's own (a container being removed
+    in the background, one whose start failed) is freed and the create tried once more."""
+    import docker
+
+    try:
+        return client.containers.create(image, command, labels=labels, detach=True, **kwargs)
+    except docker.errors.APIError as exc:
+        name = kwargs.get("name")
+        if not name or exc.status_code != 409:
+            raise
+        try:
+            stale = client.containers.get(name)
+        except docker.errors.NotFound:  # gone meanwhile
+            stale = None
+        if stale is not None:
+            if LABEL not in stale.labels:
+                raise  # someone else's container: never touch it
+            _remove(stale)
+            with contextlib.suppress(Exception):  # NotFound: gone; a removal in progress: wait for it
+                client.containers.get(name).wait(condition="removed", timeout=30)
+        return client.containers.create(image, command, labels=labels, detach=True, **kwargs)
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
 
 import pytest
 
@@ -63,3 +64,46 @@ def test_reaper_tasks_run_in_order_and_a_failure_does_not_stop_the_rest():
     reaper.later(lambda: done.append(3))
     reaper.drain()
     assert done == [1, 3]
+
+
+class ConflictingClient:
+    """create() answers 409 while a container holds the name (as the engine does)."""
+
+    def __init__(self, holder_labels: dict[str, str]):
+        self.containers = self
+        self.holder = FakeContainer()
+        self.holder.labels = holder_labels
+        self.created = []
+
+    def create(self, image, command, **kw):
+        import docker
+
+        if not self.holder.removed:
+            raise docker.errors.APIError("Conflict", response=SimpleNamespace(status_code=409, reason="Conflict"))
+        self.created.append(kw["name"])
+        return FakeContainer()
+
+    def get(self, name):
+        import docker
+
+        if self.holder.removed:
+            raise docker.errors.NotFound("gone")
+        return self.holder
+
+
+def test_a_name_held_by_our_own_leftover_is_freed_and_the_create_retried():
+    from sandbox.labels import LABEL
+
+    client = ConflictingClient({LABEL: "run"})
+    engine.create(client, "img", ["true"], labels={}, name="capuchin-eval.r.m.i")
+    assert client.holder.removed
+    assert client.created == ["capuchin-eval.r.m.i"]
+
+
+def test_a_name_held_by_someone_elses_container_is_left_alone():
+    import docker
+
+    client = ConflictingClient({})
+    with pytest.raises(docker.errors.APIError):
+        engine.create(client, "img", ["true"], labels={}, name="theirs")
+    assert not client.holder.removed
