@@ -29,7 +29,7 @@ COMMAND_MODULES = (
     "benchmarks.cli",
     "bot.cli",
     "tui.cli",
-    "swebench.cli",
+    "swebatch.cli",
 )
 
 console = Console(stderr=True)

@@ -1,7 +1,7 @@
 """Coverage@k and selected@k from judged samples, the Large Language Monkeys fit, and the plot.
 
 One implementation for every place that measures repeated sampling: the bundled bug suite
-(``benchmarks.coverage``) and SWE-bench runs (``swebench.coverage``). Given one solve report per
+(``benchmarks.coverage``) and SWE-bench runs (``swebatch.coverage``). Given one solve report per
 problem and which of its samples are correct:
 
 * coverage@k: the chance that at least one of k samples is correct (the unbiased pass@k estimator

@@ -1,7 +1,7 @@
 """Regrade `capuchin swebench eval` logs with the official harness's own parsers and grading functions.
 
-Run it with a Python that has the official ``swebench`` package installed and NOT Capuchin on
-its path (both are top-level ``swebench`` packages)::
+Run it with a Python that has the official ``swebench`` package installed (Capuchin's own package is
+``swebatch``, so the two can share one environment; a separate one keeps Capuchin's pins apart)::
 
     python3 -m venv /tmp/official && /tmp/official/bin/pip install swebench
     /tmp/official/bin/python benchmarks/official_parity.py --logs LOGS/RUN_ID/MODEL \\

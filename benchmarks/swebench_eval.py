@@ -6,16 +6,21 @@ grading cost beyond the tests' own time?
         --instances 'requests|flask|pytest|seaborn' --logs /work/scratch/eval-logs \\
         --out benchmarks/results/swebench-eval-gold.json
 
-Runs the evaluation twice under two run ids: the first builds any missing instance images
-(``cold``), the second finds them all cached (``warm``). Overhead per instance is the
-instance's wall time minus the test command's own time (timed inside the container); the
-warm pass gives the figure that matters once images exist. Also grades empty patches (none
-may resolve). Writes per-instance outcomes, medians and instances per hour.
+Runs the evaluation once per name in ``--passes``, each under its own run id: the first builds any
+missing instance images (``cold``), later ones find them cached (``warm``, ``warm2``, ...); names
+starting with ``baseline`` grade as before the overhead work (inline container removal, no
+containers started ahead), for a ratio measured under the same load; names starting with ``empty`` grade empty
+patches (none may resolve). Overhead per instance is the instance's wall time minus the test
+command's own time (timed inside the container), split into image lookup, the script before the
+tests, the container's start and exit, and the host side; warm passes give the figure that matters
+once images exist. Writes per-instance outcomes, medians, the load average and instances per hour.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import json
 import os
 import statistics
@@ -23,9 +28,12 @@ import time
 from pathlib import Path
 
 from agent.core.config import load_settings
-from swebench.data import load_dataset, load_predictions, select
-from swebench.evaluate import EvalOptions, Evaluator, Outcome
-from swebench.tests import TestLists
+from sandbox.runscript import prep_seconds
+from sandbox.swebench import _instance_spec
+from sandbox.swebench_specs import repo_version
+from swebatch.data import load_dataset, load_predictions, select
+from swebatch.evaluate import EvalOptions, Evaluator, Outcome
+from swebatch.tests import TestLists
 
 
 def one_pass(runner, tests: TestLists, rows: list[dict], preds: dict, run_id: str, logs: Path,
@@ -38,25 +46,68 @@ def one_pass(runner, tests: TestLists, rows: list[dict], preds: dict, run_id: st
               flush=True)
 
     options = EvalOptions(run_id=run_id, log_root=logs, report_dir=logs, workers=workers, cache_level="instance")
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     report = Evaluator(runner, tests, options, on_done=done).evaluate(rows, preds)
     wall = time.monotonic() - started
     ran = [o for o in outcomes if o.tests_s is not None]
-    overhead = [o.seconds - o.tests_s for o in ran]
+    parts = [breakdown(o, logs / run_id) for o in ran]
+    overhead = [p["overhead_s"] for p in parts]
     return {
         "run_id": run_id, "wall_s": round(wall, 1), "graded": len(ran),
         "instances_per_hour": round(len(ran) / wall * 3600, 1) if ran and wall else None,
-        "overhead_median_s": round(statistics.median(overhead), 2) if overhead else None,
+        "overhead_median_s": median(overhead),
         "overhead_max_s": round(max(overhead), 2) if overhead else None,
-        "tests_median_s": round(statistics.median(o.tests_s for o in ran), 2) if ran else None,
-        "build_median_s": round(statistics.median(o.build_s for o in ran), 2) if ran else None,
-        "load_avg": round(os.getloadavg()[0], 2),
+        # everything the pass spent beyond the tests (set-up, sweeps, the final drain), per instance
+        "wall_overhead_per_instance_s": round((wall - sum(o.tests_s for o in ran)) / len(ran), 2)
+        if ran and workers == 1 else None,
+        "median_parts_s": {k: median([p[k] for p in parts]) for k in PARTS},
+        "tests_median_s": median([o.tests_s for o in ran]),
+        "build_median_s": median([o.build_s for o in ran]),
+        "load_avg": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "report": {k: v for k, v in report.items() if not k.endswith("_ids") or k in
                    ("resolved_ids", "unresolved_ids", "error_ids", "not_validated_ids")},
         "outcomes": [{"instance_id": o.instance_id, "status": o.status, "note": o.note, "seconds": round(o.seconds, 2),
                       "tests_s": None if o.tests_s is None else round(o.tests_s, 2), "build_s": round(o.build_s, 2),
                       "run_s": round(o.run_s, 2)} for o in outcomes],
     }
+
+
+PARTS = ("lookup_s", "in_container_prep_s", "container_start_exit_s", "host_s", "overhead_s")
+
+
+def breakdown(o: Outcome, run_logs: Path) -> dict:
+    """Where one instance's time beyond its tests went: image lookup (``build_s`` when cached), the
+    script before the tests (patches, setup lines), the container's start and exit, and the host side
+    (create, copy in, logs, parsing, writing the report)."""
+    folder = next(run_logs.glob(f"*/{o.instance_id}"), None)
+    output = (folder / "test_output.txt").read_text(errors="replace") if folder else ""
+    prep = prep_seconds(output) or 0.0
+    return {"lookup_s": o.build_s, "in_container_prep_s": prep,
+            "container_start_exit_s": o.run_s - (o.tests_s or 0) - prep,
+            "host_s": o.seconds - o.build_s - o.run_s, "overhead_s": o.seconds - (o.tests_s or 0)}
+
+
+@contextlib.contextmanager
+def baseline(runner):
+    """Grading as it was before the overhead work, for a ratio under the same load: containers removed
+    inline, no containers started ahead, no look-ahead of specs, each version read twice from git."""
+    import sandbox.swebench as sw
+    import swebatch.evaluate as ev
+
+    run, prefetch, cached, lookahead = runner.sandbox.run_in_image, ev.prefetch, sw.repo_version, ev.Lookahead
+    runner.sandbox.run_in_image = lambda req: run(dataclasses.replace(req, remove_later=False))
+    ev.prefetch = lambda rows, layers: None
+    ev.Lookahead = lambda *a, **kw: None
+    sw.repo_version = cached.__wrapped__
+    try:
+        yield
+    finally:
+        runner.sandbox.run_in_image, ev.prefetch, sw.repo_version, ev.Lookahead = run, prefetch, cached, lookahead
+
+
+def median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 2) if values else None
 
 
 def main() -> None:
@@ -82,8 +133,11 @@ def main() -> None:
     data["args"] = {k: str(v) for k, v in vars(args).items()}
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for name in args.passes.split(","):
-        preds = gold if name != "empty" else {i: p | {"model_patch": ""} for i, p in gold.items()}
-        data[name] = one_pass(runner, tests, rows, preds, f"gold-{name}-{stamp}", args.logs, args.workers)
+        preds = gold if not name.startswith("empty") else {i: p | {"model_patch": ""} for i, p in gold.items()}
+        _instance_spec.cache_clear()  # every pass reads versions from git like a fresh process
+        repo_version.cache_clear()
+        with baseline(runner) if name.startswith("baseline") else contextlib.nullcontext():
+            data[name] = one_pass(runner, tests, rows, preds, f"gold-{name}-{stamp}", args.logs, args.workers)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(data, indent=2) + "\n")
         summary = {k: v for k, v in data[name].items() if k not in ("outcomes", "report")}

@@ -21,6 +21,8 @@ START = ">>>>> CAPUCHIN START TESTS"
 EXIT = ">>>>> CAPUCHIN TEST EXIT"
 TEST_NS = ">>>>> CAPUCHIN TEST NS"
 """Wall time of the test command alone, in nanoseconds: what a run costs beyond it is overhead."""
+PREP_NS = ">>>>> CAPUCHIN PREP NS"
+"""Wall time from the script's start to the test command (applying patches, setup lines), in nanoseconds."""
 APPLY_FAILED_CODE = 97
 
 _GIT_ID = "-c user.name=capuchin -c user.email=capuchin@localhost"
@@ -77,7 +79,7 @@ def build_script(*, workdir: str, patches: Sequence[str], test_cmd: str, parser:
     ``apply`` names the ladder in ``APPLY_LADDERS``. ``max_file_mb`` caps any one file a test writes
     (a test filling the disk is killed by SIGXFSZ: Docker's overlay2 on ext4 has no per-container
     disk quota)."""
-    lines = ["set -u", f"cd {shlex.quote(workdir)}"]
+    lines = ["_s0=$(date +%s%N)", "set -u", f"cd {shlex.quote(workdir)}"]
     if max_file_mb:
         lines.append(f"ulimit -f {int(max_file_mb) * 1024}")
     lines += [f"export {k}={shlex.quote(v)}" for k, v in env.items()]
@@ -87,8 +89,8 @@ def build_script(*, workdir: str, patches: Sequence[str], test_cmd: str, parser:
                      f"exit {APPLY_FAILED_CODE}; }}; fi")
     lines += list(setup)
     args = " ".join(shlex.quote(a) for a in test_args(parser, tests))
-    lines += [f'echo "{START}"', "_t0=$(date +%s%N)", f"{test_cmd} {args}", "_rc=$?",
-              f'echo "{TEST_NS} $(( $(date +%s%N) - _t0 ))"', f'echo "{EXIT} $_rc"']
+    lines += [f'echo "{PREP_NS} $(( $(date +%s%N) - _s0 ))"', f'echo "{START}"', "_t0=$(date +%s%N)",
+              f"{test_cmd} {args}", "_rc=$?", f'echo "{TEST_NS} $(( $(date +%s%N) - _t0 ))"', f'echo "{EXIT} $_rc"']
     return "\n".join(lines) + "\n"
 
 
@@ -127,6 +129,15 @@ _TEST_NS_RE = re.compile(rf"^{re.escape(TEST_NS)} (\d+)$", re.M)
 def test_seconds(output: str) -> float | None:
     """How long the test command itself ran (None when it did not finish)."""
     m = _TEST_NS_RE.search(output)
+    return int(m.group(1)) / 1e9 if m else None
+
+
+_PREP_NS_RE = re.compile(rf"^{re.escape(PREP_NS)} (\d+)$", re.M)
+
+
+def prep_seconds(output: str) -> float | None:
+    """How long the script ran before the test command (patches, setup); None when it did not get there."""
+    m = _PREP_NS_RE.search(output)
     return int(m.group(1)) / 1e9 if m else None
 
 

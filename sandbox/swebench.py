@@ -143,6 +143,18 @@ class InstanceRunner:
     def instance_spec(self, row: dict) -> InstanceSpec:
         return _instance_spec(row["repo"], row["base_commit"], self.repos)
 
+    def layer_tags(self, row: dict) -> dict[str, str]:
+        """The tags of the instance's image and the layers below it (``base``, ``env``, ``instance``);
+        a given image (``sandbox.instance_image``) is all three (never Capuchin's to remove)."""
+        config = self.sandbox.config
+        if config.instance_image:
+            given = config.instance_image.format(instance_id=row["instance_id"])
+            return {"base": given, "env": given, "instance": given}
+        spec = self.instance_spec(row)
+        return {"base": spec.env.base(config.debian_mirror).tag(config.image_prefix),
+                "env": spec.env.env_tag(config.image_prefix, config.debian_mirror),
+                "instance": spec.tag(config.image_prefix, config.debian_mirror)}
+
     def build(self, row: dict) -> str:
         """The instance image's tag (built when missing); environment builds are shared, so serialised."""
         given = self.sandbox.config.instance_image

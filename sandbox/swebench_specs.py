@@ -9,6 +9,7 @@ the instance's commit (read from its version file, else ``git describe``).
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 from collections.abc import Callable
@@ -234,8 +235,10 @@ def mirror_of(repo: str, repos: Path) -> Path:
                           "or point --repos / sandbox.repos at the folder that holds it")
 
 
+@functools.lru_cache(maxsize=4096)
 def repo_version(repo: str, commit: str, repos: Path) -> tuple[int, ...]:
-    """The repository's version at ``commit`` (major, minor)."""
+    """The repository's version at ``commit`` (major, minor); a commit's version never changes, and
+    `git describe` on a large history is a visible part of grading one instance, so it is read once."""
     git = ["git", "-C", str(mirror_of(repo, repos))]
     for path, pattern in VERSION_FILES.get(repo, []):
         text = subprocess.run([*git, "show", f"{commit}:{path}"], capture_output=True, text=True).stdout

@@ -16,7 +16,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("agent", "retrieval", "editing", "sandbox", "benchmarks", "tui", "bot", "swebench", "scripts")
+PACKAGES = ("agent", "retrieval", "editing", "sandbox", "benchmarks", "tui", "bot", "swebatch", "scripts")
 """The shipped code (test helpers may recurse over small trees of their own, such as CLI command groups)."""
 
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)

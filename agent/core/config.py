@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the owners of these sections sit above the ground layer
     from bot.config import BotConfig
     from retrieval.config import RetrievalConfig
     from sandbox.config import SandboxConfig
-    from swebench.config import SWEBenchConfig
+    from swebatch.config import SWEBenchConfig
 
 
 class Section(BaseModel):
@@ -49,7 +49,7 @@ SECTIONS: dict[str, str] = {
     "solve": "agent.solve_config:SolveConfig",
     "bot": "bot.config:BotConfig",
     "tui": "tui.config:TuiConfig",
-    "swebench": "swebench.config:SWEBenchConfig",
+    "swebench": "swebatch.config:SWEBenchConfig",
 }
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = ("agent", "retrieval", "editing", "sandbox", "benchmarks", "tui", "bot", "swebench")
+OURS = ("agent", "retrieval", "editing", "sandbox", "benchmarks", "tui", "bot", "swebatch")
 STAGES = ("retrieval", "editing", "sandbox")
 
 

@@ -157,3 +157,23 @@ def test_a_cancelled_token_removes_the_run_in_flight(sandbox, tiny_repo):
     assert not results[0].passed("tests/test_hang.py::test_hang")
     assert not results[0].timed_out  # stopped by the token, not by the 120 s timeout
     assert not _leftover_runs(sandbox)
+
+
+def test_a_container_started_ahead_runs_like_a_fresh_one_and_is_removed(sandbox, tiny_repo, fix_patch):
+    from dataclasses import replace
+
+    from sandbox.docker_backend import RunRequest
+    from sandbox.infer import local_spec
+    from sandbox.worktree import worktree_tar
+
+    req = RunRequest(image=sandbox.image_for(tiny_repo), env=local_spec(tiny_repo).env, patches=[fix_patch],
+                     tests=["tests/test_add.py::test_add"], tree=worktree_tar(tiny_repo), timeout_s=60)
+    warm = sandbox.start_warm(req)
+    assert len(_leftover_runs(sandbox)) == 1  # started, waiting for its files
+    result = sandbox.run_in_image(replace(req, warm=warm))
+    assert result.tests == {"tests/test_add.py::test_add": Status.PASSED}, result.output[-3000:]
+    assert warm.take() is None  # used once
+    assert not _leftover_runs(sandbox)
+    unused = sandbox.start_warm(req)
+    unused.discard()
+    assert not _leftover_runs(sandbox)

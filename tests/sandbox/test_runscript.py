@@ -27,6 +27,10 @@ def test_clean_patch_applies_with_git_apply(tmp_path):
     assert result.applied
     assert result.tests == {"t.py::a": Status.PASSED}
     assert (tmp_path / "w" / "f.txt").read_text() == "one\nTWO\nthree\n"
+    # the script times what comes before the tests and the tests apart (grading overhead is the rest)
+    assert runscript.prep_seconds(out) is not None
+    assert runscript.test_seconds(out) is not None
+    assert runscript.prep_seconds("no markers") is None
 
 
 def test_offset_patch_falls_back_to_fuzz(tmp_path):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.testing import make_tiny_repo
+from swebatch.records import needs_run, read_record
 
 pytestmark = pytest.mark.slow
 
@@ -65,6 +66,20 @@ def test_kill_nine_at_five_points_then_resume_loses_and_duplicates_nothing(tmp_p
     assert "+    return a + b" in preds[0]["model_patch"]
     assert preds[3]["model_patch"] == ""
     assert json.loads((out / "summary.json").read_text())["statuses"]["solved"] == N - 1
+
+
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_sigterm_stops_like_ctrl_c_in_flight_interrupted_nothing_lost(tmp_path, signame):
+    dataset = make_dataset(tmp_path, 2)
+    code = child(tmp_path, dataset, kill=signame)
+    assert code not in (0, -15), code  # a clean stop through KeyboardInterrupt, not SIGTERM's default death
+    out = tmp_path / "run"
+    statuses = {r.parent.name: json.loads(r.read_text())["status"] for r in out.glob("*/record.json")}
+    assert statuses == {"o__r-0": "interrupted"}  # in flight when the signal came; o__r-1 never started
+    assert json.loads((out / "summary.json").read_text())["stopped"] == "interrupted"
+    assert (out / "predictions.jsonl").read_text() == ""
+    # a rerun runs it again (test_batch's Ctrl-C test reruns for real; a child here costs a minute)
+    assert needs_run(read_record(out / "o__r-0"), retry_errors=False, redo=False)
 
 
 def test_ray_and_local_executors_give_the_same_predictions(tmp_path):

@@ -1,7 +1,7 @@
 """Coverage@k and selected@k over a batch run (``swebench run --grade-candidates``).
 
 Every distinct verified candidate of every instance is graded with the official rules
-(``swebench.evaluate``; logs under ``RUN_DIR/candidate_grades/``, resumable like any evaluation);
+(``swebatch.evaluate``; logs under ``RUN_DIR/candidate_grades/``, resumable like any evaluation);
 a sample is correct when the distinct patch it stands for resolves the instance (samples that
 failed Capuchin's own verification count as incorrect: they could never be chosen). The curves,
 the Large Language Monkeys fit and the plot come from ``benchmarks.curves``, the one
@@ -16,9 +16,9 @@ from pathlib import Path
 
 from agent.report import SolveReport
 from benchmarks.curves import KS, curves, fit_monkeys, mean_curves, plot
-from swebench.evaluate import EvalOptions, Evaluator
-from swebench.records import read_record
-from swebench.tests import TestLists
+from swebatch.evaluate import EvalOptions, Evaluator
+from swebatch.records import read_record
+from swebatch.tests import TestLists
 
 GRADES = "candidate_grades"
 
@@ -44,16 +44,19 @@ def grade_candidates(out: Path, rows: Sequence[dict], runner, tests: TestLists, 
                           cache_level="instance")
     evaluator = Evaluator(runner, tests, options, on_done=on_done)
     results: dict[str, dict[str, bool]] = {}
-    for row in rows:
-        report = load_report(out / row["instance_id"])
-        if report is None:
-            continue
-        preds = candidate_predictions(row["instance_id"], report)
-        for pred in preds:
-            evaluator.on_done(evaluator.one(row, pred))
-        results[row["instance_id"]] = {p["model_name_or_path"].removeprefix("candidate-"):
-                                       _resolved(evaluator.folder(p) / "report.json", row["instance_id"])
-                                       for p in preds}
+    try:
+        for row in rows:
+            report = load_report(out / row["instance_id"])
+            if report is None:
+                continue
+            preds = candidate_predictions(row["instance_id"], report)
+            for pred in preds:
+                evaluator.on_done(evaluator.one(row, pred))
+            results[row["instance_id"]] = {p["model_name_or_path"].removeprefix("candidate-"):
+                                           _resolved(evaluator.folder(p) / "report.json", row["instance_id"])
+                                           for p in preds}
+    finally:
+        evaluator.close()  # containers removed in the background: wait for them, sweep the rest
     return results
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from swebench.grading import FULL, NO, PARTIAL, instance_report, resolution, status_report, without_files
+from swebatch.grading import FULL, NO, PARTIAL, instance_report, resolution, status_report, without_files
 
 P, F, E, S = "PASSED", "FAILED", "ERROR", "SKIPPED"
 

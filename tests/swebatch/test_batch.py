@@ -9,10 +9,10 @@ import time
 import pytest
 
 from agent.core.errors import EndpointUnreachable, InputError
-from swebench.batch import BatchRun, RunOptions
-from swebench.executors import LocalPool
-from swebench.records import Record, all_records, read_record
-from swebench.work import classify
+from swebatch.batch import BatchRun, RunOptions
+from swebatch.executors import LocalPool
+from swebatch.records import Record, all_records, read_record
+from swebatch.work import classify
 
 ROWS = [{"instance_id": f"o__r-{i}"} for i in range(5)]
 
@@ -119,7 +119,7 @@ def test_refuses_to_start_below_the_disk_floor_and_a_second_driver(tmp_path):
     opts = RunOptions(out=tmp_path / "run", model_name="m", min_free_gb=1e9)
     with pytest.raises(InputError, match="free"):
         BatchRun(FakeWork(), LocalPool(1), opts).run(ROWS)
-    from swebench.batch import _lock
+    from swebatch.batch import _lock
 
     with _lock(tmp_path / "run"), pytest.raises(InputError, match="another"):
         run(tmp_path, FakeWork())

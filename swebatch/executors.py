@@ -99,7 +99,7 @@ class RayPool:
         return  # the Ray runtime outlives the run (a cluster, or reused by the next run in this process)
 
 
-EXECUTORS = {"local": "swebench.executors:LocalPool", "ray": "swebench.executors:RayPool"}
+EXECUTORS = {"local": "swebatch.executors:LocalPool", "ray": "swebatch.executors:RayPool"}
 
 
 def open_pool(name: str, workers: int, address: str | None = None) -> Pool:

@@ -1,10 +1,10 @@
 """`capuchin swebench run`: the driver. Feeds instances to a pool, writes every result itself.
 
 Crash safety: a completion record is written atomically after its instance's artifacts, and the
-predictions are rebuilt from the records after each one (``swebench.records``). Killed at any
+predictions are rebuilt from the records after each one (``swebatch.records``). Killed at any
 moment (SIGKILL included), a rerun of the same command skips the complete instances and runs the
-rest: nothing complete is lost, nothing is predicted twice. Ctrl-C cancels the instances in flight
-and records them as ``interrupted`` (rerun next time). A lock file keeps two drivers off one run.
+rest: nothing complete is lost, nothing is predicted twice. Ctrl-C (and SIGTERM, the same way)
+cancels the instances in flight and records them as ``interrupted`` (rerun next time). A lock file keeps two drivers off one run.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from typing import Any
 
 from agent.core.cancel import CancelToken
 from agent.core.errors import InputError
-from swebench.executors import INFRA, Pool
-from swebench.records import Record, all_records, needs_run, write_predictions, write_record
+from swebatch.executors import INFRA, Pool
+from swebatch.records import Record, all_records, needs_run, write_predictions, write_record
+from swebatch.signals import sigterm_as_interrupt
 
 
 @dataclass
@@ -54,12 +55,13 @@ class BatchRun:
         self.work, self.pool, self.options, self.listener = work, pool, options, listener
         self.records: dict[str, Record] = {}
         self.stopped: str | None = None
+        self._submitting: _InFlight | None = None
 
     def run(self, rows: Sequence[dict]) -> dict:
         """Run every row that needs it; return (and write) the summary."""
         out = self.options.out
         out.mkdir(parents=True, exist_ok=True)
-        with _lock(out):
+        with _lock(out), sigterm_as_interrupt():
             started = time.time()
             self.records = all_records(out)
             todo = [r for r in rows if needs_run(self.records.get(r["instance_id"]),
@@ -83,9 +85,11 @@ class BatchRun:
             while pending or inflight:
                 while pending and len(inflight) < self.options.workers and self._check_disk():
                     row = pending.popleft()
-                    token = CancelToken()
-                    inflight[self.pool.submit(self.work, row, self._folder(row), token)] = _InFlight(
-                        row, time.monotonic(), token)
+                    # tracked before submit returns: a signal landing inside submit (it starts a thread
+                    # and waits for it) must still find the instance to record as interrupted
+                    self._submitting = job = _InFlight(row, time.monotonic(), CancelToken())
+                    inflight[self.pool.submit(self.work, row, self._folder(row), job.token)] = job
+                    self._submitting = None
                     self.listener("started", row, None)
                 if not inflight:
                     break  # the disk floor stopped the feed
@@ -110,10 +114,12 @@ class BatchRun:
 
     def _interrupt(self, inflight: dict[Any, _InFlight]) -> None:
         getattr(self.work, "interrupt", lambda: None)()  # e.g. stop its test containers now
-        for handle, job in inflight.items():
+        jobs = [*inflight.items(), *([(None, self._submitting)] if self._submitting else [])]
+        for handle, job in jobs:
             job.token.cancel("Ctrl-C")
-            self.pool.cancel(handle)
-            self._finish(job.row, self._record(job.row, None, "interrupted (Ctrl-C)", status="interrupted"))
+            if handle is not None:
+                self.pool.cancel(handle)
+            self._finish(job.row, self._record(job.row, None, "interrupted (Ctrl-C or SIGTERM)", status="interrupted"))
         self.pool.close(now=True)
         self.stopped = "interrupted"
 

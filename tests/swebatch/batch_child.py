@@ -1,6 +1,6 @@
 """A batch run in a child process, for the SIGKILL tests: the real pipeline with a scripted model
 (agent.testing.ScriptedModel) and a sandbox where tests pass; it kills itself with SIGKILL at the
-point named by ``--kill``."""
+point named by ``--kill``, or sends itself SIGTERM or SIGINT (``--kill SIGTERM``) mid-solve."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from agent.core.config import load_settings  # noqa: E402
 from agent.testing import Reply, ScriptedModel  # noqa: E402
-from swebench import records  # noqa: E402
-from swebench.batch import BatchRun, RunOptions  # noqa: E402
-from swebench.data import load_dataset  # noqa: E402
-from swebench.executors import open_pool  # noqa: E402
-from swebench.testing import PassingSandbox  # noqa: E402
-from swebench.work import CapuchinWork  # noqa: E402
+from swebatch import records  # noqa: E402
+from swebatch.batch import BatchRun, RunOptions  # noqa: E402
+from swebatch.data import load_dataset  # noqa: E402
+from swebatch.executors import open_pool  # noqa: E402
+from swebatch.testing import PassingSandbox  # noqa: E402
+from swebatch.work import CapuchinWork  # noqa: E402
 
 # name -> (file name the os.replace call writes, which call of it, kill before or after it)
 REPLACE_POINTS = {
@@ -64,6 +64,22 @@ def arm(point: str) -> None:
         records.os.replace = replace
 
 
+class SignalledWork(CapuchinWork):
+    """Sends the process ``signum`` while solving its first instance, then waits to be cancelled (as a
+    long solve would): that instance is in flight when the signal lands."""
+
+    calls = 0
+    signum = signal.SIGTERM
+
+    def __call__(self, row, folder, cancel):
+        SignalledWork.calls += 1
+        if SignalledWork.calls == 1:
+            os.kill(os.getpid(), self.signum)
+            cancel.wait(60)
+            raise RuntimeError("cancelled")
+        return super().__call__(row, folder, cancel)
+
+
 class DyingWork(CapuchinWork):
     """Dies in the middle of solving its third instance."""
 
@@ -87,8 +103,11 @@ def main() -> None:
                                     "solve": {"samples": 1, "temperatures": [0.0], "repro_samples": 0}},
                              environ={}, user_file=Path(args.out).parent / "none")
     cls = DyingWork if args.kill == "mid-solve" else CapuchinWork
+    if args.kill in ("SIGTERM", "SIGINT"):
+        cls, SignalledWork.signum = SignalledWork, getattr(signal, args.kill)
     work = cls(settings, None, "scripted", sandbox=PassingSandbox(), model=scripted_model)
-    opts = RunOptions(out=Path(args.out), model_name="scripted", workers=2, min_free_gb=0)
+    opts = RunOptions(out=Path(args.out), model_name="scripted", workers=1 if cls is SignalledWork else 2,
+                      min_free_gb=0)
     BatchRun(work, open_pool(args.executor, 2), opts).run(load_dataset(args.dataset))
 
 

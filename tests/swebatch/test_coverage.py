@@ -8,8 +8,8 @@ import pytest
 
 from agent.core.types import Candidate, Verdict
 from agent.report import SolveReport
-from swebench.coverage import candidate_predictions, coverage_report
-from swebench.records import Record, write_record
+from swebatch.coverage import candidate_predictions, coverage_report
+from swebatch.records import Record, write_record
 
 
 def report(chosen: str) -> SolveReport:

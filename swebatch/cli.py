@@ -23,7 +23,7 @@ ReposOpt = typer.Option(None, "--repos", help="Folder of the repositories' git h
 def _rows(dataset: str, split: str, instances: str | None, ids_file: Path | None, slice_: str | None = None,
           shuffle: bool = False, seed: int = 0) -> tuple[list[dict], list[dict]]:
     """The whole dataset and the instances chosen from it."""
-    from swebench.data import load_dataset, read_ids, select
+    from swebatch.data import load_dataset, read_ids, select
 
     rows = load_dataset(dataset, split)
     ids = read_ids(ids_file) if ids_file else None
@@ -64,9 +64,9 @@ def run_cmd(
     from agent.core.config import settings_for
     from agent.embedded import open_llm
     from agent.solve_cli import _parse_temperatures
-    from swebench.batch import BatchRun, RunOptions
-    from swebench.executors import open_pool
-    from swebench.work import CapuchinWork, RepoSandbox
+    from swebatch.batch import BatchRun, RunOptions
+    from swebatch.executors import open_pool
+    from swebatch.work import CapuchinWork, RepoSandbox
 
     settings = settings_for(None, sandbox={"repos": str(repos) if repos else None},
                             solve={"samples": samples, "temperatures": _parse_temperatures(temperatures)},
@@ -113,8 +113,8 @@ def coverage_cmd(
 
 
 def _coverage(out: Path, rows: list[dict], settings, validation: Path | None) -> None:
-    from swebench.coverage import coverage_report, grade_candidates
-    from swebench.tests import TestLists
+    from swebatch.coverage import coverage_report, grade_candidates
+    from swebatch.tests import TestLists
 
     source = validation or (Path(settings.swebench.validation) if settings.swebench.validation else None)
     tests = TestLists(source)
@@ -224,10 +224,10 @@ def eval_cmd(
     """Grade predictions as the official harness does; print and write the final report."""
     from agent.core.config import settings_for
     from agent.core.errors import InputError
-    from swebench.data import load_predictions
-    from swebench.evaluate import EvalOptions, Evaluator
-    from swebench.report import report_path
-    from swebench.tests import TestLists
+    from swebatch.data import load_predictions
+    from swebatch.evaluate import EvalOptions, Evaluator
+    from swebatch.report import report_path
+    from swebatch.tests import TestLists
 
     settings = settings_for(None, sandbox={"repos": str(repos) if repos else None},
                             swebench={"eval_workers": workers, "cache_level": cache_level,

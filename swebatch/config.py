@@ -23,6 +23,8 @@ class SWEBenchConfig(Section):
     eval_workers: int = Field(default=2, ge=1)
     """Instances graded at once by `swebench eval`."""
     cache_level: Literal["none", "base", "env", "instance"] = "env"
-    """Images an evaluation keeps, as the official --cache_level: 'instance' keeps every instance image."""
+    """Images an evaluation keeps, as the official --cache_level: images this run built above the level are
+    removed ('none': all, 'base': env and instance images, 'env': instance images, 'instance': none);
+    images that existed before the run always stay."""
     validation: str | None = None
     """FAIL_TO_PASS/PASS_TO_PASS for datasets without them: a `capuchin sandbox validate` output file."""

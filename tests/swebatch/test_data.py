@@ -7,7 +7,7 @@ import json
 import pytest
 
 from agent.core.errors import InputError
-from swebench.data import load_dataset, load_predictions, model_dir, select
+from swebatch.data import load_dataset, load_predictions, model_dir, select
 
 ROWS = [{"instance_id": f"o__r-{i}", "repo": "o/r", "base_commit": "c", "patch": f"p{i}", "test_patch": "t",
          "FAIL_TO_PASS": json.dumps([f"t{i}"]), "PASS_TO_PASS": "[]"} for i in range(5)]

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from swebench.data import KEY_MODEL, KEY_PATCH, model_dir
+from swebatch.data import KEY_MODEL, KEY_PATCH, model_dir
 
 if TYPE_CHECKING:
-    from swebench.evaluate import EvalOptions
+    from swebatch.evaluate import EvalOptions
 
 SCHEMA_VERSION = 2
 

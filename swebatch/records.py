@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from swebench.data import KEY_ID, KEY_MODEL, KEY_PATCH
+from swebatch.data import KEY_ID, KEY_MODEL, KEY_PATCH
 
 Status = Literal["solved", "no_candidate", "agent_error", "infra_error", "interrupted"]
 ERRORS = ("agent_error", "infra_error")

@@ -26,7 +26,7 @@ from agent.core.errors import (
     NoVerifiedCandidate,
     SandboxError,
 )
-from swebench.records import Record
+from swebatch.records import Record
 
 # Failures of the machinery, not of Capuchin or the model: never counted as the model's failure.
 INFRA_ERRORS: tuple[type[BaseException], ...] = (EndpointUnreachable, AuthenticationFailed, SandboxError)

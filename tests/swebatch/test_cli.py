@@ -19,7 +19,7 @@ def test_help_renders(command, capsys):
 
 
 def test_an_unreachable_hub_dataset_is_a_message_not_a_traceback(capsys, monkeypatch):
-    import swebench.data as data
+    import swebatch.data as data
 
     monkeypatch.setattr(data, "_from_hub", lambda name, split: (_ for _ in ()).throw(
         data.InputError(f"cannot load {name}", hint=data.OFFLINE_HINT)))
@@ -42,3 +42,15 @@ def test_empty_patches_are_reported_without_running_anything(tmp_path, capsys):
     assert main(["swebench", "eval", str(tmp_path / "p.jsonl"), "--dataset", str(tmp_path / "d.jsonl"),
                  "--run-id", "r"]) == 2
     assert "not in" in capsys.readouterr().err
+
+
+def test_no_top_level_package_of_ours_is_named_like_the_official_swebench():
+    """A user with both installed must get the official ``swebench`` package, not ours shadowing it."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    assert not (root / "swebench").exists(), "rename the package: it shadows the official `swebench`"
+    import tomllib
+
+    include = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    assert not any(name.startswith("swebench") for name in include["include"])

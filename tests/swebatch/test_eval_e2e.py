@@ -25,9 +25,9 @@ def test_gold_resolves_and_bad_patches_do_not(tmp_path):
     from sandbox.docker_backend import DockerSandbox
     from sandbox.engine import docker_available
     from sandbox.swebench import InstanceRunner
-    from swebench.data import load_dataset, select
-    from swebench.evaluate import EvalOptions, Evaluator
-    from swebench.tests import TestLists
+    from swebatch.data import load_dataset, select
+    from swebatch.evaluate import EvalOptions, Evaluator
+    from swebatch.tests import TestLists
 
     if not docker_available() or not SHARED.is_file() or not (REPOS / "psf+requests").exists():
         pytest.skip("needs Docker, the dev set and the psf/requests history")
