@@ -93,6 +93,26 @@ class CodeGraph:
                         out[base.rsplit(".", 1)[-1]].append((path, sym.uid))
         return out
 
+    @cached_property
+    def classes_by_lower(self) -> dict[str, list[SymbolRef]]:
+        """Lower-cased class name -> the classes of that name (prose names a class in lower case: 'blueprint')."""
+        out: dict[str, list[SymbolRef]] = defaultdict(list)
+        for path, parsed in self.files.items():
+            for sym in parsed.symbols:
+                if sym.kind == "class":
+                    out[sym.name.lower()].append((path, sym.uid))
+        return out
+
+    @cached_property
+    def paths_by_stem(self) -> dict[str, list[str]]:
+        """A module's last name part, lower-cased -> its files (``blueprints`` -> src/flask/blueprints.py)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for path in self.files:
+            names = module_names(path)
+            if names:
+                out[names[0].rsplit(".", 1)[-1].lower()].append(path)
+        return out
+
     def neighbours(self, path: str) -> set[str]:
         return self.imports.get(path, set()) | self.importers.get(path, set())
 

@@ -178,6 +178,16 @@ class RepoIndex:
     def read(self, path: str) -> bytes:
         return (self.repo / path).read_bytes()
 
+    def string_spans(self, path: str) -> list[tuple[int, int]]:
+        """Byte spans of a file's string constants (retrieval.strings), parsed on first ask: only the few
+        files holding a text an issue quotes are ever asked for."""
+        from retrieval.strings import string_spans
+
+        memo = self.__dict__.setdefault("_string_spans", {})
+        if path not in memo:
+            memo[path] = string_spans(path, self.read(path))
+        return memo[path]
+
     @cached_property
     def _candidates(self) -> np.ndarray:
         if self.config.rank_tests:

@@ -21,7 +21,8 @@ from retrieval.config import RetrievalConfig
 from retrieval.index import RepoIndex
 from retrieval.literals import extract_literals, file_literal_scores, find_literals, symbol_literal_scores
 from retrieval.rank import combine, keep_top, reasons_for, top_indices
-from retrieval.signals import IssueSignals, code_of, extract, name_overlap, title_of
+from retrieval.signals import IssueSignals, code_of, constructor_scores, extract, name_overlap, title_of
+from retrieval.strings import find_in_strings
 from retrieval.text import tokenize
 
 
@@ -68,9 +69,13 @@ class Localizer:
             "family": from_dict(sig.family_files),
             "trace": from_dict(sig.trace_files),
             "path": from_dict(sig.paths),
+            "loose": from_dict(sig.loose_files),
+            "stem": from_dict(sig.stem_files),
         }
         if self.config.weights.get("literal"):
             signals["literal"] = from_dict(sig.literal_files)
+        if self.config.weights.get("strconst"):
+            signals["strconst"] = from_dict(sig.string_files)
         if self.config.weights.get("dense") and idx.dense is not None:
             signals["dense"] = idx.dense.file_scores(issue)
         if self.config.weights.get("history") and idx.history is not None:
@@ -79,12 +84,23 @@ class Localizer:
 
     def _literals(self, issue: str, sig: IssueSignals) -> None:
         """Rare texts quoted in the issue, found verbatim in the source (only read when a weight asks)."""
-        if not (self.config.weights.get("literal") or self.config.symbol_weights.get("literal")):
+        cfg = self.config
+        wanted = {name for name in ("literal", "strconst") if cfg.weights.get(name) or cfg.symbol_weights.get(name)}
+        if not wanted:
             return
-        source = self.index.source_text
-        hits = find_literals(extract_literals(issue), source, max_files=self.config.literal_max_files)
-        sig.literal_files = file_literal_scores(hits, source)
-        sig.literal_symbols = symbol_literal_scores(hits, source, lambda p: self.index.entries[p].parsed.symbols)
+        source, literals = self.index.source_text, extract_literals(issue)
+
+        def symbols(path: str):
+            return self.index.entries[path].parsed.symbols
+
+        if "literal" in wanted:
+            hits = find_literals(literals, source, max_files=cfg.literal_max_files)
+            sig.literal_files = file_literal_scores(hits, source)
+            sig.literal_symbols = symbol_literal_scores(hits, source, symbols)
+        if "strconst" in wanted:
+            hits = find_in_strings(literals, source, self.index.string_spans, max_files=cfg.literal_max_files)
+            sig.string_files = file_literal_scores(hits, source)
+            sig.string_symbols = symbol_literal_scores(hits, source, symbols)
 
     def _graph_signal(self, fused: np.ndarray, n_seed: int = 5) -> np.ndarray:
         """Files next to (importing or imported by) the current best files score by that nearness."""
@@ -153,7 +169,13 @@ class Localizer:
             "mention": np.array([sig.mention_symbols.get(r, 0.0) for r in refs]),
             "trace": np.array([sig.trace_symbols.get(r, 0.0) for r in refs]),
             "literal": np.array([sig.literal_symbols.get(r, 0.0) for r in refs]),
+            "loose": np.array([sig.loose_symbols.get(r, 0.0) for r in refs]),
+            "strconst": np.array([sig.string_symbols.get(r, 0.0) for r in refs]),
         }
+        if self.config.symbol_weights.get("ctor"):
+            named = {**sig.loose_symbols, **sig.mention_symbols}
+            ctor = constructor_scores(idx.graph, named)
+            signals["ctor"] = np.array([ctor.get(r, 0.0) for r in refs])
         if self.config.symbol_weights.get("dense") and idx.dense is not None:
             signals["dense"] = idx.dense.symbol_scores(issue, chosen)
         fused = combine(signals, self.config.symbol_weights, power=self.config.symbol_fusion_power)
