@@ -34,6 +34,25 @@ _MODULE_SPAN = re.compile(r"^(imports|docstring|impl:\d+)$")
 _CLASS_BODY_SPAN = re.compile(r"^(.+):\d+$")
 
 
+_TRACEBACK = re.compile(r'Traceback \(most recent call last\)|File "[^"]+", line \d+|^\S+\.py:\d+: ', re.M)
+_FILE_PATH = re.compile(r"(?<![\w/.])[\w.-]+(?:/[\w.-]+)*\.(?:py|pyi|pyx|cfg|toml|ini|rst|txt|json|yaml|yml)\b")
+_CODE_SPAN = re.compile(r"```.*?```|`[^`\n]+`|^(?: {4}|\t)\S.*$|^>>> .*$", re.S | re.M)
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+STYLES = ("traceback", "file path", "code identifier", "prose only")
+
+
+def issue_style(issue: str) -> str:
+    """How concretely an issue points at code, strongest first: it has a traceback, it names a file path, it
+    names an identifier in code (a code span, a fenced or indented block, a ``>>>`` line), or it is prose only."""
+    if _TRACEBACK.search(issue):
+        return "traceback"
+    if _FILE_PATH.search(issue):
+        return "file path"
+    if any(_IDENTIFIER.search(span) for span in _CODE_SPAN.findall(issue)):
+        return "code identifier"
+    return "prose only"
+
+
 @dataclass(frozen=True)
 class Instance:
     instance_id: str
@@ -42,6 +61,14 @@ class Instance:
     gold_functions: tuple[str, ...]
     all_spans: tuple[str, ...] = ()
     """Every expected span but ``imports`` (the count used before module-level spans were left out)."""
+
+    @property
+    def repo(self) -> str:
+        return self.instance_id.rsplit("-", 1)[0]
+
+    @property
+    def style(self) -> str:
+        return issue_style(self.problem_statement)
 
 
 def _literal(value):
@@ -146,15 +173,17 @@ def split_scores(instances: list[Instance], results: dict[str, dict]) -> dict:
 
 
 def breakdown(instances: list[Instance], results: dict[str, dict]) -> dict:
-    """File Acc@1/@5 and function Acc@10 per repository and for single- vs multi-file gold patches."""
+    """File Acc@1/@5/@10 and function Acc@10 per repository, for single- vs multi-file gold patches and per
+    issue style (``style: traceback`` ...)."""
     def short(part: dict) -> dict:
         return {"n": part["instances"], "file@1": part["file_acc"][1], "file@5": part["file_acc"][5],
                 "file@10": part["file_acc"][10], "function@10": part["function_acc"][10]}
 
     groups: dict[str, list[Instance]] = {}
     for inst in instances:
-        groups.setdefault(inst.instance_id.rsplit("-", 1)[0], []).append(inst)
+        groups.setdefault(inst.repo, []).append(inst)
         groups.setdefault("multi-file" if len(inst.gold_files) > 1 else "single-file", []).append(inst)
+        groups.setdefault(f"style: {inst.style}", []).append(inst)
     return {name: short(score(group, results)) for name, group in sorted(groups.items())}
 
 

@@ -32,3 +32,13 @@ def test_the_split_is_fixed_by_the_instance_id():
     assert tuning_half("psf__requests-1142") == tuning_half("psf__requests-1142")
     ids = [f"repo__x-{n}" for n in range(200)]
     assert 60 < sum(map(tuning_half, ids)) < 140  # about half
+
+
+def test_issue_style_takes_the_strongest_pointer():
+    from benchmarks.localize import issue_style
+
+    assert issue_style('Crash\nTraceback (most recent call last):\n  File "x.py", line 3, in f\n') == "traceback"
+    assert issue_style("Wrong default\nSee sympy/core/mod.py and `Mod`.") == "file path"
+    assert issue_style("Wrong default\n`Mod(3*i, 2)` is unchanged") == "code identifier"
+    assert issue_style("Wrong default\n\n    >>> Mod(3, 2)\n") == "code identifier"
+    assert issue_style("requests.get always sends a content length header") == "prose only"
