@@ -178,6 +178,25 @@ class RepoIndex:
     def read(self, path: str) -> bytes:
         return (self.repo / path).read_bytes()
 
+    @cached_property
+    def symbol_files(self) -> np.ndarray:
+        """For each of ``symbol_refs``, the index of its file in ``paths``."""
+        pos = {p: i for i, p in enumerate(self.paths)}
+        return np.array([pos[p] for p, _ in self.symbol_refs], dtype=np.int64)
+
+    @cached_property
+    def _symbol_ranges(self) -> dict[str, range]:
+        out, start = {}, 0
+        for path in self.paths:  # symbol_refs lists each file's symbols together, in ``paths`` order
+            n = len(self.entries[path].parsed.symbols)
+            out[path] = range(start, start + n)
+            start += n
+        return out
+
+    def symbol_rows(self, path: str) -> range:
+        """Rows of ``symbol_refs`` (and of symbol BM25 scores) that belong to ``path``."""
+        return self._symbol_ranges.get(path, range(0))
+
     def string_spans(self, path: str) -> list[tuple[int, int]]:
         """Byte spans of a file's string constants (retrieval.strings), parsed on first ask: only the few
         files holding a text an issue quotes are ever asked for."""

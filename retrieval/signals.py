@@ -10,6 +10,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from retrieval.graph import CodeGraph, SymbolRef
 from retrieval.text import STOPWORDS, split_identifier
@@ -181,9 +182,14 @@ def code_of(issue: str) -> str:
     return " ".join(_CODE.findall(issue))
 
 
+@lru_cache(maxsize=262_144)
+def _name_parts(name: str) -> tuple[str, ...]:
+    return tuple(p for p in split_identifier(name) if len(p) > 2 and p not in STOPWORDS)
+
+
 def name_overlap(name: str, words: set[str]) -> float:
     """Share of a definition name's parts (``prepare_content_length`` -> 3 parts) found among ``words``."""
-    parts = [p for p in split_identifier(name) if len(p) > 2 and p not in STOPWORDS]
+    parts = _name_parts(name)
     return sum(p in words for p in parts) / len(parts) if parts else 0.0
 
 
