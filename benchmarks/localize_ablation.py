@@ -157,6 +157,33 @@ def _report(args) -> int:
     return 0
 
 
+def _stage1(args) -> int:
+    """File-level levers searched offline on the collected signals: each alone (weight chosen on the tuning
+    half), then jointly by coordinate search on the tuning half; both reported on the held-out half."""
+    from agent.core.config import load_settings
+    from benchmarks.localize_tune import accuracy, coordinate_search, lever_report
+
+    data = pickle.loads((args.out / "signals.pkl").read_bytes())
+    config = load_settings(None).retrieval
+    power, base = config.fusion_power, {k: v for k, v in config.weights.items() if v}
+    tune = [c for c in data if tuning_half(c.instance_id)]
+    held = [c for c in data if not tuning_half(c.instance_id)]
+    names = args.levers.split(",")
+    tuned = coordinate_search(tune, base, power, names)
+    multi = [c for c in held if len(c.gold) > 1]
+    out = {"instances": {"tune": len(tune), "held_out": len(held)},
+           "base": {"tune": accuracy(tune, base, power), "held_out": accuracy(held, base, power),
+                    "held_out_multi_file": accuracy(multi, base, power)},
+           "levers": lever_report(tune, held, base, power, names),
+           "joint": {"weights": {k: v for k, v in tuned.items() if v != base.get(k)},
+                     "tune": accuracy(tune, tuned, power), "held_out": accuracy(held, tuned, power),
+                     "held_out_multi_file": accuracy(multi, tuned, power)}}
+    text = json.dumps(out, indent=1)
+    (args.out / "stage1.json").write_text(text + "\n")
+    print(text)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -168,8 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("report")
     p.add_argument("--dataset", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
+    s = sub.add_parser("stage1")
+    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--levers", default="loose,stem,strconst,literal,cochange")
     args = ap.parse_args(argv)
-    return {"run": _run, "report": _report}[args.cmd](args)
+    return {"run": _run, "report": _report, "stage1": _stage1}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -219,7 +220,10 @@ def main(argv: list[str] | None = None) -> int:
                              **({"embedding_model": args.model} if args.model else {}))
     cfg_json = config.model_dump_json()
     issues = [i.problem_statement for i in load_instances(args.dataset)][:60]
-    result = {"repo": str(args.repo), "backend": args.backend, "args": vars(args) | {"repo": str(args.repo)}}
+    result = {"repo": str(args.repo), "backend": args.backend, "args": vars(args) | {"repo": str(args.repo)},
+              # The machine is shared: the figures mean little without the load they were taken under.
+              "load_average_start": [round(x, 2) for x in os.getloadavg()], "nice": os.nice(0),
+              "cpus": os.cpu_count()}
     if not args.skip_builds:
         result["full_build"] = full_builds(args.repo, cfg_json, args.runs)
         print("full build:", json.dumps({k: v for k, v in result["full_build"].items() if k != "runs"}), flush=True)
@@ -234,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         result["levers"] = embedding_levers(args.repo, config, args.levers, args.static_model,
                                             transformer=not args.no_transformer)
         print("levers:", json.dumps(result["levers"], indent=1), flush=True)
+    result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")
     return 0
