@@ -187,6 +187,22 @@ def breakdown(instances: list[Instance], results: dict[str, dict]) -> dict:
     return {name: short(score(group, results)) for name, group in sorted(groups.items())}
 
 
+def miss_ranks(instances: list[Instance], results: dict[str, dict]) -> dict:
+    """Where the file Acc@5 misses are: the rank of the worst-placed gold file (6-10, 11-20, not in the
+    ranked list), for single- and multi-file gold patches, with the instances of each bucket."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for inst in instances:
+        row = results.get(inst.instance_id)
+        if row is None or _hit(inst.gold_files, row["files"], 5):
+            continue
+        ranks = [row["files"].index(g) + 1 if g in row["files"] else None for g in inst.gold_files]
+        worst = None if None in ranks else max(ranks)
+        bucket = "not listed" if worst is None else "6-10" if worst <= 10 else "11-20"
+        kind = "multi-file" if len(inst.gold_files) > 1 else "single-file"
+        out.setdefault(kind, {}).setdefault(bucket, []).append(inst.instance_id)
+    return out
+
+
 def read_results(out: Path) -> dict[str, dict]:
     results = {}
     if out.exists():
@@ -220,6 +236,7 @@ def run(dataset: Path, checkouts: Path, out: Path, config, model=None, progress=
     summary["splits"] = split_scores(instances, results)
     summary["breakdown"] = breakdown(instances, results)
     summary["breakdown_held_out"] = breakdown([i for i in instances if not tuning_half(i.instance_id)], results)
+    summary["file_misses_at_5"] = miss_ranks(instances, results)
     summary["missing_checkouts"] = sum(not (checkouts / i.instance_id).is_dir() for i in instances)
     summary["error_instances"] = {i: r["error"] for i, r in sorted(results.items()) if r.get("error")}
     return summary
