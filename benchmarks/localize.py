@@ -34,6 +34,25 @@ _MODULE_SPAN = re.compile(r"^(imports|docstring|impl:\d+)$")
 _CLASS_BODY_SPAN = re.compile(r"^(.+):\d+$")
 
 
+_TRACEBACK = re.compile(r'Traceback \(most recent call last\)|File "[^"]+", line \d+|^\S+\.py:\d+: ', re.M)
+_FILE_PATH = re.compile(r"(?<![\w/.])[\w.-]+(?:/[\w.-]+)*\.(?:py|pyi|pyx|cfg|toml|ini|rst|txt|json|yaml|yml)\b")
+_CODE_SPAN = re.compile(r"```.*?```|`[^`\n]+`|^(?: {4}|\t)\S.*$|^>>> .*$", re.S | re.M)
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+STYLES = ("traceback", "file path", "code identifier", "prose only")
+
+
+def issue_style(issue: str) -> str:
+    """How concretely an issue points at code, strongest first: it has a traceback, it names a file path, it
+    names an identifier in code (a code span, a fenced or indented block, a ``>>>`` line), or it is prose only."""
+    if _TRACEBACK.search(issue):
+        return "traceback"
+    if _FILE_PATH.search(issue):
+        return "file path"
+    if any(_IDENTIFIER.search(span) for span in _CODE_SPAN.findall(issue)):
+        return "code identifier"
+    return "prose only"
+
+
 @dataclass(frozen=True)
 class Instance:
     instance_id: str
@@ -42,6 +61,14 @@ class Instance:
     gold_functions: tuple[str, ...]
     all_spans: tuple[str, ...] = ()
     """Every expected span but ``imports`` (the count used before module-level spans were left out)."""
+
+    @property
+    def repo(self) -> str:
+        return self.instance_id.rsplit("-", 1)[0]
+
+    @property
+    def style(self) -> str:
+        return issue_style(self.problem_statement)
 
 
 def _literal(value):
@@ -146,16 +173,34 @@ def split_scores(instances: list[Instance], results: dict[str, dict]) -> dict:
 
 
 def breakdown(instances: list[Instance], results: dict[str, dict]) -> dict:
-    """File Acc@1/@5 and function Acc@10 per repository and for single- vs multi-file gold patches."""
+    """File Acc@1/@5/@10 and function Acc@10 per repository, for single- vs multi-file gold patches and per
+    issue style (``style: traceback`` ...)."""
     def short(part: dict) -> dict:
         return {"n": part["instances"], "file@1": part["file_acc"][1], "file@5": part["file_acc"][5],
                 "file@10": part["file_acc"][10], "function@10": part["function_acc"][10]}
 
     groups: dict[str, list[Instance]] = {}
     for inst in instances:
-        groups.setdefault(inst.instance_id.rsplit("-", 1)[0], []).append(inst)
+        groups.setdefault(inst.repo, []).append(inst)
         groups.setdefault("multi-file" if len(inst.gold_files) > 1 else "single-file", []).append(inst)
+        groups.setdefault(f"style: {inst.style}", []).append(inst)
     return {name: short(score(group, results)) for name, group in sorted(groups.items())}
+
+
+def miss_ranks(instances: list[Instance], results: dict[str, dict]) -> dict:
+    """Where the file Acc@5 misses are: the rank of the worst-placed gold file (6-10, 11-20, not in the
+    ranked list), for single- and multi-file gold patches, with the instances of each bucket."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for inst in instances:
+        row = results.get(inst.instance_id)
+        if row is None or _hit(inst.gold_files, row["files"], 5):
+            continue
+        ranks = [row["files"].index(g) + 1 if g in row["files"] else None for g in inst.gold_files]
+        worst = None if None in ranks else max(ranks)
+        bucket = "not listed" if worst is None else "6-10" if worst <= 10 else "11-20"
+        kind = "multi-file" if len(inst.gold_files) > 1 else "single-file"
+        out.setdefault(kind, {}).setdefault(bucket, []).append(inst.instance_id)
+    return out
 
 
 def read_results(out: Path) -> dict[str, dict]:
@@ -191,6 +236,7 @@ def run(dataset: Path, checkouts: Path, out: Path, config, model=None, progress=
     summary["splits"] = split_scores(instances, results)
     summary["breakdown"] = breakdown(instances, results)
     summary["breakdown_held_out"] = breakdown([i for i in instances if not tuning_half(i.instance_id)], results)
+    summary["file_misses_at_5"] = miss_ranks(instances, results)
     summary["missing_checkouts"] = sum(not (checkouts / i.instance_id).is_dir() for i in instances)
     summary["error_instances"] = {i: r["error"] for i, r in sorted(results.items()) if r.get("error")}
     return summary

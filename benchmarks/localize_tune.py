@@ -45,11 +45,20 @@ class Collected:
 
 
 def collect_one(inst, checkout: Path, config) -> Collected:
-    from retrieval import Localizer, RepoIndex
+    from retrieval import RepoIndex
+
+    index = RepoIndex.open(checkout, config, memo=_PARSE_MEMO)
+    variants = history_variants(checkout, index.paths, inst.problem_statement, config)
+    return collect_signals(inst, index, config, extra=variants)
+
+
+def collect_signals(inst, index, config, extra: dict[str, np.ndarray] | None = None) -> Collected:
+    """Every file signal of stage 1 for one instance (``config``'s weights say which optional ones are
+    computed), the neighbours and co-change rows of the files that can become seeds, and the gold files."""
+    from retrieval import Localizer
     from retrieval.signals import extract
     from retrieval.text import tokenize
 
-    index = RepoIndex.open(checkout, config, memo=_PARSE_MEMO)
     loc = Localizer(index, config)
     sig = extract(index.graph, inst.problem_statement)
     loc._literals(inst.problem_statement, sig)
@@ -58,7 +67,7 @@ def collect_one(inst, checkout: Path, config) -> Collected:
     pool = set()
     for scores in signals.values():
         pool.update(int(i) for i in np.argsort(-scores)[:SEED_POOL] if scores[i] > 0)
-    signals.update(history_variants(checkout, index.paths, inst.problem_statement, config))
+    signals.update(extra or {})
     neighbours = {i: [pos[n] for n in index.graph.neighbours(index.paths[i])] for i in pool}
     cochange = {}
     if index.history is not None:

@@ -39,6 +39,7 @@ class CodeGraph:
         self.files = files
         self.module_to_path: dict[str, str] = {}
         self.defs_by_name: dict[str, list[SymbolRef]] = defaultdict(list)
+        self._symbol_tables: dict[str, dict[str, Symbol]] = {}
         for path, parsed in files.items():
             for mod in module_names(path):
                 self.module_to_path.setdefault(mod, path)
@@ -46,8 +47,20 @@ class CodeGraph:
                 self.defs_by_name[sym.name].append((path, sym.uid))
 
     def symbol(self, path: str, qualname: str) -> Symbol | None:
-        parsed = self.files.get(path)
-        return parsed.symbol(qualname) if parsed else None
+        """The symbol with this uid in ``path``, else the first with this qualname (ParsedFile.symbol), by a
+        per-file table: ranking asks for thousands per query, and a scan of the file's symbols each time
+        was a third of a sympy query."""
+        table = self._symbol_tables.get(path)
+        if table is None:
+            parsed = self.files.get(path)
+            if parsed is None:
+                return None
+            table = {}
+            for sym in reversed(parsed.symbols):  # the first of a repeated qualname wins
+                table[sym.qualname] = sym
+            table.update((s.uid, s) for s in parsed.symbols)
+            self._symbol_tables[path] = table
+        return table.get(qualname)
 
     def resolve_import(self, path: str, module: str, names: list[str]) -> list[str]:
         """Repository files an import in ``path`` refers to (the module, or submodules named in it)."""
@@ -91,6 +104,26 @@ class CodeGraph:
                 if sym.kind == "class" and "(" in sym.signature:
                     for base in _BASES.findall(sym.signature.split("(", 1)[1]):
                         out[base.rsplit(".", 1)[-1]].append((path, sym.uid))
+        return out
+
+    @cached_property
+    def classes_by_lower(self) -> dict[str, list[SymbolRef]]:
+        """Lower-cased class name -> the classes of that name (prose names a class in lower case: 'blueprint')."""
+        out: dict[str, list[SymbolRef]] = defaultdict(list)
+        for path, parsed in self.files.items():
+            for sym in parsed.symbols:
+                if sym.kind == "class":
+                    out[sym.name.lower()].append((path, sym.uid))
+        return out
+
+    @cached_property
+    def paths_by_stem(self) -> dict[str, list[str]]:
+        """A module's last name part, lower-cased -> its files (``blueprints`` -> src/flask/blueprints.py)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for path in self.files:
+            names = module_names(path)
+            if names:
+                out[names[0].rsplit(".", 1)[-1].lower()].append(path)
         return out
 
     def neighbours(self, path: str) -> set[str]:

@@ -179,6 +179,35 @@ class RepoIndex:
         return (self.repo / path).read_bytes()
 
     @cached_property
+    def symbol_files(self) -> np.ndarray:
+        """For each of ``symbol_refs``, the index of its file in ``paths``."""
+        pos = {p: i for i, p in enumerate(self.paths)}
+        return np.array([pos[p] for p, _ in self.symbol_refs], dtype=np.int64)
+
+    @cached_property
+    def _symbol_ranges(self) -> dict[str, range]:
+        out, start = {}, 0
+        for path in self.paths:  # symbol_refs lists each file's symbols together, in ``paths`` order
+            n = len(self.entries[path].parsed.symbols)
+            out[path] = range(start, start + n)
+            start += n
+        return out
+
+    def symbol_rows(self, path: str) -> range:
+        """Rows of ``symbol_refs`` (and of symbol BM25 scores) that belong to ``path``."""
+        return self._symbol_ranges.get(path, range(0))
+
+    def string_spans(self, path: str) -> list[tuple[int, int]]:
+        """Byte spans of a file's string constants (retrieval.strings), parsed on first ask: only the few
+        files holding a text an issue quotes are ever asked for."""
+        from retrieval.strings import string_spans
+
+        memo = self.__dict__.setdefault("_string_spans", {})
+        if path not in memo:
+            memo[path] = string_spans(path, self.read(path))
+        return memo[path]
+
+    @cached_property
     def _candidates(self) -> np.ndarray:
         if self.config.rank_tests:
             return np.ones(len(self.paths), dtype=bool)

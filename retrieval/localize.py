@@ -21,7 +21,8 @@ from retrieval.config import RetrievalConfig
 from retrieval.index import RepoIndex
 from retrieval.literals import extract_literals, file_literal_scores, find_literals, symbol_literal_scores
 from retrieval.rank import combine, keep_top, reasons_for, top_indices
-from retrieval.signals import IssueSignals, code_of, extract, name_overlap, title_of
+from retrieval.signals import IssueSignals, code_of, constructor_scores, extract, name_overlap, title_of
+from retrieval.strings import find_in_strings
 from retrieval.text import tokenize
 
 
@@ -55,7 +56,7 @@ class Localizer:
 
         sym_scores = idx.symbol_scores(tokens)
         best_symbol = np.zeros(len(idx.paths), dtype=np.float64)
-        file_of = np.array([pos[p] for p, _ in idx.symbol_refs], dtype=np.int64)
+        file_of = idx.symbol_files
         if len(file_of):
             np.maximum.at(best_symbol, file_of, sym_scores)
         signals = {
@@ -68,9 +69,13 @@ class Localizer:
             "family": from_dict(sig.family_files),
             "trace": from_dict(sig.trace_files),
             "path": from_dict(sig.paths),
+            "loose": from_dict(sig.loose_files),
+            "stem": from_dict(sig.stem_files),
         }
         if self.config.weights.get("literal"):
             signals["literal"] = from_dict(sig.literal_files)
+        if self.config.weights.get("strconst"):
+            signals["strconst"] = from_dict(sig.string_files)
         if self.config.weights.get("dense") and idx.dense is not None:
             signals["dense"] = idx.dense.file_scores(issue)
         if self.config.weights.get("history") and idx.history is not None:
@@ -79,12 +84,23 @@ class Localizer:
 
     def _literals(self, issue: str, sig: IssueSignals) -> None:
         """Rare texts quoted in the issue, found verbatim in the source (only read when a weight asks)."""
-        if not (self.config.weights.get("literal") or self.config.symbol_weights.get("literal")):
+        cfg = self.config
+        wanted = {name for name in ("literal", "strconst") if cfg.weights.get(name) or cfg.symbol_weights.get(name)}
+        if not wanted:
             return
-        source = self.index.source_text
-        hits = find_literals(extract_literals(issue), source, max_files=self.config.literal_max_files)
-        sig.literal_files = file_literal_scores(hits, source)
-        sig.literal_symbols = symbol_literal_scores(hits, source, lambda p: self.index.entries[p].parsed.symbols)
+        source, literals = self.index.source_text, extract_literals(issue)
+
+        def symbols(path: str):
+            return self.index.entries[path].parsed.symbols
+
+        if "literal" in wanted:
+            hits = find_literals(literals, source, max_files=cfg.literal_max_files)
+            sig.literal_files = file_literal_scores(hits, source)
+            sig.literal_symbols = symbol_literal_scores(hits, source, symbols)
+        if "strconst" in wanted:
+            hits = find_in_strings(literals, source, self.index.string_spans, max_files=cfg.literal_max_files)
+            sig.string_files = file_literal_scores(hits, source)
+            sig.string_symbols = symbol_literal_scores(hits, source, symbols)
 
     def _graph_signal(self, fused: np.ndarray, n_seed: int = 5) -> np.ndarray:
         """Files next to (importing or imported by) the current best files score by that nearness."""
@@ -134,11 +150,13 @@ class Localizer:
         return list(zip(ranking.paths, ranking.scores, strict=True))
 
     # -- stage 3 ---------------------------------------------------------------
-    def _rank_symbols(self, issue: str, files: FileRanking, sig: IssueSignals) -> list[Location]:
+    def _rank_symbols(self, issue: str, files: FileRanking, sig: IssueSignals, limit: int) -> list[Location]:
+        """The best ``limit`` definitions of the kept files (only those get a Location and its reasons: on
+        sympy, building all ~1,500 cost more than ranking them)."""
         idx = self.index
         keep = files.paths[: self.config.top_files]
         file_rank = {p: r for r, p in enumerate(keep, 1)}
-        chosen = [i for i, (p, _) in enumerate(idx.symbol_refs) if p in file_rank]
+        chosen = sorted(i for p in keep for i in idx.symbol_rows(p))
         if not chosen:
             return []
         refs = [idx.symbol_refs[i] for i in chosen]
@@ -148,17 +166,23 @@ class Localizer:
             "file": np.array([file_rank[p] ** -self.config.file_prior_power for p, _ in refs]),
             "bm25_symbol": idx.symbol_scores(tokenize(issue))[chosen].astype(np.float64),
             "bm25_title": idx.symbol_scores(tokenize(title_of(issue)))[chosen].astype(np.float64),
-            "name": np.array([name_overlap(n, words) for n in names]),
-            "name_title": np.array([name_overlap(n, title_words) for n in names]),
+            "name": _per_name(names, words),
+            "name_title": _per_name(names, title_words),
             "mention": np.array([sig.mention_symbols.get(r, 0.0) for r in refs]),
             "trace": np.array([sig.trace_symbols.get(r, 0.0) for r in refs]),
             "literal": np.array([sig.literal_symbols.get(r, 0.0) for r in refs]),
+            "loose": np.array([sig.loose_symbols.get(r, 0.0) for r in refs]),
+            "strconst": np.array([sig.string_symbols.get(r, 0.0) for r in refs]),
         }
+        if self.config.symbol_weights.get("ctor"):
+            named = {**sig.loose_symbols, **sig.mention_symbols}
+            ctor = constructor_scores(idx.graph, named)
+            signals["ctor"] = np.array([ctor.get(r, 0.0) for r in refs])
         if self.config.symbol_weights.get("dense") and idx.dense is not None:
             signals["dense"] = idx.dense.symbol_scores(issue, chosen)
         fused = combine(signals, self.config.symbol_weights, power=self.config.symbol_fusion_power)
         out = []
-        for i in top_indices(fused, len(refs)):
+        for i in top_indices(fused, limit):
             path, qual = refs[i]
             sym = idx.graph.symbol(path, qual)
             out.append(Location(
@@ -170,7 +194,9 @@ class Localizer:
     def localize(self, issue: str, *, top_k: int = 20) -> list[Location]:
         """Ranked functions/classes (best first) with the evidence for each."""
         files, sig = self._rank_files(issue)
-        locations = self._rank_symbols(issue, files, sig)
+        # The model may promote any definition it is shown, so with one every definition is kept.
+        limit = max(top_k, self.config.top_locations) if self.model is None else len(self.index.symbol_refs)
+        locations = self._rank_symbols(issue, files, sig, limit)
         if self.model is not None:
             from retrieval.llm_stages import narrow_locations
 
@@ -182,3 +208,9 @@ class Localizer:
         from retrieval.context import build_context
 
         return build_context(self.index, locations, budget_tokens=budget_tokens)
+
+
+def _per_name(names: list[str], words: set[str]) -> np.ndarray:
+    """``name_overlap`` of each name, computed once per distinct name (``__init__`` repeats thousands of times)."""
+    overlap = {n: name_overlap(n, words) for n in set(names)}
+    return np.array([overlap[n] for n in names], dtype=np.float64)

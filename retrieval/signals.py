@@ -10,6 +10,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from retrieval.graph import CodeGraph, SymbolRef
 from retrieval.text import STOPWORDS, split_identifier
@@ -37,9 +38,17 @@ class IssueSignals:
     """Files defining identifiers named in the title line."""
     family_files: dict[str, float] = field(default_factory=dict)
     """Files defining subclasses of classes the issue names (fixes often land in an override)."""
+    loose_files: dict[str, float] = field(default_factory=dict)
+    """Files defining classes the issue names in prose, in another case or number ('blueprint' for Blueprint)."""
+    loose_symbols: dict[SymbolRef, float] = field(default_factory=dict)
+    stem_files: dict[str, float] = field(default_factory=dict)
+    """Files whose module name the issue uses as a word ('blueprints' for blueprints.py)."""
     literal_files: dict[str, float] = field(default_factory=dict)
     """Files holding rare texts the issue quotes (retrieval.literals); filled by the localiser on demand."""
     literal_symbols: dict[SymbolRef, float] = field(default_factory=dict)
+    string_files: dict[str, float] = field(default_factory=dict)
+    """Files whose string constants hold texts the issue quotes (retrieval.strings); filled on demand."""
+    string_symbols: dict[SymbolRef, float] = field(default_factory=dict)
 
 
 def _match_path(graph: CodeGraph, raw: str) -> str | None:
@@ -114,6 +123,55 @@ def _mentions(graph: CodeGraph, text: str, sig: IssueSignals) -> None:
             sig.mention_files[path] = sig.mention_files.get(path, 0.0) + weight * bonus
 
 
+def _word_forms(word: str) -> set[str]:
+    """A lower-cased word and its other number ('blueprint' <-> 'blueprints', 'index' <-> 'indexes')."""
+    forms = {word, word + "s"}
+    if word.endswith("s"):
+        forms.add(word[:-1])
+    if word.endswith("es"):
+        forms.add(word[:-2])
+    return forms
+
+
+def _loose_names(graph: CodeGraph, text: str, title: str, sig: IssueSignals) -> None:
+    """Classes and modules named in prose. Issue #18: 'Raise error when blueprint name contains a dot' never
+    listed blueprints.py, because only the exact-case name matched (the property ``Request.blueprint`` in
+    wrappers.py), never the class ``Blueprint`` nor the module ``blueprints``; the base class's file, rich in
+    the same words, won on BM25."""
+    exact = set(re.findall(r"[A-Za-z_]\w*", text))
+    title_words = {w.lower() for w in re.findall(r"[A-Za-z_]\w*", title)}
+    words = {w.lower() for w in exact if len(w) >= 4 and w.lower() not in STOPWORDS}
+    for word in words:
+        bonus = 1.5 if word in title_words else 1.0
+        forms = _word_forms(word)
+        classes = [r for f in forms for r in graph.classes_by_lower.get(f, ())
+                   if graph.symbol(*r) is not None and graph.symbol(*r).name not in exact]
+        if 0 < len(classes) <= 20:
+            for path, uid in classes:
+                weight = bonus / math.sqrt(len(classes))
+                sig.loose_symbols[(path, uid)] = max(sig.loose_symbols.get((path, uid), 0.0), weight)
+                sig.loose_files[path] = max(sig.loose_files.get(path, 0.0), weight)
+        paths = [p for f in forms for p in graph.paths_by_stem.get(f, ())]
+        if 0 < len(paths) <= 10:
+            for path in paths:
+                sig.stem_files[path] = max(sig.stem_files.get(path, 0.0), bonus / math.sqrt(len(paths)))
+
+
+def constructor_scores(graph: CodeGraph, named: dict[SymbolRef, float]) -> dict[SymbolRef, float]:
+    """A named class's ``__init__`` gets the class's score: an issue about how an object is made or what it
+    accepts ('a blueprint name must not contain a dot') is fixed in the constructor (flask-5014, -4045)."""
+    out: dict[SymbolRef, float] = {}
+    for (path, uid), score in named.items():
+        sym = graph.symbol(path, uid)
+        if sym is None or sym.kind != "class":
+            continue
+        init = graph.files[path].symbol(f"{sym.qualname}.__init__")
+        if init is not None:
+            key = (path, init.uid)
+            out[key] = max(out.get(key, 0.0), score)
+    return out
+
+
 def title_of(issue: str) -> str:
     """The issue's first non-empty line: the reporter's own summary, the densest evidence."""
     return next((line for line in issue.splitlines() if line.strip()), "")
@@ -124,9 +182,14 @@ def code_of(issue: str) -> str:
     return " ".join(_CODE.findall(issue))
 
 
+@lru_cache(maxsize=262_144)
+def _name_parts(name: str) -> tuple[str, ...]:
+    return tuple(p for p in split_identifier(name) if len(p) > 2 and p not in STOPWORDS)
+
+
 def name_overlap(name: str, words: set[str]) -> float:
     """Share of a definition name's parts (``prepare_content_length`` -> 3 parts) found among ``words``."""
-    parts = [p for p in split_identifier(name) if len(p) > 2 and p not in STOPWORDS]
+    parts = _name_parts(name)
     return sum(p in words for p in parts) / len(parts) if parts else 0.0
 
 
@@ -150,4 +213,5 @@ def extract(graph: CodeGraph, issue: str) -> IssueSignals:
     _mentions(graph, title_of(issue), title)
     sig.title_files = title.mention_files
     _family(graph, sig)
+    _loose_names(graph, issue, title_of(issue), sig)
     return sig

@@ -32,3 +32,24 @@ def test_the_split_is_fixed_by_the_instance_id():
     assert tuning_half("psf__requests-1142") == tuning_half("psf__requests-1142")
     ids = [f"repo__x-{n}" for n in range(200)]
     assert 60 < sum(map(tuning_half, ids)) < 140  # about half
+
+
+def test_issue_style_takes_the_strongest_pointer():
+    from benchmarks.localize import issue_style
+
+    assert issue_style('Crash\nTraceback (most recent call last):\n  File "x.py", line 3, in f\n') == "traceback"
+    assert issue_style("Wrong default\nSee sympy/core/mod.py and `Mod`.") == "file path"
+    assert issue_style("Wrong default\n`Mod(3*i, 2)` is unchanged") == "code identifier"
+    assert issue_style("Wrong default\n\n    >>> Mod(3, 2)\n") == "code identifier"
+    assert issue_style("requests.get always sends a content length header") == "prose only"
+
+
+def test_misses_are_bucketed_by_the_worst_placed_gold_file():
+    from benchmarks.localize import Instance, miss_ranks
+
+    ranked = [f"f{n}.py" for n in range(20)]
+    insts = [Instance("a-1", "p", ("f0.py",), ()), Instance("a-2", "p", ("f7.py",), ()),
+             Instance("a-3", "p", ("f1.py", "f15.py"), ()), Instance("a-4", "p", ("f2.py", "zz.py"), ())]
+    results = {i.instance_id: {"files": ranked, "functions": []} for i in insts}
+    assert miss_ranks(insts, results) == {"single-file": {"6-10": ["a-2"]},
+                                          "multi-file": {"11-20": ["a-3"], "not listed": ["a-4"]}}
