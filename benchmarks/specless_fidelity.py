@@ -29,13 +29,16 @@ VALIDATED = Path(__file__).parent / "results" / "validate-dev.jsonl"
 RESULTS = Path(__file__).parent / "results" / "specless-fidelity.jsonl"
 
 
-def checkout(repo: str, commit: str, root: Path) -> Path:
+MIRRORS = Path("/work/.mirror")
+
+
+def checkout(repo: str, commit: str, root: Path, mirrors: Path = MIRRORS) -> Path:
     """A clone of the local mirror at ``commit`` (shared objects: cheap), reused across instances."""
     from sandbox.swebench_specs import mirror_of
 
     path = root / repo.replace("/", "+")
     if not (path / ".git").is_dir():
-        subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(mirror_of(repo)), str(path)],
+        subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(mirror_of(repo, mirrors)), str(path)],
                        check=True)
     subprocess.run(["git", "-C", str(path), "checkout", "-q", "--force", commit], check=True)
     subprocess.run(["git", "-C", str(path), "clean", "-qfdx"], check=True)

@@ -49,6 +49,36 @@ def test_a_python_nobody_has_is_a_warning_not_a_crash(tmp_path):
     assert "3.14" in choice.warning
 
 
+def test_a_project_requiring_312_or_later_gets_trixies_313(tmp_path):
+    write(tmp_path, {"pyproject.toml": PYPROJECT + 'requires-python = ">=3.12"\n'})
+    inference = infer(tmp_path)
+    assert inference.python.version == "3.13"
+    assert inference.python.warning is None
+    assert "excludes 3.9, 3.11" in inference.python.reason
+    assert inference.spec().env.suite == "trixie"
+
+
+def test_projects_that_3_11_satisfies_keep_it_though_they_name_3_13(tmp_path):
+    """3.13 is on demand only: a project tested on 3.8-3.13 keeps its bookworm image."""
+    write(tmp_path, {"pyproject.toml": PYPROJECT + 'requires-python = ">=3.8"\nclassifiers = '
+                     '["Programming Language :: Python :: 3.12", "Programming Language :: Python :: 3.13"]\n'})
+    assert infer(tmp_path).python.version == "3.11"
+
+
+def test_the_suite_summary_leaves_out_passed_tests_output(tmp_path):
+    """-rA's P (captured output of passed tests) is quadratic in pytest: packaging 24.1's 30,000
+    tests ran in minutes, then the summary ran past the 40-minute timeout. Only p is needed."""
+    from sandbox.parsers import parse_pytest
+
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "tests/test_a.py": "def test_a():\n    pass\n"})
+    cmd = infer(tmp_path).spec().env.test_cmd
+    chars = next(w for w in cmd.split() if w.startswith("-r"))[2:]
+    assert "P" not in chars
+    assert "A" not in chars
+    assert set("fEsxXp") <= set(chars)  # every outcome the parser reads still gets a summary line
+    assert parse_pytest("PASSED tests/test_a.py::test_a\n") == {"tests/test_a.py::test_a": "PASSED"}
+
+
 def test_install_uses_test_extras_requirements_groups_and_config_plugins(tmp_path):
     write(tmp_path, {
         "pyproject.toml": PYPROJECT + '[project.optional-dependencies]\ntests = ["hypothesis"]\ndocs = ["sphinx"]\n'
