@@ -76,6 +76,8 @@ class InstallPlan:
     evidence: tuple[str, ...]
     resolve_before: str | None = None
     """Resolve dependencies as of this date (an old checkout): see ``resolution_date``."""
+    build_requires: tuple[str, ...] = ()
+    """pyproject's ``[build-system] requires``: under a date, the editable build gets them as of it."""
 
     def lines(self) -> list[str]:
         out = [f"export {k}={shlex.quote(v)}" for k, v in self.env]
@@ -106,8 +108,25 @@ class InstallPlan:
         # a dependency whose releases of the day were deleted from PyPI (atomicwrites before 1.4.1,
         # for pytest 4.5) cannot resolve under the date: then today's releases, through pip
         undated = f"{{ echo '{WARN}: no dated resolution; installing current releases'; python -m pip install {target}; }}"
-        return [f"{{ $CAPUCHIN_PIP {target}{fallback.replace('DOT', '.')}; }} || {undated}",
-                "python -m pip install --no-deps -e ."]
+        # uv locks a local source's build by its path, the same /testbed in every build: a private
+        # cache, or concurrent builds of two repositories wait on each other and time out (300 s)
+        private = "UV_CACHE_DIR=/tmp/capuchin-uv-project "
+        return [f"{{ {private}$CAPUCHIN_PIP {target}{fallback.replace('DOT', '.')}; }} || {undated}",
+                *self._editable_lines()]
+
+    def _editable_lines(self) -> list[str]:
+        """pip's isolated build takes today's build requirements: setuptools 70 removed the
+        ``setuptools.dep_util`` that astropy 5.1's setup imports. Constrain them to the date's."""
+        if not self.build_requires:
+            return ["python -m pip install --no-deps -e ."]
+        quoted = " ".join(shlex.quote(r) for r in self.build_requires)
+        pins = "/tmp/capuchin-build-constraints.txt"
+        return [f"printf '%s\\n' {quoted} > /tmp/capuchin-build-requires.in",
+                f"python -m uv pip compile -q --no-header /tmp/capuchin-build-requires.in -o {pins} || "
+                f"{{ echo '{WARN}: build requirements do not resolve as of the date'; : > {pins}; }}",
+                f"PIP_CONSTRAINT={pins} python -m pip install --no-deps -e . || "
+                f"{{ echo '{WARN}: the editable build failed with dated build requirements'; "
+                "python -m pip install --no-deps -e .; }"]
 
 
 def _installer(before: str | None) -> list[str]:
@@ -170,8 +189,8 @@ def _tox_testenv(files: RepoFiles) -> tuple[list[str], list[str], list[str]]:
     reqs, deps = [], []
     for line in parser.get("testenv", "deps", fallback="").splitlines():
         line = line.split("#", 1)[0].strip()
-        if not line or re.match(r"^[\w-]+:", line) or "{" in line.replace("{toxinidir}", ""):
-            continue  # factor-conditional lines ("min: ...") and substitutions belong to other envs
+        if not line or re.match(r"^[\w-]+(\s*,\s*[\w-]+)*\s*:(?!//)", line) or "{" in line.replace("{toxinidir}", ""):
+            continue  # factor-conditional lines ("min: ...", "devdeps,mpldev: ...") belong to other envs
         if line.startswith("-r"):
             reqs.append(line[2:].strip().replace("{toxinidir}/", ""))
         elif not line.startswith("-"):
@@ -273,5 +292,6 @@ def plan_install(files: RepoFiles, pytest_config: PytestConfig, python: str = "3
     before = resolution_date(files, python)
     if before:
         evidence.append(f"dependencies as released before {before} (the checkout's HEAD is older than 90 days)")
+    build = files.pyproject().get("build-system", {}).get("requires", [])
     return InstallPlan(tuple(extras), tuple(reqs), tuple(dict.fromkeys(packages)), installable, env,
-                       tuple(evidence), before)
+                       tuple(evidence), before, tuple(r for r in build if isinstance(r, str)))

@@ -188,6 +188,23 @@ def test_an_old_checkout_resolves_dependencies_as_of_its_month(tmp_path):
     assert resolution_date(RepoFiles(tmp_path), "3.9") == "2021-05-01"
 
 
+def test_an_old_checkouts_project_builds_with_the_dates_build_requirements(tmp_path):
+    """astropy 5.1's setup imports setuptools.dep_util, gone from today's setuptools; and uv locks
+    a local build by its path (/testbed in every image), so concurrent builds shared one lock."""
+    from sandbox.infer_install import InstallPlan
+
+    plan = InstallPlan((), (), (), True, (), (), "2022-08-01", ("setuptools", "oldest-supported-numpy"))
+    script = "\n".join(plan.lines())
+    assert "printf '%s\\n' setuptools oldest-supported-numpy > /tmp/capuchin-build-requires.in" in script
+    assert "PIP_CONSTRAINT=/tmp/capuchin-build-constraints.txt python -m pip install --no-deps -e ." in script
+    assert "UV_CACHE_DIR=/tmp/capuchin-uv-project $CAPUCHIN_PIP ." in script
+    write(tmp_path, {"pyproject.toml": '[build-system]\nrequires = ["setuptools>=61", "cython"]\n',
+                     "tox.ini": "[testenv]\ndeps =\n    pytest-mock\n    devdeps,mpldev: git+https://x/y.git\n"})
+    inferred = infer(tmp_path).install
+    assert inferred.build_requires == ("setuptools>=61", "cython")
+    assert inferred.packages == ("pytest-mock",)  # the factor-conditional line belongs to other envs
+
+
 def test_old_classifiers_pick_the_oldest_python_available(tmp_path):
     """requests 1.1 says 2.6-3.3 and imports collections.MutableMapping (gone in 3.10)."""
     write(tmp_path, {"setup.py": "setup(classifiers=['Programming Language :: Python :: 2.7',\n"
