@@ -58,11 +58,15 @@ class Inference:
     """Messages about services the suite seems to need (runs have none, and no network)."""
     files: dict[str, str] = field(default_factory=dict)
     serve_httpbin: bool = False
+    test_cmd: str = TEST_CMD
+    parser: str = "pytest"
+    """How test output is read (``sandbox.parsers``): the project's own runner prints its own."""
 
     def spec(self) -> InstanceSpec:
         env = EnvSpec(name="local", python=self.python.version, pip_packages=("pytest",),
                       install="\n".join([*self.install.lines(), *self._httpbin_install(), MARK_CCE]),
-                      test_cmd=TEST_CMD, eval_setup=HTTPBIN_SETUP if self.serve_httpbin else (),
+                      test_cmd=self.test_cmd, parser=self.parser,
+                      eval_setup=HTTPBIN_SETUP if self.serve_httpbin else (),
                       env={"PYTHONPATH": "/testbed/src:/testbed"})
         return InstanceSpec(env=env, source=f"local:{content_hash(self.files)}", keep_source=False)
 
@@ -78,7 +82,7 @@ class Inference:
         return {
             "python": self.python.version, "python_reason": self.python.reason,
             "python_warning": self.python.warning, "install": self.install.lines(),
-            "install_evidence": list(self.install.evidence), "test_command": TEST_CMD,
+            "install_evidence": list(self.install.evidence), "test_command": self.test_cmd,
             "pytest_config": self.pytest.source, "test_paths": list(self.test_paths),
             "excluded_trees": list(self.excluded), "services": list(self.services),
             "inferred_from": sorted(self.files),
@@ -99,8 +103,22 @@ def infer(repo: Path) -> Inference:
         services.append("the tests read HTTPBIN_URL: an httpbin server is served on 127.0.0.1:8080 for them")
     elif httpbin == "public":
         services.append("the tests call httpbin.org; runs have no network, so those fail with or without a change")
+    test_cmd, parser = own_runner(files) or (TEST_CMD, "pytest")
     return Inference(python, plan, config, tuple(paths), tuple(excluded), tuple(services), dict(files.used),
-                     serve_httpbin=httpbin == "env")
+                     serve_httpbin=httpbin == "env", test_cmd=test_cmd, parser=parser)
+
+
+SYMPY_RUNNER = ("bin/test -C --verbose", "sympy")
+
+
+def own_runner(files: RepoFiles) -> tuple[str, str] | None:
+    """(command, parser) of a runner the project ships instead of pytest. SymPy's ``bin/test``
+    (``sympy.test``): until 2020 its tests import ``raises`` from ``sympy.utilities.pytest``,
+    which defines it only outside pytest, so under pytest whole files fail to collect."""
+    runner = files.text("bin/test") or ""
+    if "sympy.test(" in runner:
+        return SYMPY_RUNNER
+    return None
 
 
 def local_spec(repo: Path) -> InstanceSpec:

@@ -205,6 +205,15 @@ def test_an_old_checkouts_project_builds_with_the_dates_build_requirements(tmp_p
     assert inferred.packages == ("pytest-mock",)  # the factor-conditional line belongs to other envs
 
 
+def test_sympys_own_runner_is_used_where_it_ships_one(tmp_path):
+    """SymPy of 2016 defines sympy.utilities.pytest.raises only outside pytest: its own bin/test."""
+    write(tmp_path, {"setup.py": "", "bin/test": "import sympy\nok = sympy.test(*args, verbose=True)\n"})
+    env = infer(tmp_path).spec().env
+    assert (env.test_cmd, env.parser) == ("bin/test -C --verbose", "sympy")
+    (tmp_path / "bin" / "test").write_text("#!/bin/sh\nexec make check\n")
+    assert infer(tmp_path).spec().env.parser == "pytest"
+
+
 def test_old_classifiers_pick_the_oldest_python_available(tmp_path):
     """requests 1.1 says 2.6-3.3 and imports collections.MutableMapping (gone in 3.10)."""
     write(tmp_path, {"setup.py": "setup(classifiers=['Programming Language :: Python :: 2.7',\n"
