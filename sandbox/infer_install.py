@@ -78,9 +78,12 @@ class InstallPlan:
     """Resolve dependencies as of this date (an old checkout): see ``resolution_date``."""
     build_requires: tuple[str, ...] = ()
     """pyproject's ``[build-system] requires``: under a date, the editable build gets them as of it."""
+    pre: tuple[str, ...] = ()
+    """Shell lines run before anything installs (fixing the checkout's build configuration)."""
 
     def lines(self) -> list[str]:
         out = [f"export {k}={shlex.quote(v)}" for k, v in self.env]
+        out += list(self.pre)
         out += _installer(self.resolve_before)
         if self.requirements:
             out.append(REQ_FUNCTION)
@@ -293,5 +296,21 @@ def plan_install(files: RepoFiles, pytest_config: PytestConfig, python: str = "3
     if before:
         evidence.append(f"dependencies as released before {before} (the checkout's HEAD is older than 90 days)")
     build = files.pyproject().get("build-system", {}).get("requires", [])
+    pre = egg_info_untag(files)
+    if pre:
+        evidence.append("setup.cfg [egg_info] tags the version with a date (3.0.1.dev-20261130), which uv "
+                        "rejects: untagged for the build")
     return InstallPlan(tuple(extras), tuple(reqs), tuple(dict.fromkeys(packages)), installable, env,
-                       tuple(evidence), before, tuple(r for r in build if isinstance(r, str)))
+                       tuple(evidence), before, tuple(r for r in build if isinstance(r, str)), pre)
+
+
+def egg_info_untag(files: RepoFiles) -> tuple[str, ...]:
+    """Sphinx of 2020 sets ``tag_build = .dev`` and ``tag_date = true``: its version is then no valid
+    PEP 440 version for uv (pip lets it pass), so a dated install failed over to today's releases.
+    The build's copy of setup.cfg loses the tags (runs copy the working tree in again)."""
+    parser = files.ini("setup.cfg")
+    if parser is None or not parser.has_section("egg_info"):
+        return ()
+    if not {"tag_build", "tag_date"} & set(parser.options("egg_info")):
+        return ()
+    return ("sed -i -E '/^[[:space:]]*tag_(build|date)[[:space:]]*=/d' setup.cfg",)

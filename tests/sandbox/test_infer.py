@@ -214,6 +214,22 @@ def test_sympys_own_runner_is_used_where_it_ships_one(tmp_path):
     assert infer(tmp_path).spec().env.parser == "pytest"
 
 
+def test_a_date_tagged_egg_info_version_is_untagged_for_the_build(tmp_path):
+    """Sphinx 3.0's setup.cfg makes 3.0.1.dev-20261130, which uv refuses: the install fell back
+    to today's releases (pytest-cov 7, which old pytest cannot load)."""
+    write(tmp_path, {"setup.py": "", "setup.cfg": "[egg_info]\ntag_build = .dev\ntag_date = true\n"})
+    script = "\n".join(infer(tmp_path).install.lines())
+    sed = "sed -i -E '/^[[:space:]]*tag_(build|date)[[:space:]]*=/d' setup.cfg"
+    assert sed in script
+    assert script.index(sed) < script.index("$CAPUCHIN_PIP -e .")
+    import subprocess
+
+    subprocess.run(["bash", "-c", sed], cwd=tmp_path, check=True)
+    assert (tmp_path / "setup.cfg").read_text() == "[egg_info]\n"
+    write(tmp_path, {"setup.cfg": "[metadata]\nname = x\n"})
+    assert "tag_" not in "\n".join(infer(tmp_path).install.lines())
+
+
 def test_old_classifiers_pick_the_oldest_python_available(tmp_path):
     """requests 1.1 says 2.6-3.3 and imports collections.MutableMapping (gone in 3.10)."""
     write(tmp_path, {"setup.py": "setup(classifiers=['Programming Language :: Python :: 2.7',\n"
