@@ -103,6 +103,8 @@ def infer(repo: Path) -> Inference:
         services.append("the tests read HTTPBIN_URL: an httpbin server is served on 127.0.0.1:8080 for them")
     elif httpbin == "public":
         services.append("the tests call httpbin.org; runs have no network, so those fail with or without a change")
+    services += [f"git submodule {path} (.gitmodules) is not checked out, and builds cannot fetch it: "
+                 "run `git submodule update --init` in the repository" for path in missing_submodules(repo, files)]
     test_cmd, parser = own_runner(files) or (TEST_CMD, "pytest")
     return Inference(python, plan, config, tuple(paths), tuple(excluded), tuple(services), dict(files.used),
                      serve_httpbin=httpbin == "env", test_cmd=test_cmd, parser=parser)
@@ -194,6 +196,14 @@ def httpbin_use(repo: Path, tracked: list[str], limit: int = 200) -> str | None:
         elif "://httpbin.org" in text and found is None:
             found = "public"
     return found
+
+
+def missing_submodules(repo: Path, files: RepoFiles) -> list[str]:
+    """Submodule paths of ``.gitmodules`` that are absent or empty: astropy 3.x builds through its
+    astropy_helpers submodule, and a clone without ``--recursive`` fails at setup.py."""
+    text = files.text(".gitmodules") or ""
+    paths = re.findall(r"^\s*path\s*=\s*(\S+)\s*$", text, re.MULTILINE)
+    return [p for p in paths if not (repo / p).is_dir() or not any((repo / p).iterdir())]
 
 
 def services_needed(files: RepoFiles, plan: InstallPlan) -> list[str]:

@@ -230,6 +230,15 @@ def test_a_date_tagged_egg_info_version_is_untagged_for_the_build(tmp_path):
     assert "tag_" not in "\n".join(infer(tmp_path).install.lines())
 
 
+def test_a_submodule_left_out_of_the_clone_is_said(tmp_path):
+    write(tmp_path, {"setup.py": "", ".gitmodules": '[submodule "helpers"]\n\tpath = helpers\n\turl = https://x/h.git\n'
+                                                    '[submodule "vendored"]\n\tpath = vendored\n\turl = https://x/v.git\n',
+                     "vendored/a.py": ""})
+    services = infer(tmp_path).services
+    assert any("git submodule helpers" in s and "git submodule update --init" in s for s in services)
+    assert not any("vendored" in s for s in services)
+
+
 def test_old_classifiers_pick_the_oldest_python_available(tmp_path):
     """requests 1.1 says 2.6-3.3 and imports collections.MutableMapping (gone in 3.10)."""
     write(tmp_path, {"setup.py": "setup(classifiers=['Programming Language :: Python :: 2.7',\n"
