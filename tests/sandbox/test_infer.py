@@ -239,6 +239,24 @@ def test_a_submodule_left_out_of_the_clone_is_said(tmp_path):
     assert not any("vendored" in s for s in services)
 
 
+def test_a_project_without_a_test_extra_gets_its_complete_extra_one_by_one(tmp_path):
+    """xarray-4966: test_CFMaskCoder_decode_dask skipped without dask, which only [complete] names."""
+    write(tmp_path, {"setup.py": "", "setup.cfg": "[metadata]\nname = xarray\n[options.extras_require]\n"
+                     "io =\n    netCDF4\n    # scitools-iris\naccel =\n    scipy\nparallel =\n    dask[complete]\n"
+                     "complete =\n    %(io)s\n    %(accel)s\n    %(parallel)s\ndocs =\n    %(complete)s\n    sphinx\n"})
+    plan = infer(tmp_path).install
+    assert plan.optional == ("netCDF4", "scipy", "dask[complete]")
+    assert "for p in netCDF4 scipy 'dask[complete]'; do $CAPUCHIN_PIP" in "\n".join(plan.lines())
+    (tmp_path / "setup.cfg").unlink()
+    write(tmp_path, {"pyproject.toml": PYPROJECT.replace('name = "x"', 'name = "Pkg"') +
+                     '[project.optional-dependencies]\nio = ["h5py"]\nviz = ["matplotlib"]\n'
+                     'all = ["pkg[io, viz]", "rich"]\n'})
+    assert set(infer(tmp_path).install.optional) == {"h5py", "matplotlib", "rich"}
+    write(tmp_path, {"pyproject.toml": PYPROJECT + '[project.optional-dependencies]\ntest = ["pytest"]\n'
+                     'all = ["rich"]\n', "setup.cfg": ""})
+    assert infer(tmp_path).install.optional == ()  # a test extra says what the tests need
+
+
 def test_old_classifiers_pick_the_oldest_python_available(tmp_path):
     """requests 1.1 says 2.6-3.3 and imports collections.MutableMapping (gone in 3.10)."""
     write(tmp_path, {"setup.py": "setup(classifiers=['Programming Language :: Python :: 2.7',\n"
