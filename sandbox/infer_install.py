@@ -153,10 +153,12 @@ def _installer(before: str | None) -> list[str]:
             f"export UV_EXCLUDE_NEWER={before}T00:00:00Z",
             'CAPUCHIN_PIP="python -m uv pip install"',
             # the pytest of its day (today's may reject its configuration), and the setuptools:
-            # today's warns on import of pkg_resources, an error under filterwarnings=error
-            # (both came with the environment layer, and uv keeps an installed version whatever
-            # its date, --upgrade included: they go first)
-            "python -m pip uninstall -q -y pytest setuptools",
+            # today's warns on import of pkg_resources, an error under filterwarnings=error.
+            # Everything the environment layer installed goes (uv keeps an installed version
+            # whatever its date, --upgrade included): today's Pygments, packaging, typing_extensions
+            # came with today's pytest and stayed beside sphinx 4.1's dated Jinja2
+            "python -m pip freeze --all 2>/dev/null | cut -d= -f1 | grep -viE '^(pip|uv|wheel)$' | "
+            "xargs -r python -m pip uninstall -q -y",
             "$CAPUCHIN_PIP pytest setuptools"]
 
 

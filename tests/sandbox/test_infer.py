@@ -179,6 +179,8 @@ def test_an_old_checkout_resolves_dependencies_as_of_its_month(tmp_path):
     assert plan.resolve_before == "2021-06-01"
     script = "\n".join(plan.lines())
     assert "UV_EXCLUDE_NEWER=2021-06-01T00:00:00Z" in script
+    # what the environment layer brought (today's pytest and its dependencies) goes before the dated install
+    assert script.index("xargs -r python -m pip uninstall -q -y") < script.index("$CAPUCHIN_PIP pytest setuptools")
     assert "python -m pip install --no-deps -e ." in script  # uv cannot make old setuptools editable
     from sandbox.infer_install import resolution_date
 
