@@ -100,7 +100,10 @@ class InstallPlan:
             out += self._project_lines()
         if self.optional:
             quoted = " ".join(shlex.quote(p) for p in self.optional)
-            out.append(f'for p in {quoted}; do $CAPUCHIN_PIP "$p" || echo "{WARN}: optional $p did not install"; done')
+            # wheels only, each under a time limit: bottleneck of 2021 has no wheel for this Python, and
+            # building it compiled numpy from source for over 20 minutes
+            out.append(f'for p in {quoted}; do timeout 300 $CAPUCHIN_PIP --only-binary :all: "$p" || '
+                       f'echo "{WARN}: optional $p did not install (wheels only)"; done')
         out.append(RUNNER_CHECK)
         return out
 
