@@ -100,10 +100,11 @@ class InstallPlan:
             out += self._project_lines()
         if self.optional:
             quoted = " ".join(shlex.quote(p) for p in self.optional)
-            # wheels only, each under a time limit: bottleneck of 2021 has no wheel for this Python, and
-            # building it compiled numpy from source for over 20 minutes
-            out.append(f'for p in {quoted}; do timeout 300 $CAPUCHIN_PIP --only-binary :all: "$p" || '
-                       f'{{ echo "{WARN}: optional $p did not install (wheels only)"; continue; }}; '
+            # each under a time limit: bottleneck of 2021 has no wheel for this Python, and building it
+            # compiled numpy from source for over 20 minutes (wheels only is too strict: toolz of 2021
+            # is an sdist, and without it dask[complete] resolved to a dask 2.17 that cannot import)
+            out.append(f'for p in {quoted}; do timeout 300 $CAPUCHIN_PIP "$p" || '
+                       f'{{ echo "{WARN}: optional $p did not install within 300 s"; continue; }}; '
                        f'{IMPORT_CHECK}; done')
         out.append(RUNNER_CHECK)
         return out
