@@ -45,14 +45,15 @@ def _docker(config):
 
 @sandbox_app.command("base")
 def base_cmd(
-    suite: list[str] = typer.Option(None, "--suite", help="Debian suites to build (default: bookworm, bullseye)."),
+    suite: list[str] = typer.Option(None, "--suite", help="Debian suites to build (default: bookworm, bullseye; trixie, for Python 3.13, is built when first needed)."),
 ) -> None:
     """Build (or find cached) the base images: Debian minbase + Python, by debootstrap (idempotent)."""
-    from sandbox.specs import SUITE_FOR_PYTHON, BaseSpec
+    from sandbox.specs import ON_DEMAND_PYTHONS, SUITE_FOR_PYTHON, BaseSpec
 
     config = _settings(None)
     sb = _docker(config)
-    for name in suite or list(SUITE_FOR_PYTHON.values()):
+    default = [s for py, s in SUITE_FOR_PYTHON.items() if py not in ON_DEMAND_PYTHONS]
+    for name in suite or default:
         tag = sb.builder.ensure_base(BaseSpec(name, mirror=config.debian_mirror))
         print(tag)
 

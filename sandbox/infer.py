@@ -25,7 +25,12 @@ from sandbox.worktree import check_repo, worktree_files
 CCE_MARKER = ".capuchin-continue-on-collection-errors"
 """Left in the environment's prefix when its pytest knows ``--continue-on-collection-errors``
 (pytest 3.0 and later; an old checkout's pinned pytest 2.x refuses the whole command line)."""
-TEST_CMD = ('python -m pytest -rA -p no:cacheprovider '
+REPORT_CHARS = "-rfEsxXp"
+"""pytest's short summary of every outcome, as ``-rA`` gives, but without ``P`` (the captured output
+of passed tests): pytest looks up each passed test's teardown report by scanning all reports, so
+``-rA`` is quadratic in the suite's size; packaging 24.1's ~30,000 tests finished in minutes and then
+spent 40 minutes in the summary (the sandbox's timeout) — the parsers read only the summary lines."""
+TEST_CMD = (f'python -m pytest {REPORT_CHARS} -p no:cacheprovider '
             f'$(test -e "$(dirname "$(command -v python)")/../{CCE_MARKER}" && echo --continue-on-collection-errors)')
 """One uncollectable file (an example app's conftest importing what is not installed) must not
 stop the whole session: without the flag pytest exits at collection and runs no test at all."""
@@ -53,11 +58,15 @@ class Inference:
     """Messages about services the suite seems to need (runs have none, and no network)."""
     files: dict[str, str] = field(default_factory=dict)
     serve_httpbin: bool = False
+    test_cmd: str = TEST_CMD
+    parser: str = "pytest"
+    """How test output is read (``sandbox.parsers``): the project's own runner prints its own."""
 
     def spec(self) -> InstanceSpec:
         env = EnvSpec(name="local", python=self.python.version, pip_packages=("pytest",),
                       install="\n".join([*self.install.lines(), *self._httpbin_install(), MARK_CCE]),
-                      test_cmd=TEST_CMD, eval_setup=HTTPBIN_SETUP if self.serve_httpbin else (),
+                      test_cmd=self.test_cmd, parser=self.parser,
+                      eval_setup=HTTPBIN_SETUP if self.serve_httpbin else (),
                       env={"PYTHONPATH": "/testbed/src:/testbed"})
         return InstanceSpec(env=env, source=f"local:{content_hash(self.files)}", keep_source=False)
 
@@ -73,7 +82,7 @@ class Inference:
         return {
             "python": self.python.version, "python_reason": self.python.reason,
             "python_warning": self.python.warning, "install": self.install.lines(),
-            "install_evidence": list(self.install.evidence), "test_command": TEST_CMD,
+            "install_evidence": list(self.install.evidence), "test_command": self.test_cmd,
             "pytest_config": self.pytest.source, "test_paths": list(self.test_paths),
             "excluded_trees": list(self.excluded), "services": list(self.services),
             "inferred_from": sorted(self.files),
@@ -94,8 +103,24 @@ def infer(repo: Path) -> Inference:
         services.append("the tests read HTTPBIN_URL: an httpbin server is served on 127.0.0.1:8080 for them")
     elif httpbin == "public":
         services.append("the tests call httpbin.org; runs have no network, so those fail with or without a change")
+    services += [f"git submodule {path} (.gitmodules) is not checked out, and builds cannot fetch it: "
+                 "run `git submodule update --init` in the repository" for path in missing_submodules(repo, files)]
+    test_cmd, parser = own_runner(files) or (TEST_CMD, "pytest")
     return Inference(python, plan, config, tuple(paths), tuple(excluded), tuple(services), dict(files.used),
-                     serve_httpbin=httpbin == "env")
+                     serve_httpbin=httpbin == "env", test_cmd=test_cmd, parser=parser)
+
+
+SYMPY_RUNNER = ("bin/test -C --verbose", "sympy")
+
+
+def own_runner(files: RepoFiles) -> tuple[str, str] | None:
+    """(command, parser) of a runner the project ships instead of pytest. SymPy's ``bin/test``
+    (``sympy.test``): until 2020 its tests import ``raises`` from ``sympy.utilities.pytest``,
+    which defines it only outside pytest, so under pytest whole files fail to collect."""
+    runner = files.text("bin/test") or ""
+    if "sympy.test(" in runner:
+        return SYMPY_RUNNER
+    return None
 
 
 def local_spec(repo: Path) -> InstanceSpec:
@@ -171,6 +196,14 @@ def httpbin_use(repo: Path, tracked: list[str], limit: int = 200) -> str | None:
         elif "://httpbin.org" in text and found is None:
             found = "public"
     return found
+
+
+def missing_submodules(repo: Path, files: RepoFiles) -> list[str]:
+    """Submodule paths of ``.gitmodules`` that are absent or empty: astropy 3.x builds through its
+    astropy_helpers submodule, and a clone without ``--recursive`` fails at setup.py."""
+    text = files.text(".gitmodules") or ""
+    paths = re.findall(r"^\s*path\s*=\s*(\S+)\s*$", text, re.MULTILINE)
+    return [p for p in paths if not (repo / p).is_dir() or not any((repo / p).iterdir())]
 
 
 def services_needed(files: RepoFiles, plan: InstallPlan) -> list[str]:

@@ -76,9 +76,17 @@ class InstallPlan:
     evidence: tuple[str, ...]
     resolve_before: str | None = None
     """Resolve dependencies as of this date (an old checkout): see ``resolution_date``."""
+    build_requires: tuple[str, ...] = ()
+    """pyproject's ``[build-system] requires``: under a date, the editable build gets them as of it."""
+    pre: tuple[str, ...] = ()
+    """Shell lines run before anything installs (fixing the checkout's build configuration)."""
+    optional: tuple[str, ...] = ()
+    """The optional dependencies of a project with no test extra (its ``complete``/``all`` extra),
+    installed one by one after it, best effort: suites skip what needs a missing one."""
 
     def lines(self) -> list[str]:
         out = [f"export {k}={shlex.quote(v)}" for k, v in self.env]
+        out += list(self.pre)
         out += _installer(self.resolve_before)
         if self.requirements:
             out.append(REQ_FUNCTION)
@@ -90,6 +98,14 @@ class InstallPlan:
                        f"echo \"{WARN}: could not install $p\"; done; }}")
         if self.installable:
             out += self._project_lines()
+        if self.optional:
+            quoted = " ".join(shlex.quote(p) for p in self.optional)
+            # each under a time limit: bottleneck of 2021 has no wheel for this Python, and building it
+            # compiled numpy from source for over 20 minutes (wheels only is too strict: toolz of 2021
+            # is an sdist, and without it dask[complete] resolved to a dask 2.17 that cannot import)
+            out.append(f'for p in {quoted}; do timeout 300 $CAPUCHIN_PIP "$p" || '
+                       f'{{ echo "{WARN}: optional $p did not install within 300 s"; continue; }}; '
+                       f'{IMPORT_CHECK}; done')
         out.append(RUNNER_CHECK)
         return out
 
@@ -106,8 +122,25 @@ class InstallPlan:
         # a dependency whose releases of the day were deleted from PyPI (atomicwrites before 1.4.1,
         # for pytest 4.5) cannot resolve under the date: then today's releases, through pip
         undated = f"{{ echo '{WARN}: no dated resolution; installing current releases'; python -m pip install {target}; }}"
-        return [f"{{ $CAPUCHIN_PIP {target}{fallback.replace('DOT', '.')}; }} || {undated}",
-                "python -m pip install --no-deps -e ."]
+        # uv locks a local source's build by its path, the same /testbed in every build: a private
+        # cache, or concurrent builds of two repositories wait on each other and time out (300 s)
+        private = "UV_CACHE_DIR=/tmp/capuchin-uv-project "
+        return [f"{{ {private}$CAPUCHIN_PIP {target}{fallback.replace('DOT', '.')}; }} || {undated}",
+                *self._editable_lines()]
+
+    def _editable_lines(self) -> list[str]:
+        """pip's isolated build takes today's build requirements: setuptools 70 removed the
+        ``setuptools.dep_util`` that astropy 5.1's setup imports. Constrain them to the date's."""
+        if not self.build_requires:
+            return ["python -m pip install --no-deps -e ."]
+        quoted = " ".join(shlex.quote(r) for r in self.build_requires)
+        pins = "/tmp/capuchin-build-constraints.txt"
+        return [f"printf '%s\\n' {quoted} > /tmp/capuchin-build-requires.in",
+                f"python -m uv pip compile -q --no-header /tmp/capuchin-build-requires.in -o {pins} || "
+                f"{{ echo '{WARN}: build requirements do not resolve as of the date'; : > {pins}; }}",
+                f"PIP_CONSTRAINT={pins} python -m pip install --no-deps -e . || "
+                f"{{ echo '{WARN}: the editable build failed with dated build requirements'; "
+                "python -m pip install --no-deps -e .; }"]
 
 
 def _installer(before: str | None) -> list[str]:
@@ -125,10 +158,12 @@ def _installer(before: str | None) -> list[str]:
             f"export UV_EXCLUDE_NEWER={before}T00:00:00Z",
             'CAPUCHIN_PIP="python -m uv pip install"',
             # the pytest of its day (today's may reject its configuration), and the setuptools:
-            # today's warns on import of pkg_resources, an error under filterwarnings=error
-            # (both came with the environment layer, and uv keeps an installed version whatever
-            # its date, --upgrade included: they go first)
-            "python -m pip uninstall -q -y pytest setuptools",
+            # today's warns on import of pkg_resources, an error under filterwarnings=error.
+            # Everything the environment layer installed goes (uv keeps an installed version
+            # whatever its date, --upgrade included): today's Pygments, packaging, typing_extensions
+            # came with today's pytest and stayed beside sphinx 4.1's dated Jinja2
+            "python -m pip freeze --all 2>/dev/null | cut -d= -f1 | grep -viE '^(pip|uv|wheel)$' | "
+            "xargs -r python -m pip uninstall -q -y",
             "$CAPUCHIN_PIP pytest setuptools"]
 
 
@@ -170,8 +205,8 @@ def _tox_testenv(files: RepoFiles) -> tuple[list[str], list[str], list[str]]:
     reqs, deps = [], []
     for line in parser.get("testenv", "deps", fallback="").splitlines():
         line = line.split("#", 1)[0].strip()
-        if not line or re.match(r"^[\w-]+:", line) or "{" in line.replace("{toxinidir}", ""):
-            continue  # factor-conditional lines ("min: ...") and substitutions belong to other envs
+        if not line or re.match(r"^[\w-]+(\s*,\s*[\w-]+)*\s*:(?!//)", line) or "{" in line.replace("{toxinidir}", ""):
+            continue  # factor-conditional lines ("min: ...", "devdeps,mpldev: ...") belong to other envs
         if line.startswith("-r"):
             reqs.append(line[2:].strip().replace("{toxinidir}/", ""))
         elif not line.startswith("-"):
@@ -273,5 +308,80 @@ def plan_install(files: RepoFiles, pytest_config: PytestConfig, python: str = "3
     before = resolution_date(files, python)
     if before:
         evidence.append(f"dependencies as released before {before} (the checkout's HEAD is older than 90 days)")
+    build = files.pyproject().get("build-system", {}).get("requires", [])
+    optional: list[str] = []
+    if not [e for e in TEST_EXTRAS if e in declared]:
+        name, optional = optional_dependencies(files)
+        if optional:
+            evidence.append(f"no test extra: the optional dependencies of [{name}] one by one ({len(optional)})")
+    pre = egg_info_untag(files)
+    if pre:
+        evidence.append("setup.cfg [egg_info] tags the version with a date (3.0.1.dev-20261130), which uv "
+                        "rejects: untagged for the build")
     return InstallPlan(tuple(extras), tuple(reqs), tuple(dict.fromkeys(packages)), installable, env,
-                       tuple(evidence), before)
+                       tuple(evidence), before, tuple(r for r in build if isinstance(r, str)), pre,
+                       tuple(optional))
+
+
+FULL_EXTRAS = ("complete", "all", "full")
+# An optional package that installs but cannot import (cfgrib's wheel without the ecCodes C library
+# raises RuntimeError at import) takes down every test module of a project that imports it when
+# present, as xarray does: it goes again. The import name is guessed from the distribution's.
+IMPORT_CHECK = ("n=$(printf '%s' \"$p\" | sed -E 's/[][;<>=!~ ].*//'); "
+                "python -c \"import importlib, importlib.util as u, sys; m=sys.argv[1].replace('-', '_'); "
+                "m=m if u.find_spec(m) else m.lower(); u.find_spec(m) and importlib.import_module(m)\" \"$n\" "
+                f">/dev/null 2>&1 || {{ echo \"{WARN}: optional $n installed but does not import; removed\"; "
+                "python -m pip uninstall -q -y \"$n\"; }")
+
+
+def _extra_tables(files: RepoFiles) -> dict[str, list[str]]:
+    """Extras as {name: requirement lines}, from pyproject and setup.cfg (not setup.py code)."""
+    tables = {k: [str(r) for r in v] for k, v in
+              files.pyproject().get("project", {}).get("optional-dependencies", {}).items()}
+    parser = files.ini("setup.cfg")
+    if parser is not None and parser.has_section("options.extras_require"):
+        for name in parser.options("options.extras_require"):
+            raw = parser.get("options.extras_require", name, raw=True) or ""
+            tables[name] = [ln.split("#", 1)[0].strip() for ln in raw.splitlines()
+                            if ln.split("#", 1)[0].strip()]
+    return tables
+
+
+def optional_dependencies(files: RepoFiles) -> tuple[str | None, list[str]]:
+    """xarray of 2021 declares no test extra; its tests skip without dask, scipy, netCDF4, which its
+    ``complete`` extra lists (through setup.cfg's ``%(io)s`` references, or pyproject's
+    ``xarray[io]`` self-references, both expanded here)."""
+    tables = _extra_tables(files)
+    name = next((n for n in FULL_EXTRAS if n in tables), None)
+    if name is None:
+        return None, []
+    project = str(files.pyproject().get("project", {}).get("name") or
+                  files.ini_value("setup.cfg", "metadata", "name") or "").lower()
+    out, todo, seen = [], [name], set()
+    while todo:  # iterative: extras refer to each other
+        extra = todo.pop(0)
+        if extra in seen or extra not in tables:
+            continue
+        seen.add(extra)
+        for req in tables[extra]:
+            ref = re.fullmatch(r"%\((\w+)\)s", req)
+            self_ref = re.fullmatch(rf"{re.escape(project)}\[([\w,\s-]+)\]", req.lower()) if project else None
+            if ref:
+                todo.append(ref.group(1))
+            elif self_ref:
+                todo += [e.strip() for e in self_ref.group(1).split(",")]
+            else:
+                out.append(req)
+    return name, list(dict.fromkeys(out))
+
+
+def egg_info_untag(files: RepoFiles) -> tuple[str, ...]:
+    """Sphinx of 2020 sets ``tag_build = .dev`` and ``tag_date = true``: its version is then no valid
+    PEP 440 version for uv (pip lets it pass), so a dated install failed over to today's releases.
+    The build's copy of setup.cfg loses the tags (runs copy the working tree in again)."""
+    parser = files.ini("setup.cfg")
+    if parser is None or not parser.has_section("egg_info"):
+        return ()
+    if not {"tag_build", "tag_date"} & set(parser.options("egg_info")):
+        return ()
+    return ("sed -i -E '/^[[:space:]]*tag_(build|date)[[:space:]]*=/d' setup.cfg",)

@@ -16,15 +16,15 @@ from datetime import date
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from sandbox.repo_files import RepoFiles, setup_py_value
-from sandbox.specs import SUITE_FOR_PYTHON
+from sandbox.specs import ON_DEMAND_PYTHONS, SUITE_FOR_PYTHON
 
-# The patch releases Debian ships (bookworm 3.11.2, bullseye 3.9.2): specifiers such as
-# "<3.11.4" are checked against what really runs.
-DEBIAN_PYTHONS = {"3.11": "3.11.2", "3.9": "3.9.2"}
+# The patch releases Debian ships (bookworm 3.11.2, bullseye 3.9.2, trixie 3.13.5): specifiers
+# such as "<3.11.4" are checked against what really runs.
+DEBIAN_PYTHONS = {"3.11": "3.11.2", "3.9": "3.9.2", "3.13": "3.13.5"}
 # When they came out: a checkout older than a Python is run on the one before it (requests of 2013
 # imports collections.MutableMapping, gone in 3.10), and its dependencies are resolved no further
 # back than half a year after its Python's release (pytest of 2014 does not run on 3.9).
-PYTHON_RELEASED = {"3.9": date(2020, 10, 5), "3.11": date(2022, 10, 24)}
+PYTHON_RELEASED = {"3.9": date(2020, 10, 5), "3.11": date(2022, 10, 24), "3.13": date(2024, 10, 7)}
 _CLASSIFIER = re.compile(r"Programming Language :: Python :: (3\.\d{1,2})\b")
 _TOX_ENV = re.compile(r"\bpy3\.?(\d{1,2})\b")
 _TOX_BRACES = re.compile(r"\bpy3\{([\d,]+)\}")
@@ -105,14 +105,22 @@ def choose_python(files: RepoFiles) -> PythonChoice:
     spec, spec_file = requires_python(files)
     per_source = declared_versions(files)
     declared = tuple(sorted(set().union(*per_source.values()), key=_key)) if per_source else ()
-    allowed = _allowed(spec)
+    every = _allowed(spec)
+    allowed = [v for v in every if v not in ON_DEMAND_PYTHONS]
     bound = f"requires-python {spec!r} ({spec_file})" if spec else "no requires-python"
     sources = ", ".join(sorted(per_source))
+    if not allowed and every:
+        version = every[-1]  # the oldest that satisfies it: nearest to what the project's day ran
+        return PythonChoice(version, spec, declared,
+                            f"{bound} excludes {', '.join(sorted(set(SUITE_FOR_PYTHON) - set(every), key=_key))}; "
+                            f"Python {version} from Debian {SUITE_FOR_PYTHON[version]} (its base image is "
+                            "built on first use)")
     if not allowed:
         newest = max(SUITE_FOR_PYTHON, key=_key)
         return PythonChoice(newest, spec, declared, f"{bound}; no available Python satisfies it",
-                            warning=f"{bound} excludes every Python the sandbox has "
-                                    f"({', '.join(sorted(SUITE_FOR_PYTHON, key=_key))}); using {newest}")
+                            warning=f"{bound} excludes every Python the sandbox can build "
+                                    f"({', '.join(sorted(SUITE_FOR_PYTHON, key=_key))}); using {newest}, "
+                                    "where the project may refuse to install")
     if declared:
         named = [v for v in allowed if v in declared]
         if named:

@@ -15,7 +15,11 @@ from dataclasses import asdict, dataclass, field
 # what every build and run needs: venv, headers and a compiler for sdists, git/patch to apply.
 BASE_PACKAGES = ("python3", "python3-venv", "python3-dev", "git", "patch", "ca-certificates",
                  "build-essential", "procps")
-SUITE_FOR_PYTHON = {"3.11": "bookworm", "3.9": "bullseye"}
+SUITE_FOR_PYTHON = {"3.11": "bookworm", "3.9": "bullseye", "3.13": "trixie"}
+ON_DEMAND_PYTHONS = ("3.13",)
+"""Pythons used only when a repository's requires-python excludes the others (their base image is
+built the first time one needs it, not by ``capuchin sandbox base``): a project tested on 3.8-3.13
+keeps the images it had, and one that requires 3.12 or later still gets a Python that satisfies it."""
 # Pythons without a Debian release here run on the nearest one that serves their pins.
 PYTHON_FALLBACK = {"3.5": "3.9", "3.6": "3.9", "3.7": "3.9", "3.8": "3.9", "3.10": "3.9", "3.12": "3.11"}
 

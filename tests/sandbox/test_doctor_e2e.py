@@ -57,3 +57,27 @@ def test_files_the_install_generates_survive_into_runs(tmp_path, sandbox):
     report = run_doctor(tmp_path, sandbox)
     assert report.ok, (report.problem, report.log_tail)
     assert report.health.passed == 1
+
+
+def test_a_project_requiring_python_312_runs_on_trixies_313(tmp_path, sandbox):
+    """requires-python >=3.12 excludes Debian's 3.9 and 3.11: the inference picks trixie's 3.13.
+    Its base image takes minutes of debootstrap, so this runs where it was built already
+    (`capuchin sandbox base --suite trixie`), not in every CI run."""
+    from sandbox.specs import BaseSpec
+
+    base = BaseSpec("trixie", mirror=sandbox.config.debian_mirror).tag(sandbox.config.image_prefix)
+    if not sandbox.builder.exists(base):
+        pytest.skip(f"no {base} here: `capuchin sandbox base --suite trixie` builds it")
+    (tmp_path / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        '[project]\nname = "new"\nversion = "1"\nrequires-python = ">=3.12"\n')
+    (tmp_path / "new.py").write_text("type Pair = tuple[int, int]\n\n\ndef swap[T](a: T, b: T) -> tuple[T, T]:\n"
+                                     "    return b, a\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_new.py").write_text("import sys\n\nfrom new import swap\n\n\ndef test_swap():\n"
+                                                    "    assert sys.version_info >= (3, 12)\n"
+                                                    "    assert swap(1, 2) == (2, 1)\n")
+    report = run_doctor(tmp_path, sandbox)
+    assert report.ok, (report.problem, report.log_tail)
+    assert report.inference["python"] == "3.13"
+    assert report.health.passed == 1

@@ -49,6 +49,36 @@ def test_a_python_nobody_has_is_a_warning_not_a_crash(tmp_path):
     assert "3.14" in choice.warning
 
 
+def test_a_project_requiring_312_or_later_gets_trixies_313(tmp_path):
+    write(tmp_path, {"pyproject.toml": PYPROJECT + 'requires-python = ">=3.12"\n'})
+    inference = infer(tmp_path)
+    assert inference.python.version == "3.13"
+    assert inference.python.warning is None
+    assert "excludes 3.9, 3.11" in inference.python.reason
+    assert inference.spec().env.suite == "trixie"
+
+
+def test_projects_that_3_11_satisfies_keep_it_though_they_name_3_13(tmp_path):
+    """3.13 is on demand only: a project tested on 3.8-3.13 keeps its bookworm image."""
+    write(tmp_path, {"pyproject.toml": PYPROJECT + 'requires-python = ">=3.8"\nclassifiers = '
+                     '["Programming Language :: Python :: 3.12", "Programming Language :: Python :: 3.13"]\n'})
+    assert infer(tmp_path).python.version == "3.11"
+
+
+def test_the_suite_summary_leaves_out_passed_tests_output(tmp_path):
+    """-rA's P (captured output of passed tests) is quadratic in pytest: packaging 24.1's 30,000
+    tests ran in minutes, then the summary ran past the 40-minute timeout. Only p is needed."""
+    from sandbox.parsers import parse_pytest
+
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "tests/test_a.py": "def test_a():\n    pass\n"})
+    cmd = infer(tmp_path).spec().env.test_cmd
+    chars = next(w for w in cmd.split() if w.startswith("-r"))[2:]
+    assert "P" not in chars
+    assert "A" not in chars
+    assert set("fEsxXp") <= set(chars)  # every outcome the parser reads still gets a summary line
+    assert parse_pytest("PASSED tests/test_a.py::test_a\n") == {"tests/test_a.py::test_a": "PASSED"}
+
+
 def test_install_uses_test_extras_requirements_groups_and_config_plugins(tmp_path):
     write(tmp_path, {
         "pyproject.toml": PYPROJECT + '[project.optional-dependencies]\ntests = ["hypothesis"]\ndocs = ["sphinx"]\n'
@@ -149,6 +179,8 @@ def test_an_old_checkout_resolves_dependencies_as_of_its_month(tmp_path):
     assert plan.resolve_before == "2021-06-01"
     script = "\n".join(plan.lines())
     assert "UV_EXCLUDE_NEWER=2021-06-01T00:00:00Z" in script
+    # what the environment layer brought (today's pytest and its dependencies) goes before the dated install
+    assert script.index("xargs -r python -m pip uninstall -q -y") < script.index("$CAPUCHIN_PIP pytest setuptools")
     assert "python -m pip install --no-deps -e ." in script  # uv cannot make old setuptools editable
     from sandbox.infer_install import resolution_date
 
@@ -156,6 +188,77 @@ def test_an_old_checkout_resolves_dependencies_as_of_its_month(tmp_path):
     subprocess.run([*git, "commit", "-qm", "older", "--allow-empty"], check=True,
                    env={**env, "GIT_COMMITTER_DATE": "2014-01-02T10:00:00"})
     assert resolution_date(RepoFiles(tmp_path), "3.9") == "2021-05-01"
+
+
+def test_an_old_checkouts_project_builds_with_the_dates_build_requirements(tmp_path):
+    """astropy 5.1's setup imports setuptools.dep_util, gone from today's setuptools; and uv locks
+    a local build by its path (/testbed in every image), so concurrent builds shared one lock."""
+    from sandbox.infer_install import InstallPlan
+
+    plan = InstallPlan((), (), (), True, (), (), "2022-08-01", ("setuptools", "oldest-supported-numpy"))
+    script = "\n".join(plan.lines())
+    assert "printf '%s\\n' setuptools oldest-supported-numpy > /tmp/capuchin-build-requires.in" in script
+    assert "PIP_CONSTRAINT=/tmp/capuchin-build-constraints.txt python -m pip install --no-deps -e ." in script
+    assert "UV_CACHE_DIR=/tmp/capuchin-uv-project $CAPUCHIN_PIP ." in script
+    write(tmp_path, {"pyproject.toml": '[build-system]\nrequires = ["setuptools>=61", "cython"]\n',
+                     "tox.ini": "[testenv]\ndeps =\n    pytest-mock\n    devdeps,mpldev: git+https://x/y.git\n"})
+    inferred = infer(tmp_path).install
+    assert inferred.build_requires == ("setuptools>=61", "cython")
+    assert inferred.packages == ("pytest-mock",)  # the factor-conditional line belongs to other envs
+
+
+def test_sympys_own_runner_is_used_where_it_ships_one(tmp_path):
+    """SymPy of 2016 defines sympy.utilities.pytest.raises only outside pytest: its own bin/test."""
+    write(tmp_path, {"setup.py": "", "bin/test": "import sympy\nok = sympy.test(*args, verbose=True)\n"})
+    env = infer(tmp_path).spec().env
+    assert (env.test_cmd, env.parser) == ("bin/test -C --verbose", "sympy")
+    (tmp_path / "bin" / "test").write_text("#!/bin/sh\nexec make check\n")
+    assert infer(tmp_path).spec().env.parser == "pytest"
+
+
+def test_a_date_tagged_egg_info_version_is_untagged_for_the_build(tmp_path):
+    """Sphinx 3.0's setup.cfg makes 3.0.1.dev-20261130, which uv refuses: the install fell back
+    to today's releases (pytest-cov 7, which old pytest cannot load)."""
+    write(tmp_path, {"setup.py": "", "setup.cfg": "[egg_info]\ntag_build = .dev\ntag_date = true\n"})
+    script = "\n".join(infer(tmp_path).install.lines())
+    sed = "sed -i -E '/^[[:space:]]*tag_(build|date)[[:space:]]*=/d' setup.cfg"
+    assert sed in script
+    assert script.index(sed) < script.index("$CAPUCHIN_PIP -e .")
+    import subprocess
+
+    subprocess.run(["bash", "-c", sed], cwd=tmp_path, check=True)
+    assert (tmp_path / "setup.cfg").read_text() == "[egg_info]\n"
+    write(tmp_path, {"setup.cfg": "[metadata]\nname = x\n"})
+    assert "tag_" not in "\n".join(infer(tmp_path).install.lines())
+
+
+def test_a_submodule_left_out_of_the_clone_is_said(tmp_path):
+    write(tmp_path, {"setup.py": "", ".gitmodules": '[submodule "helpers"]\n\tpath = helpers\n\turl = https://x/h.git\n'
+                                                    '[submodule "vendored"]\n\tpath = vendored\n\turl = https://x/v.git\n',
+                     "vendored/a.py": ""})
+    services = infer(tmp_path).services
+    assert any("git submodule helpers" in s and "git submodule update --init" in s for s in services)
+    assert not any("vendored" in s for s in services)
+
+
+def test_a_project_without_a_test_extra_gets_its_complete_extra_one_by_one(tmp_path):
+    """xarray-4966: test_CFMaskCoder_decode_dask skipped without dask, which only [complete] names."""
+    write(tmp_path, {"setup.py": "", "setup.cfg": "[metadata]\nname = xarray\n[options.extras_require]\n"
+                     "io =\n    netCDF4\n    # scitools-iris\naccel =\n    scipy\nparallel =\n    dask[complete]\n"
+                     "complete =\n    %(io)s\n    %(accel)s\n    %(parallel)s\ndocs =\n    %(complete)s\n    sphinx\n"})
+    plan = infer(tmp_path).install
+    assert plan.optional == ("netCDF4", "scipy", "dask[complete]")
+    script = "\n".join(plan.lines())
+    assert "for p in netCDF4 scipy 'dask[complete]'; do timeout 300 $CAPUCHIN_PIP \"$p\"" in script
+    assert "installed but does not import; removed" in script  # cfgrib without ecCodes broke xarray's import
+    (tmp_path / "setup.cfg").unlink()
+    write(tmp_path, {"pyproject.toml": PYPROJECT.replace('name = "x"', 'name = "Pkg"') +
+                     '[project.optional-dependencies]\nio = ["h5py"]\nviz = ["matplotlib"]\n'
+                     'all = ["pkg[io, viz]", "rich"]\n'})
+    assert set(infer(tmp_path).install.optional) == {"h5py", "matplotlib", "rich"}
+    write(tmp_path, {"pyproject.toml": PYPROJECT + '[project.optional-dependencies]\ntest = ["pytest"]\n'
+                     'all = ["rich"]\n', "setup.cfg": ""})
+    assert infer(tmp_path).install.optional == ()  # a test extra says what the tests need
 
 
 def test_old_classifiers_pick_the_oldest_python_available(tmp_path):

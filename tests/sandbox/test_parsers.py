@@ -110,3 +110,16 @@ def test_registry_and_unknown_parser():
 def test_missing_tests_match_params_and_prefixes():
     results = {"t.py::test_a[1]": Status.PASSED, "t.py::TestK::test_b": Status.PASSED}
     assert missing_tests(["t.py::test_a", "t.py::TestK", "t.py::test_c"], results) == ["t.py::test_c"]
+
+
+def test_a_truncated_log_keeps_every_result_line():
+    """packaging 24.1: 26,854 PASSED lines (2.4 MB) behind a 400 kB cap that kept only the end."""
+    from sandbox.engine import truncate
+
+    passed = "".join(f"PASSED tests/test_a.py::test_a[{i}]\n" for i in range(20_000))
+    log = "collected 20000 items\n" + "." * 500_000 + "\n" + passed + "=== 20000 passed in 9s ===\n"
+    kept = truncate(log, 100_000)
+    assert len(kept) < len(log) - 400_000  # the progress dots went
+    assert set(parse_pytest(kept)) == {f"tests/test_a.py::test_a[{i}]" for i in range(20_000)}
+    assert kept.endswith("=== 20000 passed in 9s ===\n")
+    assert truncate("short", 100_000) == "short"
