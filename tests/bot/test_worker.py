@@ -62,10 +62,18 @@ def test_a_label_ends_in_a_draft_pull_request_with_the_evidence(world, run_job, 
     assert all(c.startswith(MARKER) for c in bot_comments(world))
 
 
-def test_a_second_trigger_updates_the_open_pull_requests_branch(world, run_job, solve_ok):
+def test_a_second_trigger_updates_the_open_pull_requests_branch(world, run_job, solve_ok, solved_report):
     run_job(solve_ok)
+
+    def solve_other(repo, issue, settings, bus, cancel):
+        # Another patch: the same one again could make the same commit within the same second
+        # (same tree, parent and time), and git then has nothing to push.
+        report = solved_report(repo)
+        other = report.patch.replace("    mid = len(values) // 2\n", "    mid = len(values) // 2  # upper middle\n")
+        return report.model_copy(update={"patch": other})
+
     payload = webhooks.commented(world.standin, world.repo, 1, "Try again please\n/capuchin fix")
-    job = run_job(solve_ok, "issue_comment", payload)
+    job = run_job(solve_other, "issue_comment", payload)
     assert job["outcome"] == "pull_request"
     assert len(world.standin.pulls_of(world.repo)) == 1
     pushes = [c for c in world.standin.calls if c.method == "POST" and c.path.endswith("/git-receive-pack")]
