@@ -29,6 +29,7 @@ import os
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from pathlib import Path
 from statistics import mean, median
@@ -46,22 +47,27 @@ from agent.solve import open_components
 from benchmarks.curves import KS, curves, mean_curves, plot
 
 
-def judge(sandbox, repo: Path, bug: Path, candidates: list[Candidate]) -> dict[str, bool]:
+def judge(sandbox, repo: Path, bug: Path, candidates: list[Candidate], concurrency: int = 2) -> dict[str, bool]:
     """Verdict per distinct diff (duplicates share it): the hidden tests and the project's own
-    tests all pass (agent.demo.run_hidden_tests)."""
-    correct: dict[str, bool] = {}
-    for c in candidates:
-        if c.diff is None or c.diff in correct:
-            continue
-        correct[c.diff] = all_passed(run_hidden_tests(sandbox, repo, bug, c.diff, timeout_s=300))
+    tests all pass (agent.demo.run_hidden_tests). Runs ``concurrency`` at once, as verification does."""
+    diffs = list(dict.fromkeys(c.diff for c in candidates if c.diff is not None))
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        passed = pool.map(lambda d: all_passed(run_hidden_tests(sandbox, repo, bug, d, timeout_s=300)), diffs)
+        correct = dict(zip(diffs, passed, strict=True))
     return {c.id: bool(c.diff) and correct.get(c.diff, False) for c in candidates}
+
+
+def samples_per_temperature(max_k: int, settings) -> int:
+    """Samples per non-zero temperature so that a solve draws about ``max_k`` in all: the pipeline
+    adds one greedy answer per focus (up to ``solve.focus_targets``), so those count towards k."""
+    hot = len([t for t in settings.solve.temperatures if t > 0]) or 1
+    greedy = settings.solve.focus_targets if 0 in settings.solve.temperatures else 0
+    return max(1, -(-(max_k - greedy) // hot))
 
 
 def solve_bug(bug: Path, settings, max_k: int, workdir: Path) -> dict:
     repo = fresh_repo(bug, workdir)
-    temps = settings.solve.temperatures
-    per_temp = max(1, -(-(max_k - 1) // max(len([t for t in temps if t > 0]), 1)))
-    settings.solve.samples = per_temp
+    settings.solve.samples = samples_per_temperature(max_k, settings)
     bus = EventBus()
     started = time.monotonic()
     with open_components(settings, bus) as components:
@@ -71,7 +77,7 @@ def solve_bug(bug: Path, settings, max_k: int, workdir: Path) -> dict:
         except NoVerifiedCandidate as exc:
             report = exc.report
         solved = time.monotonic()
-        correct = judge(components.sandbox, repo, bug, report.candidates)
+        correct = judge(components.sandbox, repo, bug, report.candidates, settings.sandbox.concurrency)
     return {"report": report, "correct": correct, "seconds": time.monotonic() - started,
             "timing": timing(opened - started, solved - opened, time.monotonic() - solved, report)}
 

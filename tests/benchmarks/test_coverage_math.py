@@ -87,3 +87,26 @@ def test_models_are_interleaved_bug_by_bug_and_finished_pairs_skipped(tmp_path):
     results_path(prefix, "m-0.5b").write_text('{"per_bug": {"a": {}}}')
     assert schedule(["a", "b"], ["m-0.5b", "m-1.5b"], prefix) == [
         ("a", "m-1.5b"), ("b", "m-0.5b"), ("b", "m-1.5b")]
+
+
+def test_greedy_answers_per_focus_count_towards_k():
+    from agent.core.config import load_settings
+    from benchmarks.coverage import samples_per_temperature
+
+    settings = load_settings(None)
+    settings.solve.temperatures, settings.solve.focus_targets = [0.0, 0.4, 0.8, 1.0], 4
+    assert samples_per_temperature(16, settings) == 4  # 4 greedy + 3 x 4 = 16 samples, two batches of 8
+    settings.solve.temperatures = [0.8]
+    assert samples_per_temperature(16, settings) == 16
+
+
+def test_the_judge_tries_each_distinct_diff_once(monkeypatch):
+    import benchmarks.coverage as cov
+
+    tried = []
+    monkeypatch.setattr(cov, "run_hidden_tests", lambda sandbox, repo, bug, diff, timeout_s: tried.append(diff) or diff)
+    monkeypatch.setattr(cov, "all_passed", lambda result: result == "right")
+    cands = [Candidate(id="a", temperature=0.0, diff="right"), Candidate(id="b", temperature=0.8, diff="right"),
+             Candidate(id="c", temperature=0.8, diff="wrong"), Candidate(id="d", temperature=0.8)]
+    assert cov.judge(None, None, None, cands) == {"a": True, "b": True, "c": False, "d": False}
+    assert sorted(tried) == ["right", "wrong"]
