@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -49,9 +50,14 @@ def main() -> None:
     parser.add_argument("--bugs", help="comma-separated names (default: all)")
     parser.add_argument("--max-k", type=int, default=16)
     parser.add_argument("--out-prefix", default="benchmarks/results/coverage-batched")
+    parser.add_argument("--shuffle", type=int, metavar="SEED",
+                        help="run the bugs in a random order drawn from SEED, so that a run cut short covers "
+                        "a random subset rather than the first names in the alphabet")
     args = parser.parse_args()
     models = args.models.split(",")
     bugs = args.bugs.split(",") if args.bugs else bug_names()
+    if args.shuffle is not None:
+        random.Random(args.shuffle).shuffle(bugs)
     todo = schedule(bugs, models, args.out_prefix)
     for i, (bug, model) in enumerate(todo, 1):
         print(f"[{i}/{len(todo)}] {bug} with {model} (load {os.getloadavg()[0]:.2f})", flush=True)
