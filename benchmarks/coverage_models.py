@@ -44,6 +44,23 @@ def schedule(bugs: list[str], models: list[str], prefix: str) -> list[tuple[str,
     return [(bug, model) for bug in bugs for model in models if bug not in done(results_path(prefix, model))]
 
 
+def compare(models: list[str], prefix: str, ks: list[int]) -> dict:
+    """Each model's figures over the bugs every model finished (a cut-short run compares like with like)."""
+    from benchmarks.coverage import summarise
+
+    rows = {m: json.loads(results_path(prefix, m).read_text()).get("per_bug", {}) if results_path(prefix, m).exists()
+            else {} for m in models}
+    shared = sorted(set.intersection(*(set(r) for r in rows.values()))) if rows else []
+    out = {"bugs": shared, "models": {}}
+    for model, per_bug in rows.items():
+        summary = summarise({b: per_bug[b] for b in shared}, ks)
+        out["models"][model] = {key: summary[key] for key in summary
+                                if key in ("pass@1", "coverage", "selected", "fixes_per_minute") or key.startswith("median_")}
+        out["models"][model]["fixed"] = [b for b in shared if per_bug[b].get("chosen_correct")]
+        out["models"][model]["load_avg"] = [per_bug[b].get("load_avg") for b in shared]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", required=True, help="comma-separated embedded model names")
@@ -53,11 +70,18 @@ def main() -> None:
     parser.add_argument("--shuffle", type=int, metavar="SEED",
                         help="run the bugs in a random order drawn from SEED, so that a run cut short covers "
                         "a random subset rather than the first names in the alphabet")
+    parser.add_argument("--compare", action="store_true",
+                        help="write <out-prefix>.json: each model's figures over the bugs all of them finished")
     args = parser.parse_args()
     models = args.models.split(",")
     bugs = args.bugs.split(",") if args.bugs else bug_names()
     if args.shuffle is not None:
         random.Random(args.shuffle).shuffle(bugs)
+    if args.compare:
+        table = compare(models, args.out_prefix, [1, 2, 4, 8, 16])
+        Path(f"{args.out_prefix}.json").write_text(json.dumps(table, indent=2))
+        print(json.dumps(table, indent=2))
+        return
     todo = schedule(bugs, models, args.out_prefix)
     for i, (bug, model) in enumerate(todo, 1):
         print(f"[{i}/{len(todo)}] {bug} with {model} (load {os.getloadavg()[0]:.2f})", flush=True)

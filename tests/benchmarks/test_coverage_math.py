@@ -110,3 +110,22 @@ def test_the_judge_tries_each_distinct_diff_once(monkeypatch):
              Candidate(id="c", temperature=0.8, diff="wrong"), Candidate(id="d", temperature=0.8)]
     assert cov.judge(None, None, None, cands) == {"a": True, "b": True, "c": False, "d": False}
     assert sorted(tried) == ["right", "wrong"]
+
+
+def test_models_are_compared_on_the_bugs_both_finished(tmp_path):
+    import json
+
+    from benchmarks.coverage_models import compare, results_path
+
+    def row(ok, wall):
+        return {"pass@1": float(ok), "coverage": {"1": float(ok)}, "selected": {"1": float(ok)},
+                "chosen_correct": ok, "timing": {"wall": wall, "sample": wall / 2, "verify": wall / 2}}
+
+    prefix = str(tmp_path / "cov")
+    results_path(prefix, "m-0.5b").write_text(json.dumps({"per_bug": {"a": row(True, 60.0), "b": row(False, 60.0)}}))
+    results_path(prefix, "m-1.5b").write_text(json.dumps({"per_bug": {"a": row(True, 120.0)}}))
+    table = compare(["m-0.5b", "m-1.5b"], prefix, [1])
+    assert table["bugs"] == ["a"]
+    assert table["models"]["m-0.5b"]["fixes_per_minute"] == 1.0
+    assert table["models"]["m-1.5b"]["fixes_per_minute"] == 0.5
+    assert table["models"]["m-1.5b"]["fixed"] == ["a"]
