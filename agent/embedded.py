@@ -29,7 +29,7 @@ from agent.core.errors import CapuchinError, InputError
 from agent.core.events import EventBus
 from agent.embedded_backends import choose_backend
 from agent.llm import LLMClient
-from agent.llm_config import EmbeddedConfig
+from agent.llm_config import EmbeddedConfig, LLMConfig
 
 
 @dataclass(frozen=True)
@@ -254,6 +254,19 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
+EMBEDDED_TIMEOUT_S = 3600.0
+"""Least time one request to the embedded server is given. Our own server on a loaded 2-core machine is
+slow, not gone: 8 batched samples of up to 768 tokens took over 900 s at a load average of 15 (0.7
+tokens/s per sequence), and each timeout threw that work away and asked again (#19's coverage run)."""
+
+
+def embedded_client_config(llm: LLMConfig, model: str, backend_options: dict) -> LLMConfig:
+    """The client settings for the embedded server: its model name, a timeout for a slow local machine,
+    and what the backend says about batching."""
+    return llm.model_copy(update={"model": model, "timeout_s": max(llm.timeout_s, EMBEDDED_TIMEOUT_S),
+                                  **backend_options})
+
+
 @contextmanager
 def open_llm(settings: Settings, bus: EventBus | None = None) -> Iterator[LLMClient]:
     """The configured model client; with no endpoint configured, the embedded model (started and stopped here)."""
@@ -266,8 +279,7 @@ def open_llm(settings: Settings, bus: EventBus | None = None) -> Iterator[LLMCli
     with EmbeddedServer(settings.embedded) as server:
         # The backend says how to use it: llama-server batches n and parallel requests,
         # llama-cpp-python takes one request at a time. Requests may queue in the server.
-        config = llm.model_copy(update={
-            "model": server.model, "timeout_s": max(llm.timeout_s, 900.0), **server.backend.client_options()})
+        config = embedded_client_config(llm, server.model, server.backend.client_options())
         if bus:
             bus.emit("stage_finished", "model", f"embedded model ready at {server.base_url}")
         yield LLMClient(config, base_url=server.base_url, bus=bus)

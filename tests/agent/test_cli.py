@@ -68,6 +68,13 @@ def test_unknown_model_name(capsys):
     assert "unknown embedded model" in capsys.readouterr().err
 
 
+def test_models_pull_without_a_name_pulls_the_configured_default(capsys, monkeypatch):
+    # setup.sh runs a bare `capuchin models pull`: it must follow embedded.model, whatever that is
+    monkeypatch.setenv("CAPUCHIN_EMBEDDED__MODEL", "no-such-default")
+    assert main(["models", "pull"]) == 2
+    assert "no-such-default" in capsys.readouterr().err
+
+
 def _leaf_commands(group, prefix=()):
     import typer
 

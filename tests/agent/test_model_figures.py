@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from agent.cli import main
+from agent.llm_config import EmbeddedConfig
 from agent.model_figures import figures, fixes_per_minute
 
 
@@ -39,5 +40,6 @@ def test_models_list_shows_every_model_and_the_default(capsys):
     assert main(["models", "list"]) == 0
     out = capsys.readouterr().out
     assert "qwen2.5-coder-1.5b-instruct" in out
-    assert "qwen2.5-coder-0.5b-instruct *" in out
+    assert "qwen2.5-coder-0.5b-instruct" in out
+    assert f"{EmbeddedConfig().model} *" in out
     assert "fixes per minute" in out

@@ -64,3 +64,68 @@ def test_the_monkeys_fit_recovers_an_exponentiated_power_law():
     assert fit["a"] == pytest.approx(-1.2)
     assert fit["b"] == pytest.approx(-0.4)
     assert fit_monkeys({"1": 0.0, "2": 1.0}) is None  # nothing strictly between 0 and 1
+
+
+def test_wall_time_and_fixes_per_minute_leave_the_benchmarks_judging_out():
+    # newer rows time the user's wait (server start + solve) apart from judging with hidden tests
+    fixed = {"pass@1": 1.0, "coverage": {"1": 1.0}, "selected": {"1": 1.0}, "chosen_correct": True, "seconds": 200.0,
+             "timing": {"wall": 60.0, "startup": 5.0, "solve": 55.0, "judge": 140.0, "sample": 30.0, "verify": 20.0}}
+    old = {"pass@1": 0.0, "coverage": {"1": 0.0}, "selected": {"1": 0.0}, "chosen_correct": False, "seconds": 180.0}
+    names = bug_names()
+    summary = summarise({names[0]: fixed, names[1]: old}, [1])
+    assert summary["fixes_per_minute"] == pytest.approx(60.0 * 1 / (60.0 + 180.0))
+    assert summary["median_wall_s"] == pytest.approx(120.0)
+    assert (summary["median_sample_s"], summary["median_verify_s"]) == (30.0, 20.0)
+
+
+def test_models_are_interleaved_bug_by_bug_and_finished_pairs_skipped(tmp_path):
+    from benchmarks.coverage_models import results_path, schedule, short_name
+
+    assert short_name("qwen2.5-coder-1.5b-instruct") == "1.5b"
+    assert short_name("smollm2") == "smollm2"
+    prefix = str(tmp_path / "cov")
+    results_path(prefix, "m-0.5b").write_text('{"per_bug": {"a": {}}}')
+    assert schedule(["a", "b"], ["m-0.5b", "m-1.5b"], prefix) == [
+        ("a", "m-1.5b"), ("b", "m-0.5b"), ("b", "m-1.5b")]
+
+
+def test_greedy_answers_per_focus_count_towards_k():
+    from agent.core.config import load_settings
+    from benchmarks.coverage import samples_per_temperature
+
+    settings = load_settings(None)
+    settings.solve.temperatures, settings.solve.focus_targets = [0.0, 0.4, 0.8, 1.0], 4
+    assert samples_per_temperature(16, settings) == 4  # 4 greedy + 3 x 4 = 16 samples, two batches of 8
+    settings.solve.temperatures = [0.8]
+    assert samples_per_temperature(16, settings) == 16
+
+
+def test_the_judge_tries_each_distinct_diff_once(monkeypatch):
+    import benchmarks.coverage as cov
+
+    tried = []
+    monkeypatch.setattr(cov, "run_hidden_tests", lambda sandbox, repo, bug, diff, timeout_s: tried.append(diff) or diff)
+    monkeypatch.setattr(cov, "all_passed", lambda result: result == "right")
+    cands = [Candidate(id="a", temperature=0.0, diff="right"), Candidate(id="b", temperature=0.8, diff="right"),
+             Candidate(id="c", temperature=0.8, diff="wrong"), Candidate(id="d", temperature=0.8)]
+    assert cov.judge(None, None, None, cands) == {"a": True, "b": True, "c": False, "d": False}
+    assert sorted(tried) == ["right", "wrong"]
+
+
+def test_models_are_compared_on_the_bugs_both_finished(tmp_path):
+    import json
+
+    from benchmarks.coverage_models import compare, results_path
+
+    def row(ok, wall):
+        return {"pass@1": float(ok), "coverage": {"1": float(ok)}, "selected": {"1": float(ok)},
+                "chosen_correct": ok, "timing": {"wall": wall, "sample": wall / 2, "verify": wall / 2}}
+
+    prefix = str(tmp_path / "cov")
+    results_path(prefix, "m-0.5b").write_text(json.dumps({"per_bug": {"a": row(True, 60.0), "b": row(False, 60.0)}}))
+    results_path(prefix, "m-1.5b").write_text(json.dumps({"per_bug": {"a": row(True, 120.0)}}))
+    table = compare(["m-0.5b", "m-1.5b"], prefix, [1])
+    assert table["bugs"] == ["a"]
+    assert table["models"]["m-0.5b"]["fixes_per_minute"] == 1.0
+    assert table["models"]["m-1.5b"]["fixes_per_minute"] == 0.5
+    assert table["models"]["m-1.5b"]["fixed"] == ["a"]
