@@ -133,7 +133,8 @@ def test_candidates_are_announced_as_their_answers_arrive(bug_repo, tmp_path):
     # each candidate is on the bus right after its own answer, before the next request is made
     assert seen[:3] == [("c00", 1, False), ("c01", 2, False), ("c02", 3, False)]
     # the failed edit is retried and announced again under its id
-    assert seen[3][0] == "c01" and seen[3][2] is True
+    assert seen[3][0] == "c01"
+    assert seen[3][2] is True
     progress = [e.data["done"] for e in bus.history if e.kind == "progress" and e.stage == "sample"]
     assert progress == [0, 1, 2, 3]
 
