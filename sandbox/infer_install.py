@@ -184,11 +184,7 @@ def resolution_date(files: RepoFiles, python: str, min_age_days: int = 90) -> st
 
 
 def _project_extras(files: RepoFiles) -> list[str]:
-    names = list(files.pyproject().get("project", {}).get("optional-dependencies", {}))
-    parser = files.ini("setup.cfg")
-    if parser is not None and parser.has_section("options.extras_require"):
-        names += list(parser.options("options.extras_require"))
-    return names + setup_py_extras(files.text("setup.py"))
+    return list(_extra_tables(files)) + setup_py_extras(files.text("setup.py"))
 
 
 def _tox_testenv(files: RepoFiles) -> tuple[list[str], list[str], list[str]]:
