@@ -26,9 +26,10 @@ from agent.core.config import cache_dir
 from agent.core.errors import CapuchinError
 from agent.llm_config import EmbeddedConfig
 
-LLAMA_SERVER_BUILD = "0.3.36-keep1"
-"""The llama-cpp-python release whose vendored llama.cpp the binary is built from, and our patch's
-suffix (scripts/build-llama-server.sh: the slots of an n>1 request keep their prompt)."""
+LLAMA_SERVER_BUILD = "0.3.36-keep2"
+"""The llama-cpp-python release whose vendored llama.cpp the binary is built from, and our patches'
+suffix (scripts/build-llama-server.sh: the slots of an n>1 request keep their prompt; an n>1
+answer's usage counts every choice's tokens)."""
 
 
 class Backend(Protocol):

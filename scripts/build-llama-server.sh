@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VERSION="${LLAMA_CPP_PYTHON_VERSION:-0.3.36}"
-BUILD="$VERSION-keep1"  # bump the suffix when the patch below changes (agent/embedded_backends.py too)
+BUILD="$VERSION-keep2"  # bump the suffix when the patches below change (agent/embedded_backends.py too)
 CACHE="${CAPUCHIN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/capuchin}"
 DEST="$CACHE/llama-server/$BUILD"
 BIN="$DEST/llama-server"
@@ -44,6 +44,15 @@ perl -0pi -e 's/if \(task->is_child\(\)\) \{\s*prompt_clear\(\);\s*\}/if (false 
   "$SRC/tools/server/server-context.cpp"
 grep -q 'if (false && task->is_child())' "$SRC/tools/server/server-context.cpp" \
   || say "warning: the keep-child-prompts patch did not apply; prompt reuse across slots will be lower"
+
+# Two: an n>1 answer's usage counts every choice's tokens. Upstream merges the choices into the
+# first result and keeps its usage, so 8 samples were reported as one sample's completion tokens
+# (and a solve's token count and the throughput benchmark under-reported batched sampling). The
+# prompt was evaluated once, so prompt_tokens stays the first result's.
+perl -0pi -e 's/(choices\.push_back\(std::move\(arr\[i\]\["choices"\]\[0\]\)\);)/$1\n                    if (arr[0].contains("usage") \&\& arr[i].contains("usage")) { for (const char * k : {"completion_tokens", "total_tokens"}) { arr[0]["usage"][k] = arr[0]["usage"][k].get<int>() + arr[i]["usage"]["completion_tokens"].get<int>(); } }/' \
+  "$SRC/tools/server/server-context.cpp"
+grep -q 'for (const char \* k : {"completion_tokens", "total_tokens"})' "$SRC/tools/server/server-context.cpp" \
+  || { echo "the n>1 usage patch did not apply to $SRC/tools/server/server-context.cpp" >&2; exit 1; }
 
 say "building llama-server $VERSION (about 6-10 minutes on 2 cores; cached in $DEST)"
 start=$(date +%s)

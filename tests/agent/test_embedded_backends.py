@@ -68,6 +68,14 @@ def test_llama_server_gives_n_distinct_samples_from_one_prompt_evaluation(llama_
     assert len(set(answers)) > 1
     assert llm.usage.calls == 1
     assert evaluated < 1.5 * llm.usage.prompt_tokens / max(1, llm.usage.calls)  # once, not once per sample
+    # usage counts every choice's tokens, not the first one's (our patch; re-tokenising may differ by one)
+    written = sum(_tokens(llama_server, a) for a in answers)
+    assert abs(llm.usage.completion_tokens - written) <= len(answers), (llm.usage.completion_tokens, written)
+
+
+def _tokens(server: EmbeddedServer, text: str) -> int:
+    url = server.base_url.removesuffix("/v1") + "/tokenize"
+    return len(httpx.post(url, json={"content": text}, timeout=30).json()["tokens"])
 
 
 @pytest.mark.embedded
