@@ -27,7 +27,7 @@ from agent.prompts import edit_messages, focus_targets, retry_messages
 from agent.report import SolveReport, Trajectory, capuchin_build, exclude_capuchin_dir, new_run_id
 from agent.selection import choose, collapse_duplicates
 from agent.solve_config import SolveConfig
-from agent.verify import Verifier, VerifyLimits
+from agent.verify import Verifier, VerifyLimits, repro_requests
 from editing import EditError, apply_answer
 
 RetrieverFactory = Callable[[Path, EventBus], Retriever]
@@ -93,7 +93,7 @@ class Pipeline:
             report.context_tokens = context.tokens
         context_paths = list(dict.fromkeys(b.path for b in context.blocks))
         with self._stage(report, "sample"):
-            report.candidates = self._candidates(repo, issue, context, context_paths, report.locations)
+            report.candidates, repro_answers = self._candidates(repo, issue, context, context_paths, report.locations)
         unique = collapse_duplicates(report.candidates)
         verdicts = {c.id: Verdict(candidate_id=c.id, applies=True, votes=1 + len(c.duplicates)) for c in unique}
         limits = VerifyLimits(concurrency=parts.sandbox_concurrency, timeout_s=parts.test_timeout_s,
@@ -101,7 +101,7 @@ class Pipeline:
                               timeout_min_s=parts.config.candidate_timeout_min_s)
         verifier = Verifier(repo, parts.sandbox, self.bus, trajectory, limits, self.cancel)
         with self._stage(report, "verify"):
-            self._verify(repo, issue, context, unique, verdicts, verifier, report)
+            self._verify(repo, issue, unique, verdicts, verifier, report, repro_answers)
         self._select(report, unique, verdicts)
 
     def _complete(self, requests: list, max_tokens: int, on_answer=None) -> list[Completion]:
@@ -110,22 +110,34 @@ class Pipeline:
                                                    on_answer=on_answer)
 
     def _candidates(self, repo: Path, issue: str, context: Context, context_paths: list[str],
-                    locations: list[Location]) -> list[Candidate]:
+                    locations: list[Location]) -> tuple[list[Candidate], list[str]]:
+        """The candidates, and the answers to the reproduction-test requests sent in the same batch.
+
+        The reproduction tests depend only on the issue and the context, and their prompt shares
+        the edit prompts' head, so they are asked for with the samples: a batching server decodes
+        them in slots the samples leave free and evaluates no second copy of the prompt.
+        """
         cfg = self.components.config
         focuses = focus_targets(context, cfg.focus_targets, locations) or [None]
         prompts = [edit_messages(issue, context, f) for f in focuses]
         plan = sampling_plan(len(focuses), cfg.samples, cfg.temperatures)
-        self.bus.progress("sample", 0, len(plan), f"{len(plan)} samples over {len(focuses)} focus(es)")
+        repro = repro_requests(issue, context, cfg)
+        self.bus.progress("sample", 0, len(plan), f"{len(plan)} samples over {len(focuses)} focus(es)"
+                          + (f", and {len(repro)} reproduction test(s) in the same batch" if repro else ""))
         arrived: dict[int, Candidate] = {}
 
         def on_answer(i: int, comp: Completion) -> None:  # each candidate is shown as soon as it is written
+            if i >= len(plan):
+                return  # a reproduction test: the verifier reads it
             f = plan[i][0]
             arrived[i] = self._apply(repo, f"c{i:02d}", comp, context_paths)
             arrived[i].focus = focuses[f].qualname if focuses[f] else None
             self._announce(arrived[i])
             self.bus.progress("sample", len(arrived), len(plan), f"{len(arrived)}/{len(plan)} samples")
 
-        completions = self._complete([(prompts[f], t) for f, t in plan], cfg.answer_tokens, on_answer)
+        completions = self._complete([(prompts[f], t) for f, t in plan] + repro, cfg.answer_tokens, on_answer)
+        repro_answers = [c.text for c in completions[len(plan):]]
+        completions = completions[:len(plan)]
         for i, comp in enumerate(completions):  # a model that announces nothing is still read in full
             if i not in arrived:
                 on_answer(i, comp)
@@ -143,7 +155,7 @@ class Pipeline:
                 retried = self._apply(repo, candidates[i].id, comp, context_paths, retry_of=candidates[i])
                 candidates[i] = retried.model_copy(update={"focus": candidates[i].focus})
                 self._announce(candidates[i], retried=True)
-        return candidates
+        return candidates, repro_answers
 
     def _announce(self, c: Candidate, retried: bool = False) -> None:
         """A "candidate" event; a retried candidate is announced again under the same id."""
@@ -167,7 +179,8 @@ class Pipeline:
         candidate.diff, candidate.files, candidate.normalized = result.diff, result.files, result.normalized
         return candidate
 
-    def _verify(self, repo, issue, context, unique, verdicts, verifier: Verifier, report: SolveReport) -> None:
+    def _verify(self, repo, issue, unique, verdicts, verifier: Verifier, report: SolveReport,
+                repro_answers: list[str]) -> None:
         if not unique:
             return
         from sandbox import select_regression_tests
@@ -175,7 +188,7 @@ class Pipeline:
 
         changed = sorted({f for c in unique for f in c.files})
         regression = select_regression_tests(repo, changed) or small_suite(repo)
-        repro = verifier.ask_for_repro_tests(self.components.model, issue, context, self.components.config)
+        repro = verifier.repro_tests(issue, repro_answers)
         verifier.baseline(regression, repro)
         report.environment_problem = verifier.environment_problem
         report.regression_tests = regression

@@ -73,8 +73,7 @@ def edit_messages(issue: str, context: Context, focus: ContextBlock | None = Non
     if focus is None:
         focus = next(iter(focus_targets(context, 1)), None)
     user = (
-        f"Issue:\n{issue.strip()}\n\n"
-        f"Relevant code from the repository:\n\n{context.render()}\n\n"
+        f"{_head(issue, context)}"
         "Rewrite the function or method that causes the issue so that the issue is fixed. "
         "Reply with the file name on one line, then the complete fixed function in a python code block. "
         "For a method, put it inside its class line. For example:\n\n"
@@ -88,16 +87,29 @@ def retry_messages(messages: list[dict[str, str]], answer: str, problem: str) ->
     return [*messages, {"role": "assistant", "content": answer}, {"role": "user", "content": feedback_prompt(problem)}]
 
 
-REPRO_SYSTEM = """You write a minimal pytest test that reproduces a reported bug.
+def _head(issue: str, context: Context) -> str:
+    """The start every prompt of a solve shares, so a server with a prefix cache evaluates it once."""
+    return f"Issue:\n{issue.strip()}\n\nRelevant code from the repository:\n\n{context.render()}\n\n"
+
+
+REPRO_TASK = """Do not fix the bug yet. First write a minimal pytest test file that reproduces it.
 The test must FAIL on the current code because of the bug and PASS once the bug is fixed.
 Import the code under test from the package as a user would. Use only the standard library
-and pytest. Reply with one ```python block containing the whole test file and nothing else."""
+and pytest, name the test functions test_*, and reply with one ```python block containing the
+whole test file and nothing else."""
 
 
 def repro_messages(issue: str, context: Context) -> list[dict[str, str]]:
-    user = (
-        f"## Issue\n{issue.strip()}\n\n"
-        f"## Relevant code\n{context.render()}\n\n"
-        "Write the test file (test functions named test_*)."
-    )
-    return [{"role": "system", "content": REPRO_SYSTEM}, {"role": "user", "content": user}]
+    """The reproduction-test prompt: the edit prompts' system message and head, then its own task.
+
+    Sharing the head means the prompt costs only its last lines on a server that caches
+    prefixes (llama-server's slots, vLLM's prefix cache), and its answers can be decoded in the
+    same batch as the edit samples (issue #19: writing the tests was half of the demo's
+    verification time, most of it evaluating a second copy of the same issue and code).
+    """
+    return [{"role": "system", "content": EDIT_SYSTEM}, {"role": "user", "content": _head(issue, context) + REPRO_TASK}]
+
+
+def is_repro_prompt(messages: list[dict[str, str]]) -> bool:
+    """Whether ``messages`` ask for a reproduction test (for test doubles that answer by prompt)."""
+    return bool(messages) and messages[-1].get("content", "").endswith(REPRO_TASK)

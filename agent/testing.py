@@ -24,6 +24,7 @@ from agent.core.cancel import CancelToken
 from agent.core.completion import CallLog, Completion, Usage
 from agent.core.errors import LLMError
 from agent.core.protocols import AnswerCallback, Messages
+from agent.prompts import is_repro_prompt
 
 
 @dataclass
@@ -254,7 +255,7 @@ def demo_script(edit_answers: Sequence[str] = (DEMO_WRONG, DEMO_FIX, DEMO_GARBAG
     counter = iter(range(1_000_000))
 
     def respond(body):
-        if "reproduces a reported bug" in body["messages"][0]["content"]:
+        if is_repro_prompt(body["messages"]):
             return Reply([DEMO_REPRO], delay_s=delay_s)
         return Reply([edit_answers[next(counter) % len(edit_answers)]], delay_s=delay_s)
 

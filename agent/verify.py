@@ -17,7 +17,7 @@ from pathlib import Path
 
 from agent.core.cancel import CancelToken
 from agent.core.events import EventBus
-from agent.core.protocols import Model, Sandbox
+from agent.core.protocols import Sandbox
 from agent.core.types import Candidate, Context, TestResult, TestStatus, Verdict
 from agent.prompts import repro_messages
 from agent.report import ReproTest, Trajectory
@@ -79,6 +79,11 @@ def issue_snippet_tests(issue: str) -> list[ReproTest]:
     return out
 
 
+def repro_requests(issue: str, context: Context, config: SolveConfig) -> list[tuple[list[dict[str, str]], float]]:
+    """(messages, temperature) of the reproduction tests to ask for: one greedy, the rest at 0.8."""
+    return [(repro_messages(issue, context), 0.0 if i == 0 else 0.8) for i in range(config.repro_samples)]
+
+
 def repro_diff(tests: Sequence[ReproTest]) -> str:
     return "".join(file_diff(t.path, None, t.code) for t in tests)
 
@@ -125,12 +130,9 @@ class Verifier:
         self.environment_problem: str | None = None
         """Why the baseline is no evidence (no test ran, none passed); None when it is."""
 
-    def ask_for_repro_tests(self, llm: Model, issue: str, context: Context, config: SolveConfig) -> list[ReproTest]:
-        if config.repro_samples <= 0:
-            return []
-        requests = [(repro_messages(issue, context), 0.0 if i == 0 else 0.8) for i in range(config.repro_samples)]
-        self.bus.emit("log", "verify", f"asking the model for {len(requests)} reproduction test(s)")
-        answers = [c.text for c in llm.complete_many(requests, max_tokens=config.answer_tokens, cancel=self.cancel)]
+    def repro_tests(self, issue: str, answers: Sequence[str]) -> list[ReproTest]:
+        """The reproduction tests to try: the issue's own snippets, then the model's answers to
+        ``repro_requests`` (asked in the sampling batch, see Pipeline._candidates)."""
         return issue_snippet_tests(issue) + write_repro_tests(answers)
 
     def baseline(self, regression: Sequence[str], repro: Sequence[ReproTest]) -> TestResult | None:

@@ -18,6 +18,7 @@ from agent.core.config import load_settings
 from agent.core.errors import Cancelled, NoVerifiedCandidate
 from agent.core.events import EventBus
 from agent.pipeline import Components, Pipeline
+from agent.prompts import is_repro_prompt
 from agent.solve import retriever_factory
 from agent.testing import Reply, ScriptedModel
 from sandbox import open_sandbox
@@ -58,8 +59,7 @@ def scripted(edit_answers: list[str]):
     counter = iter(range(10_000))
 
     def respond(body):
-        system = body["messages"][0]["content"]
-        if "reproduces a reported bug" in system:
+        if is_repro_prompt(body["messages"]):
             return Reply([REPRO])
         return Reply([edit_answers[next(counter) % len(edit_answers)]])
 
@@ -121,6 +121,27 @@ def test_picks_the_fix_over_wrong_breaking_and_garbage(bug_repo, tmp_path):
     # the user's work tree is untouched and .capuchin is not reported as untracked
     status = subprocess.run(["git", "-C", str(bug_repo), "status", "--porcelain"], capture_output=True, text=True)
     assert status.stdout == ""
+
+
+def test_reproduction_tests_are_asked_for_in_the_sampling_batch(bug_repo, tmp_path):
+    """One model call carries the samples and the reproduction-test requests (issue #19: asked
+    after sampling they cost a second prompt evaluation and their own decoding time)."""
+    model = ScriptedModel(scripted([FIXED]))
+    calls: list[list[bool]] = []
+    complete_many = model.complete_many
+
+    def recording(requests, **kwargs):
+        calls.append([is_repro_prompt(messages) for messages, _ in requests])
+        return complete_many(requests, **kwargs)
+
+    model.complete_many = recording
+    report = make_solver(model, tmp_path, samples=2, temps=(0.0, 0.8)).solve(bug_repo, (BUG / "issue.md").read_text())
+    assert report.status == "solved"
+    assert len(calls) == 1
+    assert calls[0].count(True) == 1
+    assert calls[0][-1] is True
+    assert len(report.candidates) == len(calls[0]) - 1  # the test is no candidate
+    assert report.verdict(report.chosen).repro_passed == 1
 
 
 def test_candidates_are_announced_as_their_answers_arrive(bug_repo, tmp_path):

@@ -54,3 +54,20 @@ def test_focus_follows_the_localisers_ranking_into_classes_shown_whole():
     assert focus[0].text == "    def allow(self, key):\n        return True"  # its own lines, cut from the class
     # without the ranking: functions the context shows whole, then classes
     assert [b.qualname for b in focus_targets(context, 3)] == ["hit", "Limiter"]
+
+
+def test_the_reproduction_prompt_shares_the_edit_prompts_head():
+    """A prefix-caching server evaluates the issue and the code once for both kinds of request."""
+    from agent.llm_batching import shared_prefix
+    from agent.prompts import is_repro_prompt, repro_messages
+
+    context = ctx(ERR, FUNC, METHOD)
+    edits = [edit_messages("to_bool('TRUE') is False", context, focus) for focus in (FUNC, METHOD)]
+    repro = repro_messages("to_bool('TRUE') is False", context)
+    prefix = shared_prefix([*edits, repro])
+    assert prefix is not None
+    assert prefix[0] == edits[0][0]
+    assert context.render() in prefix[1]["content"]
+    assert "to_bool('TRUE') is False" in prefix[1]["content"]
+    assert is_repro_prompt(repro)
+    assert not any(is_repro_prompt(e) for e in edits)
