@@ -117,15 +117,44 @@ def test_models_are_compared_on_the_bugs_both_finished(tmp_path):
 
     from benchmarks.coverage_models import compare, results_path
 
-    def row(ok, wall):
-        return {"pass@1": float(ok), "coverage": {"1": float(ok)}, "selected": {"1": float(ok)},
-                "chosen_correct": ok, "timing": {"wall": wall, "sample": wall / 2, "verify": wall / 2}}
+    def row(ok, wall, load):
+        return {"pass@1": float(ok), "coverage": {"1": float(ok)}, "selected": {"1": float(ok)}, "n": 16,
+                "chosen_correct": ok, "timing": {"wall": wall, "sample": wall / 2, "verify": wall / 2},
+                "seconds": wall + 10, "load_avg": load, "load_avg_start": [load - 1, 0.0, 0.0]}
 
     prefix = str(tmp_path / "cov")
-    results_path(prefix, "m-0.5b").write_text(json.dumps({"per_bug": {"a": row(True, 60.0), "b": row(False, 60.0)}}))
-    results_path(prefix, "m-1.5b").write_text(json.dumps({"per_bug": {"a": row(True, 120.0)}}))
-    table = compare(["m-0.5b", "m-1.5b"], prefix, [1])
-    assert table["bugs"] == ["a"]
-    assert table["models"]["m-0.5b"]["fixes_per_minute"] == 1.0
-    assert table["models"]["m-1.5b"]["fixes_per_minute"] == 0.5
-    assert table["models"]["m-1.5b"]["fixed"] == ["a"]
+    results_path(prefix, "m-0.5b").write_text(json.dumps(
+        {"per_bug": {"a": row(True, 60.0, 3.0), "b": row(False, 60.0, 9.0)}, "errors": {"c": "boom"}}))
+    results_path(prefix, "m-1.5b").write_text(json.dumps({"per_bug": {"a": row(True, 120.0, 5.0)}}))
+    table = compare(["m-0.5b", "m-1.5b"], prefix, [1], bugs=["a", "b", "c"])
+    assert (table["paired"], table["bugs"]) == (1, ["a"])
+    small, big = table["models"]["m-0.5b"], table["models"]["m-1.5b"]
+    assert (small["fixes_per_minute"], big["fixes_per_minute"]) == (1.0, 0.5)  # bug b is not paired
+    assert (small["completed"], small["errors"], big["completed"]) == (2, ["c"], 1)
+    assert (big["fixed"], big["fixes"], big["wall_minutes"], big["samples"]) == (["a"], 1, 2.0, 16)
+    assert (small["load_avg_range"], big["load_avg_range"]) == ([2.0, 3.0], [4.0, 5.0])
+    assert table["most_fixes_per_minute"] == "m-0.5b"
+    left = table["remaining"]
+    assert left["per_model"] == {"m-0.5b": ["c"], "m-1.5b": ["b", "c"]}
+    assert left["projected_s"] == 70 * 1 + 130 * 2  # median seconds per bug so far x bugs left
+
+
+def test_the_driver_rereads_the_schedule_and_tries_a_failed_pair_once(tmp_path, monkeypatch):
+    import json
+    import sys
+
+    import benchmarks.coverage_models as cm
+
+    prefix = str(tmp_path / "cov")
+    runs = []
+
+    def fake_run(cmd, env, check):  # the 0.5B finishes bug a, every other run fails (no row written)
+        bug, model = cmd[cmd.index("--bugs") + 1], env["CAPUCHIN_EMBEDDED__MODEL"]
+        runs.append((bug, model))
+        if (bug, model) == ("a", "m-0.5b"):
+            cm.results_path(prefix, model).write_text(json.dumps({"per_bug": {"a": {}}}))
+
+    monkeypatch.setattr(cm.subprocess, "run", fake_run)
+    monkeypatch.setattr(sys, "argv", ["x", "--models", "m-0.5b,m-1.5b", "--bugs", "a,b", "--out-prefix", prefix])
+    cm.main()
+    assert runs == [("a", "m-0.5b"), ("a", "m-1.5b"), ("b", "m-0.5b"), ("b", "m-1.5b")]
