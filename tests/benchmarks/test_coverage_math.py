@@ -35,6 +35,23 @@ def test_votes_are_recounted_within_the_subset():
     assert selected_in_subset(report, [cands[2]], correct) is True
 
 
+def test_selected_at_k_is_exact_where_every_subset_fits_the_budget():
+    import random
+
+    from benchmarks.curves import curves, draws
+
+    # same evidence as above: a and b wrong (2 votes), c right (1 vote)
+    cands = [Candidate(id="a", temperature=0.8, diff="wrong!", duplicates=["b"]),
+             Candidate(id="b", temperature=0.8, diff="wrong!"), Candidate(id="c", temperature=0.8, diff="right")]
+    report = SolveReport(run_id="r", repo="/", issue="i", candidates=cands,
+                         verdicts=[Verdict(candidate_id="a", applies=True, votes=2),
+                                   Verdict(candidate_id="c", applies=True, votes=1)])
+    row = curves(report, {"a": False, "b": False, "c": True}, [1, 2, 3], subsets=3, seed=0)
+    # k=1: c alone of 3; k=2: {b,c} and {a,c} tie 1-1 and the smaller right diff wins, {a,b} loses; k=3: votes win
+    assert row["selected"] == {1: pytest.approx(1 / 3), 2: pytest.approx(2 / 3), 3: 0.0}
+    assert len(draws(cands * 6, 2, 50, random.Random(0))) == 50  # C(18, 2) = 153 subsets: 50 drawn
+
+
 def test_a_duplicate_drawn_alone_stands_for_the_candidate_it_collapsed_into():
     cands = [Candidate(id="a", temperature=0.0, diff="right", duplicates=["b"]),
              Candidate(id="b", temperature=0.8, diff="right")]
