@@ -87,7 +87,8 @@ def models_list() -> None:
         f"* the default (embedded.model). Weights in {weights_path(next(iter(MODELS.values()))).parent}.\n"
         "samples/s: 8 samples of a 2,000-token prompt, batched on llama-server (x: vs one after another on "
         "llama_cpp.server), benchmarks/llm_throughput.py; pass@1 and fixes per minute of wall time on the "
-        "bundled bugs, benchmarks/coverage.py; both on 2 CPU cores."
+        "bundled bugs (the number in brackets; those every compared model finished, where models were compared), "
+        "benchmarks/coverage.py and coverage_models.py; both on 2 CPU cores."
     )
 
 

@@ -23,7 +23,7 @@ class Figures:
     """The same 8 samples one after another on llama-cpp-python's server, same run."""
     pass_at_1: float | None = None
     bugs: int = 0
-    """Bundled bugs the coverage figures are over."""
+    """Bundled bugs the coverage figures are over (those every compared model finished, where a comparison exists)."""
     fixes_per_minute: float | None = None
 
 
@@ -71,4 +71,18 @@ def figures(model: str, results: Path = RESULTS) -> Figures:
         out.bugs = len(data["per_bug"])
         out.pass_at_1 = data.get("summary", {}).get("pass@1")
         out.fixes_per_minute = fixes_per_minute(data["per_bug"])
+    return _paired(out, model, results)
+
+
+def _paired(out: Figures, model: str, results: Path) -> Figures:
+    """Figures over the bugs every compared model finished (``benchmarks.coverage_models --compare``)
+    win over one model's own run: models set side by side must be measured on the same bugs."""
+    best: tuple[int, dict] | None = None
+    for path in sorted(results.glob("coverage*.json")):
+        data = _read(path)
+        row = data.get("models", {}).get(model) if isinstance(data.get("models"), dict) else None
+        if row and data.get("bugs") and (best is None or len(data["bugs"]) > best[0]):
+            best = (len(data["bugs"]), row)
+    if best:
+        out.bugs, out.pass_at_1, out.fixes_per_minute = best[0], best[1].get("pass@1"), best[1].get("fixes_per_minute")
     return out

@@ -7,7 +7,9 @@ problem and which of its samples are correct:
 * coverage@k: the chance that at least one of k samples is correct (the unbiased pass@k estimator
   of Chen et al. over the n samples);
 * selected@k: the chance that the candidate Capuchin's selection picks from k random samples is
-  correct (votes recounted within the subset, test evidence per candidate), over random subsets;
+  correct (votes recounted within the subset, test evidence per candidate): the exact mean over
+  every k-subset where there are no more of them than the subset budget (k = 1 and k = n), else
+  the mean over that many random subsets;
 * the fit: coverage as an exponentiated power law of k, ``c(k) = exp(a * k**b)`` (Brown et al.,
   "Large Language Monkeys", 2024), by least squares on ``log(-log c) = log(-a) + b log k``.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import math
 import random
+from itertools import combinations
 from math import comb
 from pathlib import Path
 
@@ -51,6 +54,15 @@ def selected_in_subset(report: SolveReport, subset: list[Candidate], correct: di
     return chosen is not None and correct.get(chosen.candidate_id, False)
 
 
+def draws(samples: list[Candidate], k: int, budget: int, rng: random.Random) -> list[list[Candidate]]:
+    """The k-subsets selected@k averages over: all of them when they number no more than ``budget``
+    (exact, and no sampling noise at k = 1 or k = n), else ``budget`` drawn at random."""
+    k = min(k, len(samples))
+    if comb(len(samples), k) <= budget:
+        return [list(subset) for subset in combinations(samples, k)]
+    return [rng.sample(samples, k) for _ in range(budget)]
+
+
 def curves(report: SolveReport, correct: dict[str, bool], ks: list[int], subsets: int, seed: int,
            weights: Weights = Weights()) -> dict:
     """One problem's pass@1, coverage@k and selected@k (keys: int k)."""
@@ -60,8 +72,7 @@ def curves(report: SolveReport, correct: dict[str, bool], ks: list[int], subsets
     out = {"n": n, "correct": c, "pass@1": c / n if n else 0.0, "coverage": {}, "selected": {}}
     for k in ks:
         out["coverage"][k] = pass_at_k(n, c, k) if n else 0.0
-        picks = [selected_in_subset(report, rng.sample(samples, min(k, n)), correct, weights)
-                 for _ in range(subsets)]
+        picks = [selected_in_subset(report, list(subset), correct, weights) for subset in draws(samples, k, subsets, rng)]
         out["selected"][k] = sum(picks) / len(picks) if n else 0.0
     return out
 

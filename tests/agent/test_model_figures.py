@@ -28,6 +28,17 @@ def test_figures_prefer_the_batched_coverage_run_and_compute_fixes_per_minute(tm
     assert f.fixes_per_minute == 60.0 * 1 / 180.0
 
 
+def test_figures_come_from_the_bugs_both_models_finished_where_they_were_compared(tmp_path):
+    bug = {"seconds": 120.0, "chosen_correct": True, "pass@1": 1.0}
+    _write(tmp_path / "coverage-batched-m.json", {"model": "embedded m", "backend": "llama-server",
+                                                  "summary": {"pass@1": 0.9}, "per_bug": {"a": bug, "b": bug, "c": bug}})
+    _write(tmp_path / "coverage-batched.json", {"paired": 2, "bugs": ["a", "b"], "models": {
+        "m": {"pass@1": 0.5, "fixes_per_minute": 0.25}, "other": {"pass@1": 0.1, "fixes_per_minute": 0.1}}})
+    f = figures("m", tmp_path)
+    assert (f.bugs, f.pass_at_1, f.fixes_per_minute) == (2, 0.5, 0.25)
+    assert figures("unpaired", tmp_path).bugs == 0
+
+
 def test_no_figures_without_results(tmp_path):
     f = figures("m", tmp_path)
     assert f.samples_per_s is None

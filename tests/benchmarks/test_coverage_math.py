@@ -35,6 +35,23 @@ def test_votes_are_recounted_within_the_subset():
     assert selected_in_subset(report, [cands[2]], correct) is True
 
 
+def test_selected_at_k_is_exact_where_every_subset_fits_the_budget():
+    import random
+
+    from benchmarks.curves import curves, draws
+
+    # same evidence as above: a and b wrong (2 votes), c right (1 vote)
+    cands = [Candidate(id="a", temperature=0.8, diff="wrong!", duplicates=["b"]),
+             Candidate(id="b", temperature=0.8, diff="wrong!"), Candidate(id="c", temperature=0.8, diff="right")]
+    report = SolveReport(run_id="r", repo="/", issue="i", candidates=cands,
+                         verdicts=[Verdict(candidate_id="a", applies=True, votes=2),
+                                   Verdict(candidate_id="c", applies=True, votes=1)])
+    row = curves(report, {"a": False, "b": False, "c": True}, [1, 2, 3], subsets=3, seed=0)
+    # k=1: c alone of 3; k=2: {b,c} and {a,c} tie 1-1 and the smaller right diff wins, {a,b} loses; k=3: votes win
+    assert row["selected"] == {1: pytest.approx(1 / 3), 2: pytest.approx(2 / 3), 3: 0.0}
+    assert len(draws(cands * 6, 2, 50, random.Random(0))) == 50  # C(18, 2) = 153 subsets: 50 drawn
+
+
 def test_a_duplicate_drawn_alone_stands_for_the_candidate_it_collapsed_into():
     cands = [Candidate(id="a", temperature=0.0, diff="right", duplicates=["b"]),
              Candidate(id="b", temperature=0.8, diff="right")]
@@ -117,15 +134,44 @@ def test_models_are_compared_on_the_bugs_both_finished(tmp_path):
 
     from benchmarks.coverage_models import compare, results_path
 
-    def row(ok, wall):
-        return {"pass@1": float(ok), "coverage": {"1": float(ok)}, "selected": {"1": float(ok)},
-                "chosen_correct": ok, "timing": {"wall": wall, "sample": wall / 2, "verify": wall / 2}}
+    def row(ok, wall, load):
+        return {"pass@1": float(ok), "coverage": {"1": float(ok)}, "selected": {"1": float(ok)}, "n": 16,
+                "chosen_correct": ok, "timing": {"wall": wall, "sample": wall / 2, "verify": wall / 2},
+                "seconds": wall + 10, "load_avg": load, "load_avg_start": [load - 1, 0.0, 0.0]}
 
     prefix = str(tmp_path / "cov")
-    results_path(prefix, "m-0.5b").write_text(json.dumps({"per_bug": {"a": row(True, 60.0), "b": row(False, 60.0)}}))
-    results_path(prefix, "m-1.5b").write_text(json.dumps({"per_bug": {"a": row(True, 120.0)}}))
-    table = compare(["m-0.5b", "m-1.5b"], prefix, [1])
-    assert table["bugs"] == ["a"]
-    assert table["models"]["m-0.5b"]["fixes_per_minute"] == 1.0
-    assert table["models"]["m-1.5b"]["fixes_per_minute"] == 0.5
-    assert table["models"]["m-1.5b"]["fixed"] == ["a"]
+    results_path(prefix, "m-0.5b").write_text(json.dumps(
+        {"per_bug": {"a": row(True, 60.0, 3.0), "b": row(False, 60.0, 9.0)}, "errors": {"c": "boom"}}))
+    results_path(prefix, "m-1.5b").write_text(json.dumps({"per_bug": {"a": row(True, 120.0, 5.0)}}))
+    table = compare(["m-0.5b", "m-1.5b"], prefix, [1], bugs=["a", "b", "c"])
+    assert (table["paired"], table["bugs"]) == (1, ["a"])
+    small, big = table["models"]["m-0.5b"], table["models"]["m-1.5b"]
+    assert (small["fixes_per_minute"], big["fixes_per_minute"]) == (1.0, 0.5)  # bug b is not paired
+    assert (small["completed"], small["errors"], big["completed"]) == (2, ["c"], 1)
+    assert (big["fixed"], big["fixes"], big["wall_minutes"], big["samples"]) == (["a"], 1, 2.0, 16)
+    assert (small["load_avg_range"], big["load_avg_range"]) == ([2.0, 3.0], [4.0, 5.0])
+    assert table["most_fixes_per_minute"] == "m-0.5b"
+    left = table["remaining"]
+    assert left["per_model"] == {"m-0.5b": ["c"], "m-1.5b": ["b", "c"]}
+    assert left["projected_s"] == 70 * 1 + 130 * 2  # median seconds per bug so far x bugs left
+
+
+def test_the_driver_rereads_the_schedule_and_tries_a_failed_pair_once(tmp_path, monkeypatch):
+    import json
+    import sys
+
+    import benchmarks.coverage_models as cm
+
+    prefix = str(tmp_path / "cov")
+    runs = []
+
+    def fake_run(cmd, env, check):  # the 0.5B finishes bug a, every other run fails (no row written)
+        bug, model = cmd[cmd.index("--bugs") + 1], env["CAPUCHIN_EMBEDDED__MODEL"]
+        runs.append((bug, model))
+        if (bug, model) == ("a", "m-0.5b"):
+            cm.results_path(prefix, model).write_text(json.dumps({"per_bug": {"a": {}}}))
+
+    monkeypatch.setattr(cm.subprocess, "run", fake_run)
+    monkeypatch.setattr(sys, "argv", ["x", "--models", "m-0.5b,m-1.5b", "--bugs", "a,b", "--out-prefix", prefix])
+    cm.main()
+    assert runs == [("a", "m-0.5b"), ("a", "m-1.5b"), ("b", "m-0.5b"), ("b", "m-1.5b")]
