@@ -90,6 +90,14 @@ class RetrievalConfig(Section):
     half 0.415 -> 0.447). 'ctor' (a named class's ``__init__`` gets the class's mention score; flask-5014 and
     issue #18 were fixed there) tied on the tuning half and added one held-out instance at function Acc@10 at
     0.25-0.5 (0.447 -> 0.457, 169 instances), so by the tuning rule it stays off; 'loose' (prose-named classes) changed nothing."""
+    rerank_weight: float = Field(default=0.0, ge=0, le=1)
+    """Stage 1: blend of a learned cross-encoder's scores into the order of the best ``rerank_top`` files
+    (retrieval.rerank.fuse: ``(1 - w) / (1 + rank) + w * softmax``). Needs ``rerank_model``. Off: see
+    benchmarks/results/localize-rerank-issue15.json for what it measured on the dev set."""
+    rerank_model: str = ""
+    """Directory of the reranker (``bash retrieval/train/build_rerank.sh`` writes one; retrieval.train)."""
+    rerank_top: int = Field(default=20, ge=2)
+    """Files the reranker reads per issue (its cost grows with this; about 20 pairs per second on 2 cores)."""
     history: bool = True
     """Read the repository's git history (commit messages per file, co-change) for the 'history' and
     'cochange' signals; cached per HEAD, a moved HEAD reads only the new commits (retrieval.history)."""

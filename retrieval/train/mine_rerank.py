@@ -1,0 +1,145 @@
+"""Mine listwise training groups for the file reranker from the pairs ``mine.py`` wrote.
+
+For each commit in the pairs, the text is the commit message, the positives are the files
+it changed, and the negatives are other files of the repository *as they were at that
+commit*: the best lexical matches of the message (BM25 over the files' outlines at the
+mirror's HEAD, the way stage 1 lets through files that share words with the issue) and a few
+at random. Every file is written as :func:`retrieval.rerank.file_card`, the text the reranker
+reads at query time. Cards are stored once per blob.
+
+    python -m retrieval.train.mine_rerank --pairs pairs.jsonl.gz --mirrors /work/.mirror --out groups.json.gz
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.rerank import CARD_CHARS, file_card
+from retrieval.text import tokenize
+from retrieval.train.mine import _TEST_PATH, _git, read_blobs
+
+
+def python_files(mirror: Path, rev: str) -> list[str]:
+    names = _git(mirror, "ls-tree", "-r", "--name-only", rev).splitlines()
+    return [p for p in names if p.endswith(".py") and not _TEST_PATH.search(p)]
+
+
+class Lexical:
+    """BM25 (k1 1.2, b 0.75) over documents, enough to pick hard negatives."""
+
+    def __init__(self, docs: list[str]):
+        self.tf = [Counter(tokenize(d)) for d in docs]
+        self.len = np.array([sum(t.values()) for t in self.tf], dtype=float) + 1
+        df = Counter(w for t in self.tf for w in t)
+        n = len(docs)
+        self.idf = {w: np.log(1 + (n - c + 0.5) / (c + 0.5)) for w, c in df.items()}
+
+    def top(self, query: str, k: int) -> list[int]:
+        words = set(tokenize(query)) & self.idf.keys()
+        norm = 1.2 * (0.25 + 0.75 * self.len / self.len.mean())
+        scores = np.zeros(len(self.tf))
+        for i, tf in enumerate(self.tf):
+            scores[i] = sum(self.idf[w] * tf[w] * 2.2 / (tf[w] + norm[i]) for w in words if w in tf)
+        return [int(i) for i in np.argsort(-scores)[:k] if scores[i] > 0]
+
+
+def commits_of(pairs: Path) -> dict[str, dict[str, dict]]:
+    """repo -> commit -> {'text', 'paths'} in the pairs' order (newest first)."""
+    out: dict[str, dict[str, dict]] = defaultdict(dict)
+    with gzip.open(pairs, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            row = out[r["repo"]].setdefault(r["commit"], {"text": r["text"], "paths": []})
+            if r["path"] not in row["paths"]:
+                row["paths"].append(r["path"])
+    return out
+
+
+def mine_repo(mirror: Path, commits: dict[str, dict], rng: random.Random, hard: int, easy: int,
+              cards: dict[str, str]) -> list[dict]:
+    head = python_files(mirror, "HEAD")
+    head_cards = [file_card(p, s) for p, s in zip(head, read_blobs(mirror, [f"HEAD:{p}" for p in head]), strict=True)]
+    lexical = Lexical(head_cards)
+    wanted: list[tuple[str, list[str], list[str]]] = []
+    for sha, row in commits.items():
+        changed = set(row["paths"])
+        near = [head[i] for i in lexical.top(row["text"], 30) if head[i] not in changed]
+        far = [p for p in rng.sample(head, min(len(head), easy + 10)) if p not in changed and p not in near]
+        negs = rng.sample(near, min(hard, len(near))) + far[:easy]
+        wanted.append((sha, row["paths"], negs))
+    specs = sorted({f"{sha}:{p}" for sha, pos, negs in wanted for p in pos + negs})
+    # Blob ids first: unchanged files repeat across commits, so each distinct blob is read and outlined once.
+    check = subprocess_lines(mirror, specs)
+    blobs = sorted({b for b in check.values() if b})
+    for blob, source in zip(blobs, read_blobs(mirror, blobs), strict=True):
+        # The outline without its path line (one blob can sit at several paths); sources are not kept.
+        cards.setdefault(blob, file_card("", source, limit=10 * CARD_CHARS))
+    groups = []
+    for sha, pos, negs in wanted:
+        negatives = [(p, check.get(f"{sha}:{p}")) for p in negs]
+        negatives = [(p, b) for p, b in negatives if b]
+        for p in pos:
+            blob = check.get(f"{sha}:{p}")
+            if blob and len(negatives) >= 2:
+                groups.append({"text": commits[sha]["text"], "commit": sha, "pos": [p, blob], "negs": negatives})
+    return groups
+
+
+def subprocess_lines(mirror: Path, specs: list[str]) -> dict[str, str]:
+    """spec -> blob id (empty when the path did not exist at that commit)."""
+    import subprocess
+
+    done = subprocess.run(["git", "--git-dir", str(mirror), "cat-file", "--batch-check=%(objectname) %(objecttype)"],
+                          input="\n".join(specs).encode() + b"\n", capture_output=True, check=False)
+    out = {}
+    for spec, line in zip(specs, done.stdout.decode().splitlines(), strict=False):
+        parts = line.split()
+        out[spec] = parts[0] if len(parts) == 2 and parts[1] == "blob" else ""
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pairs", type=Path, required=True, help="gzipped JSON lines from retrieval.train.mine")
+    ap.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
+    ap.add_argument("--out", type=Path, required=True, help="gzipped JSON: {'cards': {blob: card}, 'groups': [...]}")
+    ap.add_argument("--hard", type=int, default=5, help="negatives among the message's best BM25 files")
+    ap.add_argument("--easy", type=int, default=2, help="negatives drawn at random")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    rng = random.Random(args.seed)
+    sources: dict[str, str] = {}
+    groups, manifest = [], {}
+    for repo, commits in commits_of(args.pairs).items():
+        mirror = args.mirrors / repo.replace("/", "+") / "repo"
+        found = mine_repo(mirror, commits, rng, args.hard, args.easy, sources)
+        for g in found:
+            g["repo"] = repo
+        groups.extend(found)
+        manifest[repo] = {"commit": _git(mirror, "rev-parse", "HEAD").strip(), "groups": len(found)}
+        print(f"{repo}: {len(commits)} commits -> {len(found)} groups", flush=True)
+    cards: dict[str, str] = {}
+    for g in groups:
+        for path, blob in [g["pos"], *g["negs"]]:
+            key = f"{blob}:{path}"
+            if key not in cards:
+                cards[key] = (path + sources[blob])[:CARD_CHARS]
+        g["pos"] = f"{g['pos'][1]}:{g['pos'][0]}"
+        g["negs"] = [f"{b}:{p}" for p, b in g["negs"]]
+    with gzip.open(args.out, "wt", encoding="utf-8") as fh:
+        json.dump({"cards": cards, "groups": groups, "repositories": manifest, "seed": args.seed,
+                   "hard": args.hard, "easy": args.easy}, fh)
+    print(f"{len(groups)} groups, {len(cards)} cards -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
