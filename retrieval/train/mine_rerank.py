@@ -51,15 +51,16 @@ class Lexical:
         return [int(i) for i in np.argsort(-scores)[:k] if scores[i] > 0]
 
 
-def commits_of(pairs: Path) -> dict[str, dict[str, dict]]:
+def commits_of(pairs: list[Path]) -> dict[str, dict[str, dict]]:
     """repo -> commit -> {'text', 'paths'} in the pairs' order (newest first)."""
     out: dict[str, dict[str, dict]] = defaultdict(dict)
-    with gzip.open(pairs, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            row = out[r["repo"]].setdefault(r["commit"], {"text": r["text"], "paths": []})
-            if r["path"] not in row["paths"]:
-                row["paths"].append(r["path"])
+    for path in pairs:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                r = json.loads(line)
+                row = out[r["repo"]].setdefault(r["commit"], {"text": r["text"], "paths": []})
+                if r["path"] not in row["paths"]:
+                    row["paths"].append(r["path"])
     return out
 
 
@@ -108,7 +109,7 @@ def subprocess_lines(mirror: Path, specs: list[str]) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pairs", type=Path, required=True, help="gzipped JSON lines from retrieval.train.mine")
+    ap.add_argument("--pairs", type=Path, nargs="+", required=True, help="gzipped JSON lines from retrieval.train.mine")
     ap.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     ap.add_argument("--out", type=Path, required=True, help="gzipped JSON: {'cards': {blob: card}, 'groups': [...]}")
     ap.add_argument("--hard", type=int, default=5, help="negatives among the message's best BM25 files")

@@ -92,6 +92,7 @@ def test_localizer_reorders_its_top_files_with_the_reranker(shop_repo, monkeypat
     assert sorted(after) == sorted(before)
 
 
+@pytest.mark.slow  # importing torch and transformers takes several seconds
 def test_a_saved_cross_encoder_gives_one_score_per_card(tmp_path):
     """A tiny randomly initialised BERT in the trainer's format loads and scores (real weights are not shipped)."""
     torch = pytest.importorskip("torch")
