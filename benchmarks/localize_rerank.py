@@ -58,6 +58,32 @@ def _candidates(args) -> int:
     return 0
 
 
+def _function_candidates(args) -> int:
+    """Stage 3's best ``--top`` definitions per instance, each written as the miner writes a block (the
+    function reranker's input); stored under the same keys as file candidates ('files' holds the keys)."""
+    from benchmarks.localize import load_instances, read_results
+    from retrieval.train.mine import block_text, definitions
+
+    instances = {i.instance_id: i for i in load_instances(args.dataset)}
+    rows = read_results(args.results)
+    with gzip.open(args.out, "wt", encoding="utf-8") as fh:
+        for iid, row in sorted(rows.items()):
+            keys = row["functions"][: args.top]
+            texts, parsed = [], {}
+            for key in keys:
+                path, qual = key.split("::", 1)
+                if path not in parsed:
+                    src = args.checkouts / iid / path
+                    source = src.read_text(encoding="utf-8", errors="replace") if src.is_file() else ""
+                    parsed[path] = (source.splitlines(), dict(definitions(source)))
+                lines, nodes = parsed[path]
+                texts.append(block_text(qual, nodes[qual], lines) if qual in nodes else qual)
+            fh.write(json.dumps({"instance_id": iid, "issue": instances[iid].problem_statement, "files": keys,
+                                 "cards": texts}) + "\n")
+    print(f"{len(rows)} instances -> {args.out}")
+    return 0
+
+
 def read_candidates(path: Path) -> list[dict]:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
@@ -98,24 +124,33 @@ def objective(acc: dict[int, float]) -> float:
     return acc[1] + acc[5] + 0.5 * acc[3] + 0.5 * acc[10]
 
 
+def function_objective(acc: dict[int, float]) -> float:
+    """Function level: Acc@10 is the issue's target, Acc@5 breaks ties."""
+    return acc[10] + 0.5 * acc[5]
+
+
 def _evaluate(args) -> int:
     from benchmarks.localize import load_instances, tuning_half
 
     instances = {i.instance_id: i for i in load_instances(args.dataset)}
     scores = json.loads(args.scores.read_text())
     cands = [c for c in read_candidates(args.candidates) if c["instance_id"] in scores]
-    gold = {c["instance_id"]: instances[c["instance_id"]].gold_files for c in cands}
+    functions = args.level == "function"
+    gold = {c["instance_id"]: (instances[c["instance_id"]].gold_functions if functions
+                               else instances[c["instance_id"]].gold_files) for c in cands}
+    cands = [c for c in cands if gold[c["instance_id"]]]  # function level: instances whose fix changes a definition
+    goal = function_objective if functions else objective
     parts = {"tune": [c for c in cands if tuning_half(c["instance_id"])],
              "held_out": [c for c in cands if not tuning_half(c["instance_id"])]}
     parts["held_out_multi_file"] = [c for c in parts["held_out"] if len(gold[c["instance_id"]]) > 1]
     grid = {w: {name: accuracy(part, gold, scores, w) for name, part in parts.items()} for w in GRID}
-    chosen = max(GRID, key=lambda w: (objective(grid[w]["tune"]), -w))
+    chosen = max(GRID, key=lambda w: (goal(grid[w]["tune"]), -w))
     report = {
-        "scores": str(args.scores), "instances": {k: len(v) for k, v in parts.items()},
+        "scores": str(args.scores), "level": args.level, "instances": {k: len(v) for k, v in parts.items()},
         "fusion": "(1 - w) / (1 + stage-1 rank) + w * softmax(reranker logits) over the top 20 (retrieval.rerank.fuse)",
         "base": grid[0.0], "alone": grid[1.0], "chosen_weight": chosen, "fused": grid[chosen],
         "grid": {str(w): v for w, v in grid.items()},
-        "gold_in_top20": {k: round(sum(set(gold[c["instance_id"]]) <= set(c["files"]) for c in v) / max(len(v), 1), 4)
+        "gold_in_candidates": {k: round(sum(set(gold[c["instance_id"]]) <= set(c["files"]) for c in v) / max(len(v), 1), 4)
                           for k, v in parts.items()},
     }
     text = json.dumps(report, indent=1)
@@ -162,6 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--checkouts", type=Path, required=True)
     c.add_argument("--out", type=Path, required=True)
     c.add_argument("--top", type=int, default=20)
+    f = sub.add_parser("function-candidates")
+    f.add_argument("--dataset", type=Path, required=True)
+    f.add_argument("--results", type=Path, required=True, help="capuchin bench localize rows (stage 3's top definitions)")
+    f.add_argument("--checkouts", type=Path, required=True)
+    f.add_argument("--out", type=Path, required=True)
+    f.add_argument("--top", type=int, default=50)
     s = sub.add_parser("score")
     s.add_argument("--candidates", type=Path, required=True)
     s.add_argument("--model", type=Path, required=True)
@@ -172,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--candidates", type=Path, required=True)
     e.add_argument("--scores", type=Path, required=True, help="{instance_id: [logit per candidate]}")
     e.add_argument("--out", type=Path, default=None)
+    e.add_argument("--level", choices=("file", "function"), default="file")
     p = sub.add_parser("speed")
     p.add_argument("--candidates", type=Path, required=True)
     p.add_argument("--model", type=Path, required=True)
@@ -180,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries", type=int, default=20)
     p.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args(argv)
-    return {"candidates": _candidates, "score": _score, "evaluate": _evaluate, "speed": _speed}[args.cmd](args)
+    return {"candidates": _candidates, "function-candidates": _function_candidates, "score": _score, "evaluate": _evaluate, "speed": _speed}[args.cmd](args)
 
 
 if __name__ == "__main__":

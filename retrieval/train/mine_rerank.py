@@ -107,6 +107,33 @@ def subprocess_lines(mirror: Path, specs: list[str]) -> dict[str, str]:
     return out
 
 
+def function_groups(pairs: list[Path], seed: int, same_file: int = 4, easy: int = 3) -> dict:
+    """Groups for a function-level reranker straight from the pairs: a message, a definition its commit
+    changed, and definitions other commits changed (first from the same file, then anywhere in the repository).
+    No git needed: the pairs already hold the code, written as the dense stage writes a block."""
+    rows: list[dict] = []
+    for path in pairs:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            rows.extend(json.loads(line) for line in fh)
+    rng = random.Random(seed)
+    by_file: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_repo: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        by_file[(r["repo"], r["path"])].append(i)
+        by_repo[r["repo"]].append(i)
+    groups = []
+    for i, r in enumerate(rows):
+        other = [j for j in by_file[(r["repo"], r["path"])] if rows[j]["commit"] != r["commit"]
+                 and rows[j]["qualname"] != r["qualname"]]
+        negs = rng.sample(other, min(same_file, len(other)))
+        pool = rng.sample(by_repo[r["repo"]], min(len(by_repo[r["repo"]]), easy + 10))
+        negs += [j for j in pool if rows[j]["commit"] != r["commit"] and j not in negs][:easy]
+        groups.append({"repo": r["repo"], "commit": r["commit"], "text": r["text"], "pos": str(i),
+                       "negs": [str(j) for j in negs]})
+    return {"cards": {str(i): r["code"] for i, r in enumerate(rows)}, "groups": groups, "seed": seed,
+            "level": "function"}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=Path, nargs="+", required=True, help="gzipped JSON lines from retrieval.train.mine")
@@ -115,7 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hard", type=int, default=5, help="negatives among the message's best BM25 files")
     ap.add_argument("--easy", type=int, default=2, help="negatives drawn at random")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--functions", action="store_true", help="groups of definitions (no git), not of files")
     args = ap.parse_args(argv)
+    if args.functions:
+        data = function_groups(args.pairs, args.seed)
+        with gzip.open(args.out, "wt", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        print(f"{len(data['groups'])} function groups -> {args.out}")
+        return 0
     rng = random.Random(args.seed)
     sources: dict[str, str] = {}
     groups, manifest = [], {}
