@@ -106,6 +106,32 @@ def _score(args) -> int:
     return 0
 
 
+def _score_general(args) -> int:
+    """The baseline the issue asks for: the general all-MiniLM-L6-v2 as it ships (a bi-encoder: mean-pooled,
+    normalised vectors, cosine) on the same issue and cards, no training. The 'logits' are cosines x 20
+    so that ``fuse``'s softmax sees a spread like the cross-encoder's."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    tokenizer = AutoTokenizer.from_pretrained(str(args.model))
+    model = AutoModel.from_pretrained(str(args.model), dtype=torch.float32).to(device).eval()
+
+    def embed(texts: list[str]) -> torch.Tensor:
+        batch = tokenizer(texts, truncation=True, max_length=256, padding=True, return_tensors="pt").to(device)
+        with torch.inference_mode():
+            hidden = model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).float()
+        return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
+
+    out = {}
+    for c in read_candidates(args.candidates):
+        sims = embed(c["cards"]) @ embed([c["issue"]])[0] if c["cards"] else torch.zeros(0)
+        out[c["instance_id"]] = [round(float(x) * 20, 4) for x in sims.cpu()]
+    args.out.write_text(json.dumps(out) + "\n")
+    return 0
+
+
 def accuracy(cands: list[dict], gold: dict[str, tuple[str, ...]], scores: dict[str, list[float]],
              weight: float) -> dict[int, float]:
     from benchmarks.localize import _hit
@@ -208,6 +234,10 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--model", type=Path, required=True)
     s.add_argument("--out", type=Path, required=True)
     s.add_argument("--threads", type=int, default=2)
+    g = sub.add_parser("score-general")
+    g.add_argument("--candidates", type=Path, required=True)
+    g.add_argument("--model", type=Path, required=True, help="all-MiniLM-L6-v2 directory (the untrained base)")
+    g.add_argument("--out", type=Path, required=True)
     e = sub.add_parser("evaluate")
     e.add_argument("--dataset", type=Path, required=True)
     e.add_argument("--candidates", type=Path, required=True)
@@ -222,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries", type=int, default=20)
     p.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args(argv)
-    return {"candidates": _candidates, "function-candidates": _function_candidates, "score": _score, "evaluate": _evaluate, "speed": _speed}[args.cmd](args)
+    return {"candidates": _candidates, "function-candidates": _function_candidates, "score": _score, "score-general": _score_general, "evaluate": _evaluate, "speed": _speed}[args.cmd](args)
 
 
 if __name__ == "__main__":
