@@ -95,8 +95,9 @@ class RetrievalConfig(Section):
     (retrieval.rerank.fuse: ``(1 - w) / (1 + rank) + w * softmax``). Needs ``rerank_model``. Off: trained on
     21,559 commit groups from 16 non-dev repositories, on the dev set the tuning half chose 0.4 (file Acc@1
     0.548 -> 0.562, @5 0.767 -> 0.781) but the held-out half lost Acc@1 (0.458 -> 0.448) and tied @5 (0.760;
-    @10 0.812 -> 0.833); a second seed gave the same; alone it reaches held-out Acc@1 0.302, @5 0.531. It costs
-    ~0.7 s per query on 2 cores (benchmarks/results/localize-rerank-issue15.json)."""
+    @10 0.812 -> 0.833); a second seed gave the same; alone it reaches held-out Acc@1 0.302, @5 0.531, below the
+    untrained general MiniLM used as a bi-encoder (0.323, 0.573). It costs ~0.7 s per query on 2 cores
+    (benchmarks/results/localize-rerank-issue15.json)."""
     rerank_model: str = ""
     """Directory of the reranker (``bash retrieval/train/build_rerank.sh`` writes one; retrieval.train)."""
     rerank_top: int = Field(default=20, ge=2)
