@@ -72,9 +72,11 @@ class Reranker:
 
     def __init__(self, path: str | Path, *, max_tokens: int = 256, threads: int | None = None):
         path = Path(path).expanduser()
-        if not (path / "config.json").is_file():
+        weights = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")
+        if not (path / "config.json").is_file() or not any((path / w).is_file() for w in weights):
+            missing = "config.json" if not (path / "config.json").is_file() else "model.safetensors"
             raise ConfigError(
-                f"no reranker model at {str(path)!r} (config.json missing)",
+                f"no reranker model at {str(path)!r} ({missing} missing)",
                 hint="build it with `bash retrieval/train/build_rerank.sh` (see retrieval/train/train_rerank.py) "
                      "and set retrieval.rerank_model to its directory, or set retrieval.rerank_weight to 0")
         import torch

@@ -64,6 +64,12 @@ def test_missing_model_directory_is_a_clear_error(tmp_path):
         Reranker(tmp_path / "nowhere")
 
 
+def test_missing_weights_file_is_a_clear_error(tmp_path):
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(CapuchinError, match=r"model\.safetensors missing"):
+        Reranker(tmp_path)
+
+
 def test_weight_without_a_model_is_a_clear_error():
     with pytest.raises(CapuchinError, match="rerank_model names no directory"):
         load_reranker("")
