@@ -90,6 +90,18 @@ class RetrievalConfig(Section):
     half 0.415 -> 0.447). 'ctor' (a named class's ``__init__`` gets the class's mention score; flask-5014 and
     issue #18 were fixed there) tied on the tuning half and added one held-out instance at function Acc@10 at
     0.25-0.5 (0.447 -> 0.457, 169 instances), so by the tuning rule it stays off; 'loose' (prose-named classes) changed nothing."""
+    rerank_weight: float = Field(default=0.0, ge=0, le=1)
+    """Stage 1: blend of a learned cross-encoder's scores into the order of the best ``rerank_top`` files
+    (retrieval.rerank.fuse: ``(1 - w) / (1 + rank) + w * softmax``). Needs ``rerank_model``. Off: trained on
+    21,559 commit groups from 16 non-dev repositories, on the dev set the tuning half chose 0.4 (file Acc@1
+    0.548 -> 0.562, @5 0.767 -> 0.781) but the held-out half lost Acc@1 (0.458 -> 0.448) and tied @5 (0.760;
+    @10 0.812 -> 0.833); a second seed gave the same; alone it reaches held-out Acc@1 0.302, @5 0.531, below the
+    untrained general MiniLM used as a bi-encoder (0.323, 0.573). It costs ~0.7 s per query on 2 cores
+    (benchmarks/results/localize-rerank-issue15.json)."""
+    rerank_model: str = ""
+    """Directory of the reranker (``bash retrieval/train/build_rerank.sh`` writes one; retrieval.train)."""
+    rerank_top: int = Field(default=20, ge=2)
+    """Files the reranker reads per issue (its cost grows with this: about 0.7 s for 20 on 2 cores)."""
     history: bool = True
     """Read the repository's git history (commit messages per file, co-change) for the 'history' and
     'cochange' signals; cached per HEAD, a moved HEAD reads only the new commits (retrieval.history)."""

@@ -137,12 +137,24 @@ class Localizer:
         paths = [idx.paths[i] for i in order]
         reasons = {idx.paths[i]: reasons_for(i, signals) for i in order[: self.config.top_files]}
         ranking = FileRanking(paths, [float(fused[i]) for i in order], reasons)
+        if self.config.rerank_weight > 0:
+            ranking = self._rerank(issue, ranking)
         if self.model is not None:
             from retrieval.llm_stages import pick_files
 
             ranking = pick_files(self.model, self.index, issue, ranking, self.config)
         self._last = (issue, (ranking, sig))
         return ranking, sig
+
+    def _rerank(self, issue: str, ranking: FileRanking) -> FileRanking:
+        """The learned reranker re-orders the best ``rerank_top`` files; the scores stay with the places."""
+        from retrieval.rerank import file_card, fuse, load_reranker
+
+        model = load_reranker(self.config.rerank_model)
+        head = ranking.paths[: self.config.rerank_top]
+        cards = [file_card(p, self.index.read(p).decode("utf-8", "replace")) for p in head]
+        order = fuse(head, model.scores(issue, cards), self.config.rerank_weight)
+        return FileRanking(order + ranking.paths[len(head):], ranking.scores, ranking.reasons)
 
     def rank_files(self, issue: str) -> list[tuple[str, float]]:
         """Every candidate file, best first, with its fused score."""

@@ -11,4 +11,14 @@ command above (a GPU takes seconds to train, a CPU minutes) and point
 ``retrieval.embedding_model`` at ``OUT/model`` with ``retrieval.embedding_backend =
 "model2vec"``. ``OUT/model/MODEL_CARD.md`` names the base model and its licence, the
 repositories and commits the pairs came from, the seed and the Capuchin commit.
+
+The file reranker (``retrieval.rerank``) is trained the same way from the same histories:
+``mine_rerank.py`` turns the pairs into listwise groups (a commit message, a file it
+changed, files it did not, all as file outlines) and ``train_rerank.py`` fine-tunes
+all-MiniLM-L6-v2 as a cross-encoder on them; ``build_rerank.sh`` runs the whole chain:
+
+    bash retrieval/train/build_rerank.sh MIRRORS OUT [SEED]
+
+Its weights (45 MB in float16) are an artifact too: the model card beside them says where
+they came from, and ``retrieval.rerank_model`` points at the directory.
 """

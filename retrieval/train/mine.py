@@ -108,12 +108,17 @@ def touched(source: str, lines: tuple[tuple[int, int], ...]) -> list[tuple[str, 
         if inner is None or inner[0] in picked:
             continue
         qual, node = inner
-        code = "\n".join(src_lines[node.lineno - 1:node.end_lineno])
-        # The header as retrieval.parse gives a signature: every line up to the body, whitespace folded.
-        body_line = node.body[0].lineno if node.body else node.lineno
-        header = " ".join(" ".join(src_lines[node.lineno - 1:max(body_line - 1, node.lineno)]).split())
-        picked[qual] = f"{qual}: {header}\n{code}"[:MAX_CODE_CHARS]
+        picked[qual] = block_text(qual, node, src_lines)
     return list(picked.items())
+
+
+def block_text(qual: str, node: ast.AST, src_lines: list[str]) -> str:
+    """``qualname: header`` then the code, as the dense stage writes a block (cut to MAX_CODE_CHARS)."""
+    code = "\n".join(src_lines[node.lineno - 1:node.end_lineno])
+    # The header as retrieval.parse gives a signature: every line up to the body, whitespace folded.
+    body_line = node.body[0].lineno if node.body else node.lineno
+    header = " ".join(" ".join(src_lines[node.lineno - 1:max(body_line - 1, node.lineno)]).split())
+    return f"{qual}: {header}\n{code}"[:MAX_CODE_CHARS]
 
 
 def read_blobs(mirror: Path, specs: list[str]) -> list[str]:

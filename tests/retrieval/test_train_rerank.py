@@ -1,0 +1,68 @@
+"""Mining the reranker's training groups: files as outlines at the commit, negatives the commit did not touch."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+from pathlib import Path
+
+from retrieval.rerank import file_card
+from retrieval.train.mine_rerank import function_groups
+from retrieval.train.mine_rerank import main as mine_rerank_main
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+                   check=True, capture_output=True)
+
+
+def _write_pairs(path: Path, rows: list[dict]) -> None:
+    with gzip.open(path, "wt") as fh:
+        for row in rows:
+            fh.write(json.dumps(row) + "\n")
+
+
+def test_groups_hold_the_changed_file_at_its_commit_and_untouched_negatives(tmp_path):
+    work = tmp_path / "work"
+    (work / "pkg").mkdir(parents=True)
+    _git(tmp_path, "init", "-q", str(work))
+    files = {"cart.py": "class Cart:\n    def total(self):\n        return 1\n",
+             "price.py": "def discount(amount):\n    return amount\n",
+             "stock.py": "def reserve(name):\n    pass\n", "ship.py": "def ship(order):\n    pass\n"}
+    for name, text in files.items():
+        (work / "pkg" / name).write_text(text)
+    _git(work, "add", "-A")
+    _git(work, "commit", "-qm", "Add the shop")
+    (work / "pkg" / "cart.py").write_text(files["cart.py"] + "    def clear(self):\n        pass\n")
+    _git(work, "commit", "-qam", "Let a cart be cleared")
+    sha = subprocess.run(["git", "-C", str(work), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    # Renamed after the commit: the mirror's HEAD has ship.py as send.py, so it cannot be a negative then.
+    _git(work, "mv", "pkg/ship.py", "pkg/send.py")
+    _git(work, "commit", "-qm", "Rename the shipping module")
+    mirrors = tmp_path / "mirrors" / "me+shop"
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(mirrors / "repo")], check=True)
+    pairs = tmp_path / "pairs.jsonl.gz"
+    _write_pairs(pairs, [{"repo": "me/shop", "commit": sha, "path": "pkg/cart.py", "qualname": "Cart.clear",
+                          "text": "Let a cart be cleared", "code": "Cart.clear: def clear(self):"}])
+    out = tmp_path / "groups.json.gz"
+    assert mine_rerank_main(["--pairs", str(pairs), "--mirrors", str(tmp_path / "mirrors"), "--out", str(out)]) == 0
+    with gzip.open(out, "rt") as fh:
+        data = json.load(fh)
+    [group] = data["groups"]
+    # The positive is the file as the commit left it (with clear), not as it is at HEAD or before.
+    assert data["cards"][group["pos"]] == file_card("pkg/cart.py", files["cart.py"] + "    def clear(self):\n        pass\n")
+    negatives = {data["cards"][n].splitlines()[0] for n in group["negs"]}
+    assert negatives == {"pkg/price.py", "pkg/stock.py"}
+
+
+def test_function_groups_take_negatives_from_other_commits_same_file_first(tmp_path):
+    rows = [{"repo": "r", "commit": c, "path": p, "qualname": q, "text": f"message {c}", "code": f"{q}: code"}
+            for c, p, q in [("c1", "a.py", "f"), ("c1", "a.py", "g"), ("c2", "a.py", "h"), ("c3", "b.py", "k")]]
+    pairs = tmp_path / "pairs.jsonl.gz"
+    _write_pairs(pairs, rows)
+    data = function_groups([pairs], seed=0, same_file=1, easy=3)
+    first = data["groups"][0]
+    assert data["cards"][first["pos"]] == "f: code"
+    # Never g (the same commit changed it), the same-file h first, then the rest of the repository.
+    assert [data["cards"][n] for n in first["negs"]] == ["h: code", "k: code"]
