@@ -116,6 +116,9 @@ def main() -> None:
     ap.add_argument("--validation", type=Path, required=True)
     ap.add_argument("--repos", type=Path, required=True)
     ap.add_argument("--instances", default=None, help="regular expression over instance ids")
+    ap.add_argument("--instance-ids", type=Path, default=None, help="file of instance ids, one a line")
+    ap.add_argument("--run-id", default=None,
+                    help="fixed run id (one pass): rerunning skips instances with a report, so a long run resumes")
     ap.add_argument("--logs", type=Path, required=True)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--passes", default="cold,warm,empty")
@@ -126,7 +129,8 @@ def main() -> None:
 
     settings = load_settings(None, {"sandbox": {"repos": str(args.repos)}})
     runner = InstanceRunner(DockerSandbox(settings.sandbox))
-    rows = select(load_dataset(args.dataset), pattern=args.instances)
+    ids = args.instance_ids.read_text().split() if args.instance_ids else None
+    rows = select(load_dataset(args.dataset), pattern=args.instances, ids=ids)
     tests = TestLists(args.validation)
     gold = load_predictions("gold", rows)
     data = json.loads(args.out.read_text()) if args.out.exists() else {}
@@ -137,7 +141,8 @@ def main() -> None:
         _instance_spec.cache_clear()  # every pass reads versions from git like a fresh process
         repo_version.cache_clear()
         with baseline(runner) if name.startswith("baseline") else contextlib.nullcontext():
-            data[name] = one_pass(runner, tests, rows, preds, f"gold-{name}-{stamp}", args.logs, args.workers)
+            run_id = args.run_id or f"gold-{name}-{stamp}"
+            data[name] = one_pass(runner, tests, rows, preds, run_id, args.logs, args.workers)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(data, indent=2) + "\n")
         summary = {k: v for k, v in data[name].items() if k not in ("outcomes", "report")}
