@@ -37,7 +37,7 @@ from swebatch.tests import TestLists
 
 
 def one_pass(runner, tests: TestLists, rows: list[dict], preds: dict, run_id: str, logs: Path,
-             workers: int) -> dict:
+             workers: int, cache_level: str = "instance") -> dict:
     outcomes: list[Outcome] = []
 
     def done(o: Outcome) -> None:
@@ -45,7 +45,7 @@ def one_pass(runner, tests: TestLists, rows: list[dict], preds: dict, run_id: st
         print(f"[{run_id}] {o.status:>13} {o.instance_id} {o.seconds:.1f}s tests={o.tests_s} {o.note[:100]}",
               flush=True)
 
-    options = EvalOptions(run_id=run_id, log_root=logs, report_dir=logs, workers=workers, cache_level="instance")
+    options = EvalOptions(run_id=run_id, log_root=logs, report_dir=logs, workers=workers, cache_level=cache_level)
     load_before = os.getloadavg()[0]
     started = time.monotonic()
     report = Evaluator(runner, tests, options, on_done=done).evaluate(rows, preds)
@@ -122,6 +122,8 @@ def main() -> None:
     ap.add_argument("--logs", type=Path, required=True)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--passes", default="cold,warm,empty")
+    ap.add_argument("--cache-level", default="instance", choices=("none", "base", "env", "instance"),
+                    help="images kept afterwards; warm passes need 'instance', a long one-pass run 'env' saves disk")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/swebench-eval-gold.json"))
     args = ap.parse_args()
     from sandbox.docker_backend import DockerSandbox
@@ -142,7 +144,7 @@ def main() -> None:
         repo_version.cache_clear()
         with baseline(runner) if name.startswith("baseline") else contextlib.nullcontext():
             run_id = args.run_id or f"gold-{name}-{stamp}"
-            data[name] = one_pass(runner, tests, rows, preds, run_id, args.logs, args.workers)
+            data[name] = one_pass(runner, tests, rows, preds, run_id, args.logs, args.workers, args.cache_level)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(data, indent=2) + "\n")
         summary = {k: v for k, v in data[name].items() if k not in ("outcomes", "report")}
