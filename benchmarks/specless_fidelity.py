@@ -105,6 +105,12 @@ def run_instance(sandbox, row: dict, curated: dict, root: Path, timeout_s: float
     return record
 
 
+def _head() -> str:
+    done = subprocess.run(["git", "-C", str(Path(__file__).parent), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True)
+    return done.stdout.strip()
+
+
 def tally(out: Path) -> dict:
     per: dict[str, Counter] = defaultdict(Counter)
     for line in out.read_text().splitlines() if out.is_file() else []:
@@ -142,6 +148,8 @@ def main(argv: list[str] | None = None) -> None:
     sandbox = DockerSandbox(SandboxConfig(backend="docker", timeout_s=args.timeout))
     for row in (r for r in rows if r["instance_id"] not in done):
         record = run_instance(sandbox, row, curated[row["instance_id"]], args.checkouts, args.timeout)
+        # which inference code gave the verdict, so records made before a fix can be found and re-run
+        record |= {"at": time.strftime("%Y-%m-%d %H:%M:%S"), "capuchin_commit": _head()}
         print(f"{row['instance_id']}: {record['status']} ({record['seconds']} s)", flush=True)
         with args.out.open("a") as fh:
             fh.write(json.dumps(record) + "\n")
