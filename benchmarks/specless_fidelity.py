@@ -113,8 +113,11 @@ def _head() -> str:
 
 def tally(out: Path) -> dict:
     per: dict[str, Counter] = defaultdict(Counter)
+    latest = {}  # a re-run (--redo) appends: its record replaces the earlier one
     for line in out.read_text().splitlines() if out.is_file() else []:
         rec = json.loads(line)
+        latest[rec["instance_id"]] = rec
+    for rec in latest.values():
         per[rec["repo"]]["instances"] += 1
         per[rec["repo"]][rec["status"]] += 1
     total = sum(c["instances"] for c in per.values())
@@ -132,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--checkouts", type=Path, default=Path.home() / ".cache" / "capuchin" / "fidelity")
     ap.add_argument("--timeout", type=float, default=900.0)
+    ap.add_argument("--redo", action="store_true", help="run instances already in --out again (the last record counts)")
     args = ap.parse_args(argv)
 
     from sandbox.config import SandboxConfig
@@ -143,7 +147,8 @@ def main(argv: list[str] | None = None) -> None:
     rows = [r for r in load_instances(args.dataset) if r["instance_id"] in curated
             and (not args.repos or r["repo"] in args.repos)
             and (not args.instances or r["instance_id"] in args.instances)]
-    done = {json.loads(line)["instance_id"] for line in args.out.read_text().splitlines()} if args.out.is_file() else set()
+    done = ({json.loads(line)["instance_id"] for line in args.out.read_text().splitlines()}
+            if args.out.is_file() and not args.redo else set())
     args.checkouts.mkdir(parents=True, exist_ok=True)
     sandbox = DockerSandbox(SandboxConfig(backend="docker", timeout_s=args.timeout))
     for row in (r for r in rows if r["instance_id"] not in done):
