@@ -6,7 +6,7 @@ whose per-instance ``report.json`` and ``run_instance.log`` are read here. Per r
 validate, are graded, resolve; each instance not resolved with its reason; instances per hour
 (the long run's wall clock over what it graded) and the load average it ran under.
 
-    python -m benchmarks.swebench_gold_all --logs /work/scratch/h-swe/gold-all/logs/gold-all \\
+    python -m benchmarks.swebench_gold_all --logs LOGS/gold-all LOGS/gold-all-b \\
         --passes /work/scratch/h-swe/gold-all/*.json --out benchmarks/results/swebench-eval-gold-all.json
 """
 
@@ -22,6 +22,12 @@ from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
 EARLIER = ("swebench-eval-gold.json", "swebench-eval-gold-5repos.json")
+FINDINGS = [
+    "sympy__sympy-15599 and sympy__sympy-15809 were first recorded unresolved: a second process started on the "
+    "same run id swept its containers, and '[container removed before its output was read]' was graded as every "
+    "test failed, with a report.json that a resume skips. Fixed (swebatch/evaluate.py: such a run is an error "
+    "without a report; tests/swebatch/test_evaluate.py); both regraded under run id gold-all-b: resolved.",
+]
 _LOG = re.compile(r"^(\S+ \S+) (\S+): (\w+)\n?(?:seconds=(\S+) build_s=(\S+) run_s=(\S+) tests_s=(\S+))?", re.M)
 
 
@@ -48,18 +54,20 @@ def earlier_outcomes(results: Path) -> dict[str, dict]:
     return found
 
 
-def run_outcomes(logs: Path) -> dict[str, dict]:
-    """The long run's verdicts from its per-instance folders (the last entry of each run_instance.log)."""
+def run_outcomes(runs: list[Path]) -> dict[str, dict]:
+    """The long run's verdicts from its per-instance folders (the last entry of each run_instance.log); a
+    later run folder (a regrade under another run id) overrides an earlier one."""
     found: dict[str, dict] = {}
-    for log in sorted(logs.glob("*/*/run_instance.log")):
+    for log in (log for logs in runs for log in sorted(logs.glob("*/*/run_instance.log"))):
         entries = _LOG.findall(log.read_text(errors="replace"))
         if not entries:
             continue
         stamp, iid, status, seconds, build, _run, tests = entries[-1]
-        graded = (log.parent / "report.json").is_file()
-        found[iid] = {"status": status if graded or status != "resolved" else "error", "at": stamp,
+        if status in ("resolved", "unresolved") and not (log.parent / "report.json").is_file():
+            status = "no_report"  # its verdict was withdrawn (see the failure's note): not counted
+        found[iid] = {"status": status, "at": stamp, "run": log.parents[2].name,
                       "seconds": float(seconds or 0), "build_s": float(build or 0),
-                      "tests_s": None if tests in ("", "None") else float(tests), "source": "gold-all"}
+                      "tests_s": None if tests in ("", "None") else float(tests), "source": "long run"}
         if status != "resolved":
             tail = (log.parent / "test_output.txt")
             found[iid]["note"] = log.read_text(errors="replace")[-600:]
@@ -78,7 +86,7 @@ def summarise(validating: list[str], outcomes: dict[str, dict], passes: list[dic
             c[out["status"]] += 1
     graded = sum(c["graded"] for c in per.values())
     resolved = sum(c["resolved"] for c in per.values())
-    run = [o for o in outcomes.values() if o.get("source") == "gold-all" and o.get("at")]
+    run = [o for o in outcomes.values() if o.get("source") == "long run" and o.get("at")]
     stamps = sorted(datetime.strptime(o["at"], "%Y-%m-%d %H:%M:%S") for o in run)
     first_start = min((datetime.strptime(o["at"], "%Y-%m-%d %H:%M:%S").timestamp() - o["seconds"] for o in run),
                       default=None)
@@ -113,7 +121,8 @@ def per_hour(run: list[dict]) -> dict[str, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--validation", type=Path, default=RESULTS / "validate-dev.jsonl")
-    ap.add_argument("--logs", type=Path, required=True, help="the long run's folder (<log root>/<run id>)")
+    ap.add_argument("--logs", type=Path, nargs="+", required=True,
+                    help="the long run's folders (<log root>/<run id>), regrades last")
     ap.add_argument("--passes", type=Path, nargs="*", default=[], help="the long run's per-repository JSON files")
     ap.add_argument("--out", type=Path, default=RESULTS / "swebench-eval-gold-all.json")
     args = ap.parse_args()
@@ -131,7 +140,8 @@ def main() -> None:
     data["empty_patches"] = {"resolved": earlier["empty_patches_resolved"],
                              "note": "empty patches are never run and never resolved (measured on every "
                                      "graded repository in the earlier passes: 'empty' in both earlier files)"}
-    data["sources"] = list(EARLIER) + ["gold-all (this run; per-instance logs under --logs)"]
+    data["harness_findings"] = FINDINGS
+    data["sources"] = list(EARLIER) + [f"long run: {', '.join(p.name for p in args.logs)} (per-instance logs)"]
     args.out.write_text(json.dumps(data, indent=2) + "\n")
     print(json.dumps({k: v for k, v in data.items() if k in ("validating", "graded", "resolved", "per_repository")}
                      | {"instances_per_hour": data["long_run"]["instances_per_hour"],
