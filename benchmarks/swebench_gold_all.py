@@ -136,8 +136,10 @@ def main() -> None:
         o["repo"] = repository(iid)
     passes = [p for f in args.passes for p in json.loads(f.read_text()).values() if isinstance(p, dict) and "wall_s" in p]
     data = summarise(validating, outcomes, passes)
-    earlier = json.loads((RESULTS / EARLIER[1]).read_text())["summary"]
-    data["empty_patches"] = {"resolved": earlier["empty_patches_resolved"],
+    empty = [json.loads((RESULTS / name).read_text())["empty"]["report"] for name in EARLIER]
+    data["empty_patches"] = {"submitted": sum(r["empty_patch_instances"] for r in empty),
+                             "resolved": sum(r["resolved_instances"] for r in empty),
+                             "ran": sum(r["completed_instances"] for r in empty),
                              "note": "empty patches are never run and never resolved (measured on every "
                                      "graded repository in the earlier passes: 'empty' in both earlier files)"}
     data["harness_findings"] = FINDINGS
