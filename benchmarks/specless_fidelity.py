@@ -105,10 +105,19 @@ def run_instance(sandbox, row: dict, curated: dict, root: Path, timeout_s: float
     return record
 
 
+def _head() -> str:
+    done = subprocess.run(["git", "-C", str(Path(__file__).parent), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True)
+    return done.stdout.strip()
+
+
 def tally(out: Path) -> dict:
     per: dict[str, Counter] = defaultdict(Counter)
+    latest = {}  # a re-run (--redo) appends: its record replaces the earlier one
     for line in out.read_text().splitlines() if out.is_file() else []:
         rec = json.loads(line)
+        latest[rec["instance_id"]] = rec
+    for rec in latest.values():
         per[rec["repo"]]["instances"] += 1
         per[rec["repo"]][rec["status"]] += 1
     total = sum(c["instances"] for c in per.values())
@@ -126,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--checkouts", type=Path, default=Path.home() / ".cache" / "capuchin" / "fidelity")
     ap.add_argument("--timeout", type=float, default=900.0)
+    ap.add_argument("--redo", action="store_true", help="run instances already in --out again (the last record counts)")
     args = ap.parse_args(argv)
 
     from sandbox.config import SandboxConfig
@@ -137,11 +147,14 @@ def main(argv: list[str] | None = None) -> None:
     rows = [r for r in load_instances(args.dataset) if r["instance_id"] in curated
             and (not args.repos or r["repo"] in args.repos)
             and (not args.instances or r["instance_id"] in args.instances)]
-    done = {json.loads(line)["instance_id"] for line in args.out.read_text().splitlines()} if args.out.is_file() else set()
+    done = ({json.loads(line)["instance_id"] for line in args.out.read_text().splitlines()}
+            if args.out.is_file() and not args.redo else set())
     args.checkouts.mkdir(parents=True, exist_ok=True)
     sandbox = DockerSandbox(SandboxConfig(backend="docker", timeout_s=args.timeout))
     for row in (r for r in rows if r["instance_id"] not in done):
         record = run_instance(sandbox, row, curated[row["instance_id"]], args.checkouts, args.timeout)
+        # which inference code gave the verdict, so records made before a fix can be found and re-run
+        record |= {"at": time.strftime("%Y-%m-%d %H:%M:%S"), "capuchin_commit": _head()}
         print(f"{row['instance_id']}: {record['status']} ({record['seconds']} s)", flush=True)
         with args.out.open("a") as fh:
             fh.write(json.dumps(record) + "\n")

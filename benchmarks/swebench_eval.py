@@ -37,7 +37,7 @@ from swebatch.tests import TestLists
 
 
 def one_pass(runner, tests: TestLists, rows: list[dict], preds: dict, run_id: str, logs: Path,
-             workers: int) -> dict:
+             workers: int, cache_level: str = "instance") -> dict:
     outcomes: list[Outcome] = []
 
     def done(o: Outcome) -> None:
@@ -45,7 +45,7 @@ def one_pass(runner, tests: TestLists, rows: list[dict], preds: dict, run_id: st
         print(f"[{run_id}] {o.status:>13} {o.instance_id} {o.seconds:.1f}s tests={o.tests_s} {o.note[:100]}",
               flush=True)
 
-    options = EvalOptions(run_id=run_id, log_root=logs, report_dir=logs, workers=workers, cache_level="instance")
+    options = EvalOptions(run_id=run_id, log_root=logs, report_dir=logs, workers=workers, cache_level=cache_level)
     load_before = os.getloadavg()[0]
     started = time.monotonic()
     report = Evaluator(runner, tests, options, on_done=done).evaluate(rows, preds)
@@ -116,9 +116,14 @@ def main() -> None:
     ap.add_argument("--validation", type=Path, required=True)
     ap.add_argument("--repos", type=Path, required=True)
     ap.add_argument("--instances", default=None, help="regular expression over instance ids")
+    ap.add_argument("--instance-ids", type=Path, default=None, help="file of instance ids, one a line")
+    ap.add_argument("--run-id", default=None,
+                    help="fixed run id (one pass): rerunning skips instances with a report, so a long run resumes")
     ap.add_argument("--logs", type=Path, required=True)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--passes", default="cold,warm,empty")
+    ap.add_argument("--cache-level", default="instance", choices=("none", "base", "env", "instance"),
+                    help="images kept afterwards; warm passes need 'instance', a long one-pass run 'env' saves disk")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/swebench-eval-gold.json"))
     args = ap.parse_args()
     from sandbox.docker_backend import DockerSandbox
@@ -126,7 +131,8 @@ def main() -> None:
 
     settings = load_settings(None, {"sandbox": {"repos": str(args.repos)}})
     runner = InstanceRunner(DockerSandbox(settings.sandbox))
-    rows = select(load_dataset(args.dataset), pattern=args.instances)
+    ids = args.instance_ids.read_text().split() if args.instance_ids else None
+    rows = select(load_dataset(args.dataset), pattern=args.instances, ids=ids)
     tests = TestLists(args.validation)
     gold = load_predictions("gold", rows)
     data = json.loads(args.out.read_text()) if args.out.exists() else {}
@@ -137,7 +143,8 @@ def main() -> None:
         _instance_spec.cache_clear()  # every pass reads versions from git like a fresh process
         repo_version.cache_clear()
         with baseline(runner) if name.startswith("baseline") else contextlib.nullcontext():
-            data[name] = one_pass(runner, tests, rows, preds, f"gold-{name}-{stamp}", args.logs, args.workers)
+            run_id = args.run_id or f"gold-{name}-{stamp}"
+            data[name] = one_pass(runner, tests, rows, preds, run_id, args.logs, args.workers, args.cache_level)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(data, indent=2) + "\n")
         summary = {k: v for k, v in data[name].items() if k not in ("outcomes", "report")}

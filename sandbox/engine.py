@@ -175,6 +175,11 @@ def _remove(c: Any) -> None:
             time.sleep(0.5)
 
 
+REMOVED = "[container removed before"
+"""How the output of a container removed under its run begins (by Ctrl-C, or by another process's sweep):
+there is no verdict in it."""
+
+
 def wait(c: Any, timeout_s: float | None, max_output: int = 400_000, *, started: bool = False) -> Finished:
     """Start ``c`` (unless ``started``), wait at most ``timeout_s`` (then kill it), and collect its output."""
     import docker
@@ -193,12 +198,12 @@ def wait(c: Any, timeout_s: float | None, max_output: int = 400_000, *, started:
         with contextlib.suppress(Exception):  # already gone: removal in the caller's finally still runs
             c.kill()
     except docker.errors.APIError:  # removed under us (kill_running on Ctrl-C): 404 or 409
-        return Finished(None, "[container removed before the run finished]", False, time.monotonic() - start)
+        return Finished(None, f"{REMOVED} the run finished]", False, time.monotonic() - start)
     duration = time.monotonic() - start
     try:
         output = c.logs(stdout=True, stderr=True).decode("utf-8", errors="replace")
     except docker.errors.APIError:  # 404 gone, 409 "dead or marked for removal"
-        output = "[container removed before its output was read]"
+        output = f"{REMOVED} its output was read]"
     return Finished(exit_code, truncate(output, max_output), timed_out, duration, _oom_killed(c))
 
 

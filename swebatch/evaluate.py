@@ -28,6 +28,7 @@ from typing import Literal
 
 from agent.core.errors import CapuchinError
 from sandbox.docker_backend import DockerSandbox, RunRequest, Warm
+from sandbox.engine import REMOVED
 from sandbox.runscript import test_seconds, to_result
 from sandbox.swebench import InstanceRunner, patch_test_files
 from swebatch.cache import CacheLevel, ImageCache, prefetch
@@ -183,6 +184,11 @@ class Evaluator:
         if self.stopping.is_set():  # its container was killed under it: no verdict, graded on resume
             return Outcome(row["instance_id"], "interrupted", "stopped by Ctrl-C or SIGTERM")
         (folder / "test_output.txt").write_text(result.output, encoding="utf-8")
+        if result.output.startswith(REMOVED):  # graded, it would read as every test failed
+            (folder / "report.json").unlink(missing_ok=True)
+            return Outcome(row["instance_id"], "error",
+                           "its container was removed before the tests' output was read (another process "
+                           "sweeping this run id?); no verdict, graded again on resume")
         meta = {"parser": req.env.parser, "tests": list(files), "exit_code": result.exit_code,
                 "timed_out": result.timed_out, "duration_s": result.duration_s}
         (folder / "tests.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")

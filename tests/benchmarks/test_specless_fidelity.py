@@ -19,3 +19,15 @@ def test_a_duplicate_parametrize_id_spelled_the_old_way_is_the_same_test():
     assert compare(before, after, ["t.py::f"], ["t.py::u[1234-1234_0]", "t.py::u[1234-1234_1]"])["match"]
     missing = compare(before, after, ["t.py::f"], ["t.py::u[99_2]"])
     assert missing["p2p_mismatch"] == ["t.py::u[99_2]"]
+
+
+def test_a_rerun_record_replaces_the_earlier_one_in_the_tally(tmp_path):
+    import json
+
+    from benchmarks.specless_fidelity import tally
+
+    out = tmp_path / "f.jsonl"
+    lines = [{"instance_id": "a", "repo": "o/r", "status": "mismatch"}, {"instance_id": "b", "repo": "o/r", "status": "match"},
+             {"instance_id": "a", "repo": "o/r", "status": "match"}]
+    out.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    assert tally(out) == {"per_repo": {"o/r": {"instances": 2, "match": 2}}, "instances": 2, "match": 2, "match_rate": 1.0}

@@ -209,6 +209,21 @@ def test_ctrl_c_leaves_instances_cut_short_ungraded_so_a_resume_grades_them(tmp_
     assert report["resolved_instances"] == 2
 
 
+def test_a_container_removed_under_its_run_is_an_error_not_unresolved(tmp_path):
+    """Another process sweeping the same run id removed the container before its output was read: that
+    output holds no verdict; graded, every test would read as failed and a resume would skip it."""
+    runner = FakeRunner({"fix": f"{engine.REMOVED} its output was read]"})
+    rows, preds = [row(0)], {"o__r-0": pred(0, "fix")}
+    report, seen = evaluate(tmp_path, rows, preds, runner)
+    assert seen["o__r-0"].status == "error"
+    assert "removed" in seen["o__r-0"].note
+    assert not (tmp_path / "logs" / "r1" / "org__m" / "o__r-0" / "report.json").exists()
+    assert report["unresolved_ids"] == []
+    runner.logs["fix"] = log("PASSED t.py::a", "PASSED t.py::b")
+    report, seen = evaluate(tmp_path, rows, preds, runner)  # resume grades it again
+    assert seen["o__r-0"].status == "resolved"
+
+
 def test_sigterm_raises_keyboard_interrupt_inside_and_is_restored_after():
     import os
     import signal
