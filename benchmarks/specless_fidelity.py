@@ -135,6 +135,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--checkouts", type=Path, default=Path.home() / ".cache" / "capuchin" / "fidelity")
     ap.add_argument("--timeout", type=float, default=900.0)
+    ap.add_argument("--cpus", type=float, default=None,
+                    help="CPUs for each test run and image build (default: the sandbox's); 1 leaves a core to whatever runs beside")
     ap.add_argument("--redo", action="store_true", help="run instances already in --out again (the last record counts)")
     args = ap.parse_args(argv)
 
@@ -150,7 +152,8 @@ def main(argv: list[str] | None = None) -> None:
     done = ({json.loads(line)["instance_id"] for line in args.out.read_text().splitlines()}
             if args.out.is_file() and not args.redo else set())
     args.checkouts.mkdir(parents=True, exist_ok=True)
-    sandbox = DockerSandbox(SandboxConfig(backend="docker", timeout_s=args.timeout))
+    cpus = {"cpus": args.cpus, "build_cpus": args.cpus} if args.cpus else {}
+    sandbox = DockerSandbox(SandboxConfig(backend="docker", timeout_s=args.timeout, **cpus))
     for row in (r for r in rows if r["instance_id"] not in done):
         record = run_instance(sandbox, row, curated[row["instance_id"]], args.checkouts, args.timeout)
         # which inference code gave the verdict, so records made before a fix can be found and re-run
