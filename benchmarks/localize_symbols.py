@@ -25,12 +25,12 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.localize import Instance, load_instances, tuning_half
-from retrieval.rank import combine
+from retrieval.near import NEAR_SIGNALS, fuse_symbols
 
 COLLECT = {"ctor": 1.0, "callee": 1.0, "stem_name": 1.0, "stem_title": 1.0, "strconst": 1.0}
 """Optional stage-3 signals are computed only when weighted; collecting computes them all."""
 LEVERS = ("callee", "stem_name", "stem_title", "name", "ctor", "loose")
-WEIGHTS = (0.05, 0.1, 0.25, 0.5, 1.0)
+WEIGHTS = (0.0, 0.05, 0.1, 0.25, 0.5, 1.0)
 K = (5, 10)
 
 
@@ -67,18 +67,24 @@ def _collect(args) -> int:
     return 0
 
 
-def gold_ranks(data: dict, instances: dict[str, Instance], weights: dict[str, float]) -> dict[str, list[int]]:
-    """Per instance with gold definitions, each one's place in the replayed top 50 (999: not there)."""
+def gold_ranks(data: dict, instances: dict[str, Instance], config) -> dict[str, list[int]]:
+    """Per instance with gold definitions, each one's place in stage 3's replayed top 50 (999: not there)."""
     out = {}
     for iid, row in data.items():
         inst = instances.get(iid)
         if inst is None or not inst.gold_functions:
             continue
         keys = {f"{p}::{q}": j for j, (p, q) in enumerate(row["refs"])}
-        fused = combine({k: v.astype(np.float64) for k, v in row["signals"].items()}, weights, power=1.0)
+        signals = {k: v.astype(np.float64) for k, v in row["signals"].items()}
+        fused = fuse_symbols(signals, config.symbol_weights, power=config.symbol_fusion_power,
+                             keep=config.symbol_keep)
         place = {int(j): r for r, j in enumerate(np.argsort(-fused, kind="stable")[:50], 1)}
         out[iid] = [place.get(keys.get(g, -1), 999) for g in inst.gold_functions]
     return out
+
+
+def with_weight(config, lever: str, weight: float, **update):
+    return config.model_copy(update={"symbol_weights": {**config.symbol_weights, lever: weight}, **update})
 
 
 def accuracy(ranks: dict[str, list[int]], ids: list[str]) -> dict:
@@ -101,17 +107,19 @@ def objective(part: dict) -> float:
     return part["@10"] + 0.5 * part["@5"]
 
 
-def search(data: dict, instances: dict[str, Instance], base: dict[str, float], levers=LEVERS) -> dict:
-    """Each lever alone at each weight; the weight the tuning half picks (base unless strictly better)."""
-    base_groups = groups(gold_ranks(data, instances, base), instances, detail=True)
-    out = {"base": base_groups, "levers": {}}
-    for lever in levers:
-        rows = {}
-        for w in WEIGHTS:
-            rows[w] = groups(gold_ranks(data, instances, {**base, lever: w}), instances, detail=True)
+def search(data: dict, instances: dict[str, Instance], config, levers=LEVERS) -> dict:
+    """Each lever alone at each weight (the others as configured); the weight the tuning half picks
+    (off unless strictly better than off), and the retrieval.near levers once more with no kept places."""
+    out = {"defaults": groups(gold_ranks(data, instances, config), instances, detail=True), "levers": {}}
+    variants = [(lever, {}) for lever in levers]
+    variants += [(f"{lever}, symbol_keep 0", {"symbol_keep": 0}) for lever in levers if lever in NEAR_SIGNALS]
+    for name, update in variants:
+        lever = name.split(",")[0]
+        rows = {w: groups(gold_ranks(data, instances, with_weight(config, lever, w, **update)), instances, detail=True)
+                for w in WEIGHTS}
         best = max(WEIGHTS, key=lambda w: objective(rows[w]["tune"]))
-        chosen = best if objective(rows[best]["tune"]) > objective(base_groups["tune"]) + 1e-9 else 0.0
-        out["levers"][lever] = {"chosen_on_tune": chosen, "by_weight": {str(w): rows[w] for w in WEIGHTS}}
+        chosen = best if objective(rows[best]["tune"]) > objective(rows[0.0]["tune"]) + 1e-9 else 0.0
+        out["levers"][name] = {"chosen_on_tune": chosen, "by_weight": {str(w): rows[w] for w in WEIGHTS}}
     return out
 
 
@@ -127,8 +135,8 @@ def classify(inst: Instance, row: dict, ranks: list[int]) -> str:
     return "ranked 11-50" if max(ranks) <= 50 else "in a top-20 file, below 50"
 
 
-def misses(data: dict, instances: dict[str, Instance], weights: dict[str, float]) -> dict:
-    ranks = gold_ranks(data, instances, weights)
+def misses(data: dict, instances: dict[str, Instance], config) -> dict:
+    ranks = gold_ranks(data, instances, config)
     out: dict = {}
     for iid, r in sorted(ranks.items()):
         if max(r) <= 10:
@@ -140,12 +148,12 @@ def misses(data: dict, instances: dict[str, Instance], weights: dict[str, float]
     return out
 
 
-def _load(args) -> tuple[dict, dict[str, Instance], dict[str, float]]:
+def _load(args) -> tuple[dict, dict[str, Instance], object]:
     from agent.core.config import load_settings
 
     data = pickle.loads(args.signals.read_bytes())
     instances = {i.instance_id: i for i in load_instances(args.dataset)}
-    return data, instances, dict(load_settings(None).retrieval.symbol_weights)
+    return data, instances, load_settings(None).retrieval
 
 
 def _print(out: dict, dest: Path | None) -> int:

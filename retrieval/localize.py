@@ -21,7 +21,7 @@ from retrieval.config import RetrievalConfig
 from retrieval.graph import SymbolRef
 from retrieval.index import RepoIndex
 from retrieval.literals import extract_literals, file_literal_scores, find_literals, symbol_literal_scores
-from retrieval.near import NEAR_SIGNALS, callee_scores, stem, stem_overlap
+from retrieval.near import callee_scores, fuse_symbols, stem, stem_overlap
 from retrieval.rank import combine, keep_top, reasons_for, top_indices
 from retrieval.signals import IssueSignals, code_of, constructor_scores, extract, name_overlap, title_of
 from retrieval.strings import find_in_strings
@@ -218,7 +218,8 @@ class Localizer:
         refs, signals = self.symbol_signals(issue, files, sig)
         if not refs:
             return []
-        fused = self._fuse_symbols(signals)
+        cfg = self.config
+        fused = fuse_symbols(signals, cfg.symbol_weights, power=cfg.symbol_fusion_power, keep=cfg.symbol_keep)
         out = []
         for i in top_indices(fused, limit):
             path, qual = refs[i]
@@ -228,17 +229,6 @@ class Localizer:
                 score=float(fused[i]), reasons=reasons_for(i, signals),
             ))
         return out
-
-    def _fuse_symbols(self, signals: dict[str, np.ndarray]) -> np.ndarray:
-        """Stage 3's fused scores; the signals of retrieval.near only re-order the places below the
-        ``symbol_keep`` best (they find the definition one call away, and in the top places cost Acc@5)."""
-        cfg = self.config
-        fused = combine(signals, cfg.symbol_weights, power=cfg.symbol_fusion_power)
-        if cfg.symbol_keep and any(cfg.symbol_weights.get(name) for name in NEAR_SIGNALS):
-            plain = {k: v for k, v in signals.items() if k not in NEAR_SIGNALS}
-            before = combine(plain, cfg.symbol_weights, power=cfg.symbol_fusion_power)
-            fused = keep_top(before, fused, cfg.symbol_keep)
-        return fused
 
     def localize(self, issue: str, *, top_k: int = 20) -> list[Location]:
         """Ranked functions/classes (best first) with the evidence for each."""

@@ -14,7 +14,10 @@ are measured there, on the tuning half and the held-out half of the dev set.
 
 from __future__ import annotations
 
+import numpy as np
+
 from retrieval.graph import CodeGraph, SymbolRef
+from retrieval.rank import combine, keep_top
 from retrieval.text import STOPWORDS, split_identifier
 
 NEAR_SIGNALS = ("callee", "stem_name", "stem_title")
@@ -56,3 +59,16 @@ def callee_scores(
         for called in set(sym.calls):
             out[called] = max(out.get(called, 0.0), score)
     return out
+
+
+def fuse_symbols(signals: dict[str, np.ndarray], weights: dict[str, float], *, power: float, keep: int) -> np.ndarray:
+    """Stage 3's fused scores: this module's signals only re-order the places below the ``keep`` best.
+
+    They find the definition one call away from what the issue names; in the top places they
+    displaced the named definition itself ('callee' at 0.25 cost function Acc@5 on the tuning half).
+    """
+    fused = combine(signals, weights, power=power)
+    if keep and any(weights.get(name) for name in NEAR_SIGNALS):
+        plain = {k: v for k, v in signals.items() if k not in NEAR_SIGNALS}
+        fused = keep_top(combine(plain, weights, power=power), fused, keep)
+    return fused
