@@ -83,13 +83,25 @@ class RetrievalConfig(Section):
         default_factory=lambda: {
             "file": 0.59, "bm25_symbol": 0.7, "bm25_title": 0.39, "name": 0.0, "name_title": 0.1, "dense": 0.0,
             "mention": 0.25, "trace": 0.8, "literal": 0.5, "loose": 0.0, "ctor": 0.0, "strconst": 0.0,
+            "callee": 0.25, "stem_name": 0.0, "stem_title": 0.0,
         }
     )
     """Stage 3 (functions/classes): weight of each ranking signal. 'literal' (a text the issue quotes found
     inside the definition) was chosen on the tuning half of the dev set (function Acc@10 on the held-out
     half 0.415 -> 0.447). 'ctor' (a named class's ``__init__`` gets the class's mention score; flask-5014 and
     issue #18 were fixed there) tied on the tuning half and added one held-out instance at function Acc@10 at
-    0.25-0.5 (0.447 -> 0.457, 169 instances), so by the tuning rule it stays off; 'loose' (prose-named classes) changed nothing."""
+    0.25-0.5 (0.447 -> 0.457, 169 instances), so by the tuning rule it stays off; 'loose' (prose-named classes) changed nothing.
+    'callee' (definitions called by the issue's best-named definitions or its stack frames, retrieval.near; it
+    re-orders only the places below ``symbol_keep``) was chosen at 0.25 on the tuning half (issue #15, 164 dev
+    instances with gold definitions, benchmarks/results/localize-symbols-issue15.json): function Acc@10 tuning
+    0.500 -> 0.514, held-out 0.447 -> 0.468, all 0.470 -> 0.488 (multi-file 0.094 -> 0.156), Acc@5 unchanged,
+    no instance lost. 'stem_name' / 'stem_title' (name parts matched to the issue's words or title after
+    cutting suffixes: 'mocked' -> _MockObject) lost on the tuning half (Acc@10 0.500 -> 0.486 at 0.1-0.25;
+    held-out 0.479), so they are off."""
+    symbol_keep: int = Field(default=5, ge=0)
+    """Stage 3: the retrieval.near signals only re-order the places below this many best definitions (in
+    the top places 'callee' at 0.25 cost function Acc@5 on the tuning half, 0.443 -> 0.414); 0 lets them
+    compete everywhere."""
     rerank_weight: float = Field(default=0.0, ge=0, le=1)
     """Stage 1: blend of a learned cross-encoder's scores into the order of the best ``rerank_top`` files
     (retrieval.rerank.fuse: ``(1 - w) / (1 + rank) + w * softmax``). Needs ``rerank_model``. Off: trained on

@@ -122,10 +122,13 @@ class RepoIndex:
         """
         return cls._open(repo.resolve(), config or RetrievalConfig(), bus or null_bus(), memo, {})
 
-    def refresh(self) -> RepoIndex:
-        """The index of the work tree now, reusing this one's parses: only changed files are read."""
+    def refresh(self, repo: Path | None = None) -> RepoIndex:
+        """The index of the work tree now, reusing this one's parses: only changed files are read.
+
+        ``repo``: another checkout of the same project instead (benchmarks open one per base commit;
+        most blobs repeat, and loading each checkout's cache again cost more than the queries)."""
         known = {self.blobs[p]: e for p, e in self.entries.items()}
-        index = self._open(self.repo, self.config, self.bus, None, known)
+        index = self._open(repo.resolve() if repo else self.repo, self.config, self.bus, None, known)
         # Unchanged files keep their BM25 term counts: only the changed ones are counted again.
         live = set(index.blobs.values())
         index._vocab = self._vocab

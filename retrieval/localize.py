@@ -18,8 +18,10 @@ import numpy as np
 from agent.core.protocols import Model
 from agent.core.types import Context, Location
 from retrieval.config import RetrievalConfig
+from retrieval.graph import SymbolRef
 from retrieval.index import RepoIndex
 from retrieval.literals import extract_literals, file_literal_scores, find_literals, symbol_literal_scores
+from retrieval.near import callee_scores, fuse_symbols, stem, stem_overlap
 from retrieval.rank import combine, keep_top, reasons_for, top_indices
 from retrieval.signals import IssueSignals, code_of, constructor_scores, extract, name_overlap, title_of
 from retrieval.strings import find_in_strings
@@ -162,15 +164,16 @@ class Localizer:
         return list(zip(ranking.paths, ranking.scores, strict=True))
 
     # -- stage 3 ---------------------------------------------------------------
-    def _rank_symbols(self, issue: str, files: FileRanking, sig: IssueSignals, limit: int) -> list[Location]:
-        """The best ``limit`` definitions of the kept files (only those get a Location and its reasons: on
-        sympy, building all ~1,500 cost more than ranking them)."""
+    def symbol_signals(
+        self, issue: str, files: FileRanking, sig: IssueSignals,
+    ) -> tuple[list[SymbolRef], dict[str, np.ndarray]]:
+        """Every definition of the kept files, and each stage-3 signal over them (benchmarks replay these)."""
         idx = self.index
         keep = files.paths[: self.config.top_files]
         file_rank = {p: r for r, p in enumerate(keep, 1)}
         chosen = sorted(i for p in keep for i in idx.symbol_rows(p))
         if not chosen:
-            return []
+            return [], {}
         refs = [idx.symbol_refs[i] for i in chosen]
         names = [idx.graph.symbol(p, q).name for p, q in refs]
         words, title_words = set(tokenize(issue)), set(tokenize(title_of(issue)))
@@ -192,7 +195,31 @@ class Localizer:
             signals["ctor"] = np.array([ctor.get(r, 0.0) for r in refs])
         if self.config.symbol_weights.get("dense") and idx.dense is not None:
             signals["dense"] = idx.dense.symbol_scores(issue, chosen)
-        fused = combine(signals, self.config.symbol_weights, power=self.config.symbol_fusion_power)
+        signals.update(self._near_signals(issue, sig, refs, names))
+        return refs, signals
+
+    def _near_signals(self, issue: str, sig: IssueSignals, refs: list[SymbolRef], names: list[str]) -> dict:
+        """The optional stage-3 signals of retrieval.near, each computed only when it has a weight."""
+        weights, out = self.config.symbol_weights, {}
+        if weights.get("callee"):
+            called = callee_scores(self.index.graph, sig.mention_symbols, sig.trace_symbols)
+            out["callee"] = np.array([called.get(n, 0.0) for n in names])
+        for name, text in (("stem_name", issue), ("stem_title", title_of(issue))):
+            if weights.get(name):
+                stems = {stem(t) for t in tokenize(text)}
+                overlap = {n: stem_overlap(n, stems) for n in set(names)}
+                out[name] = np.array([overlap[n] for n in names], dtype=np.float64)
+        return out
+
+    def _rank_symbols(self, issue: str, files: FileRanking, sig: IssueSignals, limit: int) -> list[Location]:
+        """The best ``limit`` definitions of the kept files (only those get a Location and its reasons: on
+        sympy, building all ~1,500 cost more than ranking them)."""
+        idx = self.index
+        refs, signals = self.symbol_signals(issue, files, sig)
+        if not refs:
+            return []
+        cfg = self.config
+        fused = fuse_symbols(signals, cfg.symbol_weights, power=cfg.symbol_fusion_power, keep=cfg.symbol_keep)
         out = []
         for i in top_indices(fused, limit):
             path, qual = refs[i]

@@ -97,3 +97,21 @@ def test_concurrent_saves_of_one_cache_never_leave_a_torn_shard(tmp_path):
     assert any(set(p) <= set(loaded) for p in payloads)
     assert all(loaded[k] == v for p in payloads for k, v in p.items() if k in loaded)
     assert not list((tmp_path / ".capuchin").rglob("*.tmp"))
+
+
+def test_refresh_onto_another_checkout_reuses_parses_and_ranks_like_a_fresh_open(shop_repo, tmp_path):
+    """Benchmarks open one checkout per base commit; a sibling checkout reuses the parses of the same blobs."""
+    import shutil
+
+    other = tmp_path / "other"
+    shutil.copytree(shop_repo, other, ignore=shutil.ignore_patterns(".capuchin"))
+    pricing = other / "shop/pricing.py"
+    pricing.write_text(pricing.read_text() + "\n\ndef round_price(amount):\n    return round(amount, 2)\n")
+    index = RepoIndex.open(shop_repo, CONFIG)
+    sibling = index.refresh(other)
+    assert sibling.repo == other.resolve()
+    assert sibling.stats["parsed"] == 1
+    fresh = RepoIndex.open(other, CONFIG)
+    assert sibling.symbol_refs == fresh.symbol_refs
+    query = ["round", "price", "discount"]
+    assert sibling.symbol_scores(query).tolist() == fresh.symbol_scores(query).tolist()
