@@ -95,6 +95,7 @@ class LlamaServer:
             # every slot by prefix match, and copies of one prompt share KV cells.
             "--no-cache-idle-slots",
             "--cont-batching", "--metrics", "--no-webui",
+            *(["--spec-type", cfg.speculative] if cfg.speculative != "none" else []),
         ]  # fmt: skip
 
     def client_options(self) -> dict[str, Any]:

@@ -9,7 +9,9 @@ machine hits them alike:
 * ``server-n``: llama-server, the samples as ``n`` of one request (split to the slot count,
   prefix warmed first when split), as ``LLMClient`` does for one (prompt, temperature);
 * ``server-solve``: llama-server, the 8 samples as a solve asks for them: 4 prompts that
-  differ only in their last lines, at 2 temperatures (0.8 and 1.0), through ``complete_many``.
+  differ only in their last lines, at 2 temperatures (0.8 and 1.0), through ``complete_many``;
+* ``spec-n`` and ``spec-solve``: the same two on a second llama-server with speculative decoding
+  from the prompt (``embedded.speculative``, Capuchin's default); the ``server-*`` modes run with it off.
 
 Prints medians of ``--runs`` per mode: seconds, samples/s, completion tokens/s, prompt tokens
 evaluated (from llama-server's /metrics; llama-cpp-python's log for the baseline), the ratio
@@ -104,7 +106,18 @@ MODES: dict[str, tuple[str, Callable[[EmbeddedServer, int], LLMClient]]] = {
     "server-seq": ("llama-server", _sequential),
     "server-n": ("llama-server", _native_n),
     "server-solve": ("llama-server", _solve_like),
+    "spec-n": ("llama-server+spec", _native_n),
+    "spec-solve": ("llama-server+spec", _solve_like),
 }
+"""Mode -> (server, how the samples are asked for); a server is a backend, ``+spec`` with speculative decoding on."""
+SPECULATIVE = EmbeddedConfig().speculative
+
+
+def _server_config(args: argparse.Namespace, server: str, port: int) -> EmbeddedConfig:
+    backend, _, spec = server.partition("+")
+    return EmbeddedConfig(model=args.model, backend=backend, port=port, parallel=args.parallel,
+                          llama_server=args.llama_server, startup_timeout_s=600,
+                          speculative=SPECULATIVE if spec else "none")
 
 
 def measure(server: EmbeddedServer, mode: str, samples: int) -> dict:
@@ -136,15 +149,15 @@ def report(args: argparse.Namespace, runs: dict[str, list[dict]], load_before: t
     run, so a run cut short on a busy machine still leaves its figures."""
     summary = {key: _median(results) for key, results in runs.items() if results}
     for key, s in summary.items():
-        base = summary.get(f"baseline-seq@{key.split('@')[1]}")
+        base = summary.get(f"{args.baseline}@{key.split('@')[1]}")
         s["ratio_to_baseline"] = s["samples_per_s"] / base["samples_per_s"] if base else None
         # Paired by run (same minutes, same load): steadier than a ratio of medians when the load drifts.
-        pairs = zip(runs[key], runs.get(f"baseline-seq@{key.split('@')[1]}", []), strict=False)
+        pairs = zip(runs[key], runs.get(f"{args.baseline}@{key.split('@')[1]}", []), strict=False)
         s["run_ratios"] = [r["samples_per_s"] / b["samples_per_s"] for r, b in pairs]
         s["median_run_ratio"] = statistics.median(s["run_ratios"]) if s["run_ratios"] else None
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
-        "model": args.model, "parallel": args.parallel, "llama_server": args.llama_server,
+        "model": args.model, "parallel": args.parallel, "baseline": args.baseline, "speculative": SPECULATIVE, "llama_server": args.llama_server,
         "runs_done": min(len(r) for r in runs.values()), "max_tokens": MAX_TOKENS[0], "temperature": TEMPERATURE,
         "machine": platform.machine(), "cpus": os.cpu_count(), "load_avg_before": load_before,
         "load_avg_after": os.getloadavg(), "summary": summary, "raw": runs,
@@ -158,7 +171,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--samples", default="8,16", help="comma-separated sample counts")
     parser.add_argument("--modes", default=",".join(MODES), help=f"comma-separated, from {', '.join(MODES)}")
-    parser.add_argument("--port", type=int, default=8780, help="first of two ports (one per server)")
+    parser.add_argument("--baseline", default="baseline-seq", help="the mode the ratios are taken against")
+    parser.add_argument("--port", type=int, default=8780, help="first of the ports (one per server)")
     parser.add_argument("--parallel", type=int, default=EmbeddedConfig().parallel, help="llama-server slots")
     parser.add_argument("--llama-server", help="llama-server binary (default: the one setup built)")
     parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS[0], help="cap on each sample's length")
@@ -171,9 +185,8 @@ def main() -> None:
     runs: dict[str, list[dict]] = {f"{m}@{k}": [] for k in counts for m in modes}
     load_before = os.getloadavg()
     with ExitStack() as stack:
-        servers = {b: stack.enter_context(EmbeddedServer(EmbeddedConfig(
-            model=args.model, backend=b, port=args.port + i, parallel=args.parallel, llama_server=args.llama_server,
-            startup_timeout_s=600))) for i, b in enumerate(backends)}
+        servers = {b: stack.enter_context(EmbeddedServer(_server_config(args, b, args.port + i)))
+                   for i, b in enumerate(backends)}
         for server in servers.values():  # warm-up: weights into the page cache, the prompt into the cache
             _client(server).complete(bug_prompt(), max_tokens=4)
         for i in range(args.runs):
@@ -186,9 +199,9 @@ def main() -> None:
                       flush=True)
             summary = report(args, runs, load_before)
     for key, s in summary.items():
-        ratio = f"x{s['ratio_to_baseline']:.2f}" if s["ratio_to_baseline"] else ""
+        ratio = f"x{s['median_run_ratio']:.2f} vs {args.baseline}" if s["median_run_ratio"] else ""
         print(f"{key:>16}: {s['samples_per_s']:.3f} samples/s  {s['tokens_per_s']:.1f} tokens/s  "
-              f"prompt tokens evaluated {s['prompt_tokens_evaluated']}  {ratio} vs baseline-seq")
+              f"prompt tokens evaluated {s['prompt_tokens_evaluated']}  {ratio}")
     print(f"wrote {args.out}")
 
 

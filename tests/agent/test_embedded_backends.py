@@ -34,6 +34,9 @@ def test_llama_server_command_batches_and_keeps_prompts(tmp_path):
     assert "--no-cache-idle-slots" in cmd
     assert cmd[cmd.index("--port") + 1] == "8799"
     assert backend.client_options() == {"native_n": True, "max_n": 6, "concurrency": 6, "warm_prefix": True}
+    assert cmd[cmd.index("--spec-type") + 1] == "ngram-map-k"
+    plain = choose_backend(EmbeddedConfig(llama_server=str(binary), speculative="none"))
+    assert "--spec-type" not in plain.command(tmp_path / "m.gguf", "alias")
 
 
 def _evaluated(server: EmbeddedServer) -> int:
@@ -90,3 +93,24 @@ def test_llama_server_evaluates_a_shared_prefix_once_for_a_call(llama_server):
     prompt_tokens = llm.calls[-1].usage.prompt_tokens
     # The warming request evaluates the prefix; the 4 requests evaluate only their last lines.
     assert evaluated < 1.6 * prompt_tokens, (evaluated, prompt_tokens)
+
+
+@pytest.mark.embedded
+@pytest.mark.slow
+def test_prompt_lookup_drafts_copies_and_keeps_the_sampled_answer(llama_server, tmp_path):
+    """Speculative decoding from the prompt (on by default) accepts drafts when the answer copies the
+    prompt, and changes nothing in what is sampled: the same seed gives the same text without it."""
+    messages = [{"role": "user", "content": LONG + "Repeat the functions f10 to f20 above exactly, in a code block."}]
+    body = {"model": llama_server.model, "messages": messages, "temperature": 0.8, "seed": 7, "max_tokens": 120}
+
+    def ask(server: EmbeddedServer) -> str:
+        reply = httpx.post(server.base_url + "/chat/completions", json=body, timeout=300).json()
+        return reply["choices"][0]["message"]["content"]
+
+    with_drafts = ask(llama_server)
+    log = llama_server.log_path.read_text()
+    accepted = [int(n) for n in re.findall(r"draft acceptance = \S+ \(\s*(\d+) accepted", log)]
+    assert max(accepted, default=0) > 0
+    plain_config = EmbeddedConfig(backend="llama-server", port=8784, parallel=1, speculative="none")
+    with EmbeddedServer(plain_config, log_path=tmp_path / "plain.log") as plain:
+        assert ask(plain) == with_drafts
