@@ -15,10 +15,10 @@ share one, and counts how often some focus is a gold definition or lies in a gol
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from benchmarks import emit
 from benchmarks.localize import Instance, load_instances, read_results, tuning_half
 
 FOCUSES = 4
@@ -96,11 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
     report = evaluate(load_instances(args.dataset), read_results(args.results), args.checkouts)
-    text = json.dumps(report, indent=1)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
-    return 0
+    return emit(report, args.out)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import emit
+
 KS = (1, 3, 5, 10)
 GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
@@ -179,11 +181,7 @@ def _evaluate(args) -> int:
         "gold_in_candidates": {k: round(sum(set(gold[c["instance_id"]]) <= set(c["files"]) for c in v) / max(len(v), 1), 4)
                           for k, v in parts.items()},
     }
-    text = json.dumps(report, indent=1)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
-    return 0
+    return emit(report, args.out)
 
 
 def _speed(args) -> int:
@@ -207,11 +205,7 @@ def _speed(args) -> int:
               "torch_threads": torch.get_num_threads(), "max_tokens": model.max_tokens,
               "wall_s_median": round(statistics.median(wall), 4), "wall_s_p90": round(float(np.percentile(wall, 90)), 4),
               "cpu_s_median": round(statistics.median(cpu), 4), "load_average": os.getloadavg()}
-    text = json.dumps(report, indent=1)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
-    return 0
+    return emit(report, args.out)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,6 @@ exactly (same top 10 on every instance checked), in milliseconds instead of an h
 from __future__ import annotations
 
 import argparse
-import json
 import pickle
 import sys
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import emit
 from benchmarks.localize import Instance, load_instances, tuning_half
 from retrieval.near import NEAR_SIGNALS, fuse_symbols
 
@@ -156,14 +156,6 @@ def _load(args) -> tuple[dict, dict[str, Instance], object]:
     return data, instances, load_settings(None).retrieval
 
 
-def _print(out: dict, dest: Path | None) -> int:
-    text = json.dumps(out, indent=1)
-    if dest:
-        dest.write_text(text + "\n")
-    print(text)
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -181,8 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         return _collect(args)
     data, instances, base = _load(args)
     if args.cmd == "search":
-        return _print(search(data, instances, base), args.out)
-    return _print(misses(data, instances, base), args.out)
+        return emit(search(data, instances, base), args.out)
+    return emit(misses(data, instances, base), args.out)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import emit
 from benchmarks.localize import _PARSE_MEMO, load_instances, tuning_half
 from retrieval.rank import combine, keep_top, top_indices
 
@@ -356,11 +357,7 @@ def _search(args) -> int:
         report["joint"] = {"weights": {k: v for k, v in tuned.items() if v != base.get(k)},
                            "tune": accuracy(tune, tuned, power), "held_out": accuracy(held, tuned, power),
                            "held_out_multi_file": accuracy(multi, tuned, power)}
-    text = json.dumps(report, indent=1)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
-    return 0
+    return emit(report, args.out)
 
 
 def main(argv: list[str] | None = None) -> int:
