@@ -28,20 +28,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from retrieval.train.train_static import split_by_commit
+
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
 
 
 def load_groups(path: Path) -> dict:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         return json.load(fh)
-
-
-def split(groups: list[dict], seed: int, share: float) -> tuple[list[dict], list[dict]]:
-    """Held out by commit, so no message is seen in training and validation."""
-    commits = sorted({(g["repo"], g["commit"]) for g in groups})
-    random.Random(seed).shuffle(commits)
-    val = set(commits[: int(len(commits) * share)])
-    return [g for g in groups if (g["repo"], g["commit"]) not in val], [g for g in groups if (g["repo"], g["commit"]) in val]
 
 
 class Scorer:
@@ -103,7 +97,7 @@ def train(args, data: dict) -> tuple[Scorer, dict]:
     scorer = Scorer(model, tokenizer, args.max_tokens, device)
     cards = data["cards"]
     usable = [g for g in data["groups"] if len(g["negs"]) >= args.min_negatives]
-    train_groups, val = split(usable, args.seed, args.held_out)
+    train_groups, val = split_by_commit(usable, args.seed, args.held_out)
     before = scorer.validate(val, cards, args.negatives)
     steps_total = args.epochs * (len(train_groups) // args.batch)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)

@@ -41,6 +41,7 @@ def load_pairs(paths: list[Path]) -> list[dict]:
 
 
 def split_by_commit(rows: list[dict], seed: int, held_out: float) -> tuple[list[dict], list[dict]]:
+    """(training, held-out) with whole commits held out, so no message is seen in both (the reranker's too)."""
     commits = sorted({(r["repo"], r["commit"]) for r in rows})
     random.Random(seed).shuffle(commits)
     val = set(commits[: int(len(commits) * held_out)])
