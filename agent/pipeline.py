@@ -132,6 +132,7 @@ class Pipeline:
             f = plan[i][0]
             arrived[i] = self._apply(repo, f"c{i:02d}", comp, context_paths)
             arrived[i].focus = focuses[f].qualname if focuses[f] else None
+            arrived[i].focus_rank = f if focuses[f] else None
             self._announce(arrived[i])
             self.bus.progress("sample", len(arrived), len(plan), f"{len(arrived)}/{len(plan)} samples")
 
@@ -153,7 +154,8 @@ class Pipeline:
             answers = self._complete(retries, cfg.answer_tokens)
             for i, comp in zip(failed, answers, strict=True):
                 retried = self._apply(repo, candidates[i].id, comp, context_paths, retry_of=candidates[i])
-                candidates[i] = retried.model_copy(update={"focus": candidates[i].focus})
+                candidates[i] = retried.model_copy(update={"focus": candidates[i].focus,
+                                                           "focus_rank": candidates[i].focus_rank})
                 self._announce(candidates[i], retried=True)
         return candidates, repro_answers
 

@@ -4,7 +4,8 @@ Large Language Monkeys: coverage grows with samples only if a verifier can find 
 right one. Evidence, strongest first: the patch applies and parses; it breaks no
 regression test that passed before; it passes reproduction tests that fail on the
 original code; many independent samples agree on it (majority vote over normalised
-patches). Ties break deterministically: more votes, smaller diff (lines, then bytes), lower temperature, id.
+patches). Ties break deterministically: more votes, the better-located focus (the definition
+the localiser ranked higher), smaller diff (lines, then bytes), lower temperature, id.
 Among samples with the same normal form, the smallest diff stands for them all: the normal
 form ignores docstrings, comments and layout, so the first sampled might be the one that
 also deletes a docstring or reflows the function (issue #16).
@@ -31,8 +32,14 @@ def collapse_duplicates(candidates: Sequence[Candidate]) -> list[Candidate]:
     for members in groups.values():
         best = min(members, key=lambda c: diff_size(c.diff))  # min keeps the first of equals
         best.duplicates = [c.id for c in members if c is not best]
+        best.focus_rank = best_focus(members)
         representatives.append(best)
     return representatives
+
+
+def best_focus(members: Iterable[Candidate]) -> int | None:
+    """The best focus place among samples that made the same change (None when none had one)."""
+    return min((c.focus_rank for c in members if c.focus_rank is not None), default=None)
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,10 @@ def behaviour_support(alive: Sequence[Verdict]) -> dict[str, float]:
     return {v.candidate_id: groups[frozenset(v.repro_passing)] / top for v in alive}
 
 
+_NO_FOCUS = 1 << 30
+"""Sorts a candidate without a focus after every focused one."""
+
+
 def rank(
     candidates: Sequence[Candidate], verdicts: dict[str, Verdict], weights: Weights = Weights()
 ) -> list[Verdict]:
@@ -94,8 +105,13 @@ def rank(
 
     def key(v: Verdict) -> tuple:
         c = by_id[v.candidate_id]
-        # Among equals the smaller change is the one a reviewer wants (issue #16).
-        return (-v.score, -v.votes, diff_size(c.diff), len(c.diff or ""), c.temperature, c.id)
+        # Among equals in evidence, the change aimed at the definition the localiser trusts most:
+        # a small model's survivors often include harmless edits to a neighbouring function that
+        # no test tells apart (on the bundled bugs' stored evidence this took the 0.5B model's
+        # selected@8 from 0.44 to 0.98 on median_even). Then the smaller change, which is the one
+        # a reviewer wants (issue #16).
+        focus = c.focus_rank if c.focus_rank is not None else _NO_FOCUS
+        return (-v.score, -v.votes, focus, diff_size(c.diff), len(c.diff or ""), c.temperature, c.id)
 
     return sorted(alive, key=key)
 

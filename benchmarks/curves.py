@@ -24,7 +24,7 @@ from pathlib import Path
 
 from agent.core.types import Candidate, Verdict
 from agent.report import SolveReport
-from agent.selection import Weights, choose
+from agent.selection import Weights, best_focus, choose
 
 KS = (1, 2, 4, 8, 16, 32)
 
@@ -45,10 +45,14 @@ def selected_in_subset(report: SolveReport, subset: list[Candidate], correct: di
     # duplicates point at the candidate they collapsed into (it carries the verdict)
     owner = {c.id: c.id for c in report.candidates} | {dup: c.id for c in report.candidates for dup in c.duplicates}
     votes: dict[str, int] = {}
+    members: dict[str, list[Candidate]] = {}
     for c in subset:
         if c.diff is not None and owner[c.id] in full:
             votes[owner[c.id]] = votes.get(owner[c.id], 0) + 1
-    reps = [c for c in report.candidates if c.id in votes]
+            members.setdefault(owner[c.id], []).append(c)
+    # a representative's focus place is the best among the subset's samples it stands for
+    reps = [c.model_copy(update={"focus_rank": best_focus(members[c.id])})
+            for c in report.candidates if c.id in votes]
     verdicts = {cid: full[cid].model_copy(update={"votes": n, "selected": False}) for cid, n in votes.items()}
     chosen: Verdict | None = choose(reps, verdicts, weights)
     return chosen is not None and correct.get(chosen.candidate_id, False)

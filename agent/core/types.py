@@ -117,6 +117,9 @@ class Candidate(_Model):
     """Ids of later candidates that collapsed into this one."""
     focus: str | None = None
     """The located definition the prompt aimed this sample at."""
+    focus_rank: int | None = None
+    """That definition's place among the focuses, 0 = the localiser's best (None: no focus). A
+    candidate standing for duplicates carries the best place among them."""
 
 
 class Verdict(_Model):

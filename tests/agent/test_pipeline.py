@@ -180,6 +180,10 @@ def test_failed_edit_gets_one_retry_with_feedback(bug_repo, tmp_path):
     assert report.status == "solved"
     assert retry, "the failed edit was not retried"
     assert "local_day" in retry[0]["messages"][3]["content"]  # the feedback names the nearest real definition
+    # one greedy sample per focus, best-located first; a retried sample keeps its focus and place
+    assert len(report.candidates) > 1
+    assert [c.focus_rank for c in report.candidates] == list(range(len(report.candidates)))
+    assert all(c.focus for c in report.candidates)
 
 
 @pytest.mark.parametrize("stages", [False, True])

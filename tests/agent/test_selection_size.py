@@ -63,3 +63,28 @@ def test_the_report_carries_the_chosen_patchs_size():
     assert report.patch_lines == 2
     assert '"patch_lines":2' in report.model_dump_json()
     assert SolveReport(run_id="r", repo="/", issue="i").patch_lines is None
+
+
+def _survivors(*cands: Candidate, votes: dict[str, int] | None = None) -> dict[str, Verdict]:
+    return {c.id: Verdict(candidate_id=c.id, applies=True, regression_ok=True, votes=(votes or {}).get(c.id, 1))
+            for c in cands}
+
+
+def test_among_equal_survivors_the_better_located_focus_wins_over_the_smaller_diff():
+    """polygon_area_sign, 0.5B: four survivors, no reproduction test passed by any, one vote each;
+    the smallest diff was a harmless edit to the fourth focus (perimeter) and lost the fix to area."""
+    on_top = Candidate(id="a", temperature=0.8, diff=DROPS_DOCSTRING, focus="Polygon.area", focus_rank=0)
+    aside = Candidate(id="b", temperature=1.0, diff=KEEPS_DOCSTRING, focus="Polygon.perimeter", focus_rank=3)
+    unaimed = Candidate(id="c", temperature=0.0, diff=KEEPS_DOCSTRING)
+    assert choose([aside, on_top, unaimed], _survivors(aside, on_top, unaimed)).candidate_id == "a"
+    assert choose([aside, unaimed], _survivors(aside, unaimed)).candidate_id == "b"  # a focus beats none
+    # evidence still comes first: two agreeing samples beat the better focus
+    assert choose([aside, on_top], _survivors(aside, on_top, votes={"b": 2})).candidate_id == "b"
+
+
+def test_a_representative_carries_the_best_focus_of_the_samples_it_stands_for():
+    late = Candidate(id="a", temperature=0.8, diff=KEEPS_DOCSTRING, normalized="same", focus="mode", focus_rank=3)
+    early = Candidate(id="b", temperature=0.0, diff=DROPS_DOCSTRING, normalized="same", focus="median", focus_rank=0)
+    plain = Candidate(id="c", temperature=0.4, diff=KEEPS_DOCSTRING, normalized="other")
+    unique = collapse_duplicates([late, early, plain])
+    assert [(c.id, c.focus_rank) for c in unique] == [("a", 0), ("c", None)]

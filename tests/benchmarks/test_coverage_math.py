@@ -175,3 +175,32 @@ def test_the_driver_rereads_the_schedule_and_tries_a_failed_pair_once(tmp_path, 
     monkeypatch.setattr(sys, "argv", ["x", "--models", "m-0.5b,m-1.5b", "--bugs", "a,b", "--out-prefix", prefix])
     cm.main()
     assert runs == [("a", "m-0.5b"), ("a", "m-1.5b"), ("b", "m-0.5b"), ("b", "m-1.5b")]
+
+
+def test_a_subsets_focus_place_is_the_best_among_its_own_samples():
+    """a (focus 2) stands for b (focus 0); c (focus 1) is another change. Drawn with c, b lends a
+    the first place; a drawn without b has only its own."""
+    cands = [Candidate(id="a", temperature=0.8, diff="x", duplicates=["b"], focus="f2", focus_rank=0),
+             Candidate(id="b", temperature=0.0, diff="x", focus="f0", focus_rank=0),
+             Candidate(id="c", temperature=0.8, diff="y", focus="f1", focus_rank=1)]
+    cands[0].focus_rank = 2  # as recorded before collapse; the subset recomputes it
+    report = SolveReport(run_id="r", repo="/", issue="i", candidates=cands,
+                         verdicts=[Verdict(candidate_id="a", applies=True, votes=2),
+                                   Verdict(candidate_id="c", applies=True, votes=1)])
+    correct = {"a": True, "b": True, "c": False}
+    assert selected_in_subset(report, [cands[1], cands[2]], correct) is True  # b: place 0 beats c's 1
+    assert selected_in_subset(report, [cands[0], cands[2]], correct) is False  # a alone: place 2 loses to 1
+
+
+def test_evidence_recorded_without_focus_places_gets_them_from_the_greedy_order():
+    from benchmarks.coverage import from_record
+
+    record = {"chosen": None, "correct": {}, "verdicts": [], "candidates": [
+        {"id": "c02", "temperature": 0.0, "focus": "centroid"},
+        {"id": "c00", "temperature": 0.0, "focus": "area"},
+        {"id": "c01", "temperature": 0.0, "focus": "_signed_area"},
+        {"id": "c03", "temperature": 0.8, "focus": "area"},
+        {"id": "c04", "temperature": 0.8},
+    ]}
+    report, _ = from_record(record)
+    assert {c.id: c.focus_rank for c in report.candidates} == {"c00": 0, "c01": 1, "c02": 2, "c03": 0, "c04": None}
