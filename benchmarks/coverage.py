@@ -146,13 +146,13 @@ def evidence_record(name: str, report: SolveReport, correct: dict[str, bool]) ->
 
 def from_record(record: dict) -> tuple[SolveReport, dict[str, bool]]:
     candidates = [Candidate(**c) for c in record["candidates"]]
-    if all(c.focus_rank is None for c in candidates):
-        # Recorded before candidates carried their focus place: the sampling plan starts with one
-        # greedy sample per focus, best first, so the order in which focuses first appear is theirs.
-        places: dict[str, int] = {}
-        for c in sorted(candidates, key=lambda c: c.id):
-            if c.focus is not None:
-                c.focus_rank = places.setdefault(c.focus, len(places))
+    # Each sample's own focus place, derived rather than read: a stored representative carries the
+    # best place of all its duplicates (a subset without them must not get it), and older records
+    # carry none. The sampling plan deals focuses out round-robin, best first, so the order in
+    # which the focuses first appear is their order.
+    places: dict[str, int] = {}
+    for c in sorted(candidates, key=lambda c: c.id):
+        c.focus_rank = None if c.focus is None else places.setdefault(c.focus, len(places))
     report = SolveReport(run_id="reselect", repo="", issue="", chosen=record["chosen"],
                          candidates=candidates, verdicts=[Verdict(**v) for v in record["verdicts"]])
     return report, record["correct"]

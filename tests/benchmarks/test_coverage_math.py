@@ -181,10 +181,9 @@ def test_the_driver_rereads_the_schedule_and_tries_a_failed_pair_once(tmp_path, 
 def test_a_subsets_focus_place_is_the_best_among_its_own_samples():
     """a (focus 2) stands for b (focus 0); c (focus 1) is another change. Drawn with c, b lends a
     the first place; a drawn without b has only its own."""
-    cands = [Candidate(id="a", temperature=0.8, diff="x", duplicates=["b"], focus="f2", focus_rank=0),
+    cands = [Candidate(id="a", temperature=0.8, diff="x", duplicates=["b"], focus="f2", focus_rank=2),
              Candidate(id="b", temperature=0.0, diff="x", focus="f0", focus_rank=0),
              Candidate(id="c", temperature=0.8, diff="y", focus="f1", focus_rank=1)]
-    cands[0].focus_rank = 2  # as recorded before collapse; the subset recomputes it
     report = SolveReport(run_id="r", repo="/", issue="i", candidates=cands,
                          verdicts=[Verdict(candidate_id="a", applies=True, votes=2),
                                    Verdict(candidate_id="c", applies=True, votes=1)])
@@ -193,18 +192,22 @@ def test_a_subsets_focus_place_is_the_best_among_its_own_samples():
     assert selected_in_subset(report, [cands[0], cands[2]], correct) is False  # a alone: place 2 loses to 1
 
 
-def test_evidence_recorded_without_focus_places_gets_them_from_the_greedy_order():
+def test_stored_evidence_gets_each_samples_own_focus_place_from_the_plan_order():
+    """Old records carry no place; a new record's representative carries its group's best (here c03
+    stands for a duplicate aimed at area), which a subset without that duplicate must not inherit."""
     from benchmarks.coverage import from_record
 
     record = {"chosen": None, "correct": {}, "verdicts": [], "candidates": [
         {"id": "c02", "temperature": 0.0, "focus": "centroid"},
         {"id": "c00", "temperature": 0.0, "focus": "area"},
         {"id": "c01", "temperature": 0.0, "focus": "_signed_area"},
-        {"id": "c03", "temperature": 0.8, "focus": "area"},
+        {"id": "c03", "temperature": 0.8, "focus": "centroid", "focus_rank": 0, "duplicates": ["c05"]},
         {"id": "c04", "temperature": 0.8},
+        {"id": "c05", "temperature": 0.8, "focus": "area"},
     ]}
     report, _ = from_record(record)
-    assert {c.id: c.focus_rank for c in report.candidates} == {"c00": 0, "c01": 1, "c02": 2, "c03": 0, "c04": None}
+    assert {c.id: c.focus_rank for c in report.candidates} == {"c00": 0, "c01": 1, "c02": 2, "c03": 2, "c04": None,
+                                                               "c05": 0}
 
 
 def test_the_stored_coverage_figures_are_what_todays_selection_gives_on_their_evidence():
