@@ -80,6 +80,8 @@ def describe_lines(inference: Inference) -> list[str]:
                  + (f"  (config: {d['pytest_config']})" if d["pytest_config"] else "  (no pytest config)"))
     if d["excluded_trees"]:
         lines.append(f"left out    {', '.join(d['excluded_trees'])} (example/docs trees the test config does not name)")
+    if d["compiled_extensions"]:
+        lines.append("compiles    C/Cython extensions: builds share a ccache, so a later commit recompiles only what changed")
     lines += [f"services    {s}" for s in d["services"]]
     lines.append(f"keyed by    {', '.join(d['inferred_from']) or '(no configuration files)'}")
     return lines

@@ -37,6 +37,9 @@ stop the whole session: without the flag pytest exits at collection and runs no 
 MARK_CCE = (f'python -m pytest --help 2>/dev/null | grep -q -- --continue-on-collection-errors && '
             f'touch "$(python -c "import sys; print(sys.prefix)")/{CCE_MARKER}" || true')
 EXCLUDED_TREES = SUPPORT_DIRS | {"bench", "documentation"}
+COMPILED_SOURCES = (".pyx", ".c", ".cc", ".cpp", ".cxx")
+_EXTENSION_BUILD = re.compile(r"\bExtension\(|\bext_modules\b|\bcythonize\(|\bget_extensions\(")
+_COMPILING_BACKENDS = ("mesonpy", "scikit_build_core", "maturin", "setuptools_rust")
 SERVICE_CLIENTS = {"psycopg2": "PostgreSQL", "psycopg2-binary": "PostgreSQL", "psycopg": "PostgreSQL",
                    "asyncpg": "PostgreSQL", "pymysql": "MySQL", "mysqlclient": "MySQL", "redis": "Redis",
                    "pymongo": "MongoDB", "motor": "MongoDB", "elasticsearch": "Elasticsearch",
@@ -61,9 +64,13 @@ class Inference:
     test_cmd: str = TEST_CMD
     parser: str = "pytest"
     """How test output is read (``sandbox.parsers``): the project's own runner prints its own."""
+    compiles: bool = False
+    """The install compiles extensions: the environment gets ccache, and every instance build then
+    reuses what an earlier commit's build compiled (the build cache is shared across builds)."""
 
     def spec(self) -> InstanceSpec:
         env = EnvSpec(name="local", python=self.python.version, pip_packages=("pytest",),
+                      apt_packages=("ccache",) if self.compiles else (),
                       install="\n".join([*self.install.lines(), *self._httpbin_install(), MARK_CCE]),
                       test_cmd=self.test_cmd, parser=self.parser,
                       eval_setup=HTTPBIN_SETUP if self.serve_httpbin else (),
@@ -85,6 +92,7 @@ class Inference:
             "install_evidence": list(self.install.evidence), "test_command": self.test_cmd,
             "pytest_config": self.pytest.source, "test_paths": list(self.test_paths),
             "excluded_trees": list(self.excluded), "services": list(self.services),
+            "compiled_extensions": self.compiles,
             "inferred_from": sorted(self.files),
         }
 
@@ -107,7 +115,19 @@ def infer(repo: Path) -> Inference:
                  "run `git submodule update --init` in the repository" for path in missing_submodules(repo, files)]
     test_cmd, parser = own_runner(files) or (TEST_CMD, "pytest")
     return Inference(python, plan, config, tuple(paths), tuple(excluded), tuple(services), dict(files.used),
-                     serve_httpbin=httpbin == "env", test_cmd=test_cmd, parser=parser)
+                     serve_httpbin=httpbin == "env", test_cmd=test_cmd, parser=parser,
+                     compiles=compiles_extensions(tracked, files))
+
+
+def compiles_extensions(tracked: list[str], files: RepoFiles) -> bool:
+    """Whether installing the project compiles code: C/C++/Cython sources outside example and docs
+    trees, a ``setup.py`` that declares extensions, or a build backend that always compiles."""
+    if any(f.endswith(COMPILED_SOURCES) and f.split("/")[0].lower() not in EXCLUDED_TREES for f in tracked):
+        return True
+    if _EXTENSION_BUILD.search(files.text("setup.py") or ""):
+        return True
+    backend = (files.pyproject().get("build-system") or {}).get("build-backend") or ""
+    return backend.split(".")[0] in _COMPILING_BACKENDS
 
 
 SYMPY_RUNNER = ("bin/test -C --verbose", "sympy")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sandbox.doctor import describe_lines
 from sandbox.infer import ci_services, infer, local_spec
 from sandbox.infer_install import plugins_for
 from sandbox.repo_files import PytestConfig, RepoFiles, setup_py_extras
@@ -308,3 +309,24 @@ def test_scm_version_from_a_release_tag_on_another_branch(tmp_path):
     subprocess.run([*git, "checkout", "-q", "main"], check=True)
     subprocess.run([*git, "commit", "-qm", "later", "--allow-empty"], check=True)
     assert scm_version(RepoFiles(tmp_path)) == "7.1.3"
+
+
+def test_a_project_that_compiles_extensions_gets_a_compiler_cache(tmp_path):
+    """Each commit's instance image compiles the C extensions again (astropy: most of a 25-minute
+    build); with ccache in the environment, a later commit's build reuses what an earlier one compiled."""
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "pkg/mod.py": "x = 1\n", "docs/demo/ext.c": "int f;\n"})
+    assert not infer(tmp_path).compiles  # C under docs is not built
+    plain = local_spec(tmp_path)
+    assert plain.env.apt_packages == ()
+    write(tmp_path, {"pkg/_speedups.c": "int g;\n"})
+    compiled = local_spec(tmp_path)
+    assert compiled.env.apt_packages == ("ccache",)
+    assert compiled.env.env_tag("p", "m") != plain.env.env_tag("p", "m")
+    assert infer(tmp_path).describe()["compiled_extensions"] is True
+    assert any(line.startswith("compiles ") for line in describe_lines(infer(tmp_path)))  # doctor says so
+
+    setup = write(tmp_path / "s", {"setup.py": "from setuptools import setup\nfrom extension_helpers import "
+                                               "get_extensions\nsetup(ext_modules=get_extensions())\n"})
+    assert infer(setup).compiles
+    meson = write(tmp_path / "m", {"pyproject.toml": '[build-system]\nbuild-backend = "mesonpy"\n'})
+    assert infer(meson).compiles
