@@ -41,9 +41,31 @@ def checkout(repo: str, commit: str, root: Path, mirrors: Path = MIRRORS) -> Pat
     if not (path / ".git").is_dir():
         subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(mirror_of(repo, mirrors)), str(path)],
                        check=True)
+    # A fetched mirror lacks blobs over 4 MiB (astropy's IERS tables): git refuses the whole checkout,
+    # so such paths are left out with sparse patterns (the rest of the tree is what a user has).
+    missing = missing_blobs(path, commit)
+    sparse = path / ".git" / "info" / "sparse-checkout"
+    sparse.parent.mkdir(exist_ok=True)
+    sparse.write_text("/*\n" + "".join(f"!/{p}\n" for p in missing))
+    subprocess.run(["git", "-C", str(path), "config", "core.sparseCheckout", "true"], check=True)
     subprocess.run(["git", "-C", str(path), "checkout", "-q", "--force", commit], check=True)
     subprocess.run(["git", "-C", str(path), "clean", "-qfdx"], check=True)
     return path
+
+
+def missing_blobs(path: Path, commit: str) -> list[str]:
+    """Paths of ``commit``'s tree whose blobs the repository does not have."""
+    tree = subprocess.run(["git", "-C", str(path), "ls-tree", "-r", "-z", commit], capture_output=True,
+                          check=True).stdout.decode(errors="replace").split("\0")
+    blobs = {}
+    for entry in filter(None, tree):
+        meta, _, name = entry.partition("\t")
+        kind, sha = meta.split()[1:3]
+        if kind == "blob":
+            blobs.setdefault(sha, []).append(name)
+    check = subprocess.run(["git", "-C", str(path), "cat-file", "--batch-check"], input="\n".join(blobs).encode(),
+                           capture_output=True, check=True).stdout.decode().splitlines()
+    return sorted(name for line in check if line.endswith(" missing") for name in blobs[line.split()[0]])
 
 
 _DUPLICATE_SUFFIX = re.compile(r"_(\d+)\]$")

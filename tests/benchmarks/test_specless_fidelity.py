@@ -31,3 +31,32 @@ def test_a_rerun_record_replaces_the_earlier_one_in_the_tally(tmp_path):
              {"instance_id": "a", "repo": "o/r", "status": "match"}]
     out.write_text("".join(json.dumps(x) + "\n" for x in lines))
     assert tally(out) == {"per_repo": {"o/r": {"instances": 2, "match": 2}}, "instances": 2, "match": 2, "match_rate": 1.0}
+
+
+def test_a_mirror_missing_a_large_blob_still_checks_out_the_rest(tmp_path):
+    """astropy-14508: fetched mirrors lack blobs over 4 MiB (an IERS table); git refused the whole
+    checkout, so the instance never ran. The path is left out and the rest of the tree is there."""
+    import subprocess
+
+    from benchmarks.specless_fidelity import checkout, missing_blobs
+
+    def git(*args: str, cwd=tmp_path / "origin") -> str:
+        return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+    (tmp_path / "origin").mkdir()
+    git("init", "-q")
+    (tmp_path / "origin" / "setup.py").write_text("from setuptools import setup\nsetup()\n")
+    (tmp_path / "origin" / "big.dat").write_text("a large table\n")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    commit = git("rev-parse", "HEAD")
+    blob = git("rev-parse", "HEAD:big.dat")
+    (tmp_path / "origin" / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+
+    mirrors = tmp_path / "mirrors"
+    mirrors.mkdir()
+    (mirrors / "o+r").symlink_to(tmp_path / "origin" / ".git")
+    path = checkout("o/r", commit, tmp_path / "checkouts", mirrors=mirrors)
+    assert missing_blobs(path, commit) == ["big.dat"]
+    assert (path / "setup.py").read_text().startswith("from setuptools")
+    assert not (path / "big.dat").exists()
