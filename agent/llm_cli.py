@@ -79,8 +79,9 @@ def models_list() -> None:
         table.add_row(
             spec.name + (" *" if spec.name == default else ""), f"{spec.size / 1e6:.0f}",
             "yes" if is_pulled(spec) else "no", speed,
-            f"{f.pass_at_1:.2f} ({f.bugs})" if f.pass_at_1 is not None else "-",
-            f"{f.fixes_per_minute:.2f}" if f.fixes_per_minute is not None else "-", spec.licence.split()[0],
+            f"{f.pass_at_1:.3f} ({f.bugs})" if f.pass_at_1 is not None else "-",
+            # two significant digits: fixes per minute on 2 cores are in the thousandths
+            f"{f.fixes_per_minute:.2g}" if f.fixes_per_minute is not None else "-", spec.licence.split()[0],
         )
     console.print(table)
     console.print(
