@@ -19,6 +19,10 @@ all-MiniLM-L6-v2 as a cross-encoder on them; ``build_rerank.sh`` runs the whole 
 
     bash retrieval/train/build_rerank.sh MIRRORS OUT [SEED]
 
+Issue-style training text for the same reranker comes from ``mine_fragments.py`` (towncrier news
+fragments) and ``mine_changelog.py`` (the changelog lines each fixing commit added); both write pairs that
+``mine_rerank.py --pairs`` takes, fragments first.
+
 Its weights (45 MB in float16) are an artifact too: the model card beside them says where
 they came from, and ``retrieval.rerank_model`` points at the directory.
 """

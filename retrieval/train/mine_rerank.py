@@ -7,9 +7,11 @@ mirror's HEAD, the way stage 1 lets through files that share words with the issu
 at random. Every file is written as :func:`retrieval.rerank.file_card`, the text the reranker
 reads at query time. Cards are stored once per blob.
 
-Negatives are picked among HEAD's files, so a commit older than a layout move (jinja and click
-moved to ``src/``) keeps too few of them and is left out: jinja gives 146 groups for 833 commits,
-click 450 for 807 (retrieval/train/build_rerank.sh's 16 repositories: 21,559 groups in all).
+Negatives are picked among HEAD's files; for a commit older than a layout move (jinja and click
+moved to ``src/``, Hypothesis to ``hypothesis-python/``) they are looked up under their names at that
+commit (same file name, longest common tail of directories: ``relocated``). Without that, jinja gave
+146 groups for 833 commits and click 450 for 807 (retrieval/train/build_rerank.sh's 16 repositories:
+21,559 groups in all).
 
     python -m retrieval.train.mine_rerank --pairs pairs.jsonl.gz --mirrors /work/.mirror --out groups.json.gz
 """
@@ -84,6 +86,9 @@ def mine_repo(mirror: Path, commits: dict[str, dict], rng: random.Random, hard: 
     specs = sorted({f"{sha}:{p}" for sha, pos, negs in wanted for p in pos + negs})
     # Blob ids first: unchanged files repeat across commits, so each distinct blob is read and outlined once.
     check = blob_ids(mirror, specs)
+    wanted = [(sha, pos, relocated(mirror, sha, negs, set(pos)) if sum(bool(check[f"{sha}:{p}"]) for p in negs) < 2
+               else negs) for sha, pos, negs in wanted]
+    check.update(blob_ids(mirror, sorted({f"{sha}:{p}" for sha, _, negs in wanted for p in negs} - check.keys())))
     blobs = sorted({b for b in check.values() if b})
     for blob, source in zip(blobs, read_blobs(mirror, blobs), strict=True):
         # The outline without its path line (one blob can sit at several paths); sources are not kept.
@@ -97,6 +102,31 @@ def mine_repo(mirror: Path, commits: dict[str, dict], rng: random.Random, hard: 
             if blob and len(negatives) >= 2:
                 groups.append({"text": commits[sha]["text"], "commit": sha, "pos": [p, blob], "negs": negatives})
     return groups
+
+
+def relocated(mirror: Path, sha: str, paths: list[str], changed: set[str]) -> list[str]:
+    """HEAD paths as they were named at ``sha``, across a layout move (``src/``, ``hypothesis-python/``): the file
+    there with the same name and the longest common tail of directories; paths with no such file, or that
+    name a file the commit changed, are dropped."""
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for old in python_files(mirror, sha):
+        by_name[old.rsplit("/", 1)[-1]].append(old)
+
+    def tail(a: str, b: str) -> int:
+        n = 0
+        for x, y in zip(reversed(a.split("/")), reversed(b.split("/")), strict=False):
+            if x != y:
+                break
+            n += 1
+        return n
+
+    out = []
+    for path in paths:
+        olds = by_name.get(path.rsplit("/", 1)[-1], [])
+        best = max(olds, key=lambda old, path=path: tail(old, path), default="")
+        if best and (tail(best, path) > 1 or "/" not in path) and best not in out and best not in changed:
+            out.append(best)
+    return out
 
 
 def blob_ids(mirror: Path, specs: list[str]) -> dict[str, str]:

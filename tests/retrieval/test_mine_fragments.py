@@ -39,3 +39,10 @@ def test_a_commit_adding_a_fragment_pairs_its_text_with_the_code_it_changed(tmp_
 def test_sqlalchemy_directives_and_roles_are_dropped():
     text = ".. change::\n    :tags: bug, orm\n    :tickets: 9\n\n    Fixed :meth:`.Session.merge` losing state.\n"
     assert clean(text) == "Fixed .Session.merge losing state."
+
+
+def test_issue_numbers_links_and_credits_are_dropped_but_code_and_prose_stay():
+    assert clean("- Fixed ``open()`` mocking (`issue 2083`_, #2084). Patch by Jane Doe and @bob.") == (
+        "Fixed open() mocking.")
+    assert clean("Fixed by adding a lock (`#1173 <https://x/pull/1173>`_; PR by @jai) [radarhere]") == (
+        "Fixed by adding a lock")
