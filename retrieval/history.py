@@ -98,8 +98,9 @@ class History:
     head: str
     commits: list[Commit]
     max_files: int = 30
-    cochange_max_files: int = 10
-    """Co-change counts only commits this small: a large commit says little about which two files belong together."""
+    cochange_max_files: int = 30
+    """Co-change counts only commits this small: a large commit says little about which two files belong together
+    (retrieval.cochange_max_files; 30 beat 10 on the dev set's tuning half, issue #15)."""
     file_commits: dict[str, list[int]] = field(default_factory=dict)
     """path -> indices into ``commits`` of the commits that touched it (under its name then)."""
     touches: Counter = field(default_factory=Counter)
@@ -215,7 +216,8 @@ def current_head(repo: Path) -> str:
     return (_git(repo, "rev-parse", "HEAD") or "").strip()
 
 
-def open_history(repo: Path, limit: int, *, merges: bool, max_files: int) -> History | None:
+def open_history(repo: Path, limit: int, *, merges: bool, max_files: int,
+                 cochange_max_files: int = 30) -> History | None:
     """The history at HEAD, reading only commits newer than the cached HEAD; None when ``repo`` has no git history."""
     head = current_head(repo)
     if not head:
@@ -236,4 +238,4 @@ def open_history(repo: Path, limit: int, *, merges: bool, max_files: int) -> His
             return None
     if cached is None or cached[0] != head or cached[2] != key:
         _save(repo, head, commits, key)
-    return History(head, commits, max_files=max_files)
+    return History(head, commits, max_files=max_files, cochange_max_files=cochange_max_files)

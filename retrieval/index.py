@@ -290,7 +290,7 @@ class RepoIndex:
             scorer = previous if previous.paths == self.paths else previous.history.scorer(self.paths)
         else:
             history = open_history(self.repo, cfg.history_commits, merges=cfg.history_merges,
-                                   max_files=cfg.history_max_files)
+                                   max_files=cfg.history_max_files, cochange_max_files=cfg.cochange_max_files)
             if history is None:
                 return None
             scorer = history.scorer(self.paths)

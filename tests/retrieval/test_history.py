@@ -100,6 +100,19 @@ def test_cochange_signal_brings_in_the_partner_file(tmp_path):
     assert ranked[:2] == ["pkg/dates.py", "pkg/table.py"]
 
 
+def test_cochange_max_files_reaches_the_index(tmp_path):
+    """retrieval.cochange_max_files must reach History: the re-tune (issue #15) chose 30 over History's old 10."""
+    repo = _repo(tmp_path)
+    _commit(repo, {f"pkg/m{i}.py": f"x = {i}\n" for i in range(11)} | {"pkg/table.py": "T = {1: 2}\n"},
+            "Register the eleven modules in the lookup table")
+    counts = {}
+    for limit in (10, 30):
+        config = RetrievalConfig(weights={"cochange": 1.0}, cochange_max_files=limit)
+        counts[limit] = RepoIndex.open(repo, config).history.history.cochange["pkg/table.py"]
+    assert "pkg/m0.py" not in counts[10]  # that commit touched 12 files
+    assert counts[30]["pkg/m0.py"] == 1
+
+
 def test_no_git_means_no_history(tmp_path):
     (tmp_path / "a.py").write_text("x = 1\n")
     assert open_history(tmp_path, 100, merges=False, max_files=30) is None
