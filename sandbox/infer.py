@@ -67,6 +67,11 @@ class Inference:
     compiles: bool = False
     """The install compiles extensions: the environment gets ccache, and every instance build then
     reuses what an earlier commit's build compiled (the build cache is shared across builds)."""
+    src_layout: bool = False
+    """Packages live under ``src/``: runs put it on PYTHONPATH, so the tree imports even where the project's
+    own install is partial. A flat tree is not put there: ``python -m pytest`` runs in it and the editable
+    install points at it, and a PYTHONPATH that the project never sets changes what its tests see (pylint's
+    tests of how it strips its own sys.path failed only in the sandbox: pylint-6528, pylint-7277)."""
 
     def spec(self) -> InstanceSpec:
         env = EnvSpec(name="local", python=self.python.version, pip_packages=("pytest",),
@@ -74,7 +79,7 @@ class Inference:
                       install="\n".join([*self.install.lines(), *self._httpbin_install(), MARK_CCE]),
                       test_cmd=self.test_cmd, parser=self.parser,
                       eval_setup=HTTPBIN_SETUP if self.serve_httpbin else (),
-                      env={"PYTHONPATH": "/testbed/src:/testbed"})
+                      env={"PYTHONPATH": "/testbed/src"} if self.src_layout else {})
         return InstanceSpec(env=env, source=f"local:{content_hash(self.files)}", keep_source=False)
 
     def _httpbin_install(self) -> list[str]:
@@ -116,7 +121,8 @@ def infer(repo: Path) -> Inference:
     test_cmd, parser = own_runner(files) or (TEST_CMD, "pytest")
     return Inference(python, plan, config, tuple(paths), tuple(excluded), tuple(services), dict(files.used),
                      serve_httpbin=httpbin == "env", test_cmd=test_cmd, parser=parser,
-                     compiles=compiles_extensions(tracked, files))
+                     compiles=compiles_extensions(tracked, files),
+                     src_layout=any(f.startswith("src/") and f.endswith(".py") for f in tracked))
 
 
 def compiles_extensions(tracked: list[str], files: RepoFiles) -> bool:

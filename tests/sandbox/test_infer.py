@@ -330,3 +330,12 @@ def test_a_project_that_compiles_extensions_gets_a_compiler_cache(tmp_path):
     assert infer(setup).compiles
     meson = write(tmp_path / "m", {"pyproject.toml": '[build-system]\nbuild-backend = "mesonpy"\n'})
     assert infer(meson).compiles
+
+
+def test_runs_put_only_a_src_layout_on_pythonpath(tmp_path):
+    """pylint-6528/7277: pylint's tests of how it strips its own sys.path read PYTHONPATH; the sandbox's
+    "/testbed" there made them fail where the curated environment (no PYTHONPATH) passed."""
+    flat = write(tmp_path / "flat", {"setup.py": "from setuptools import setup\nsetup()\n", "pkg/mod.py": "x = 1\n"})
+    assert "PYTHONPATH" not in local_spec(flat).env.env
+    src = write(tmp_path / "src", {"pyproject.toml": PYPROJECT, "src/pkg/mod.py": "x = 1\n"})
+    assert local_spec(src).env.env == {"PYTHONPATH": "/testbed/src"}
