@@ -310,6 +310,10 @@ def plan_install(files: RepoFiles, pytest_config: PytestConfig, python: str = "3
         name, optional = optional_dependencies(files)
         if optional:
             evidence.append(f"no test extra: the optional dependencies of [{name}] one by one ({len(optional)})")
+        elif not reqs and not group and (conda := conda_ci_environment(files)):
+            name, optional = conda
+            evidence.append(f"no test extra: the CI's conda environment {name}, its pip-installable "
+                            f"packages one by one ({len(optional)})")
     pre = egg_info_untag(files)
     if pre:
         evidence.append("setup.cfg [egg_info] tags the version with a date (3.0.1.dev-20261130), which uv "
@@ -369,6 +373,67 @@ def optional_dependencies(files: RepoFiles) -> tuple[str | None, list[str]]:
             else:
                 out.append(req)
     return name, list(dict.fromkeys(out))
+
+
+CONDA_ENV_GLOBS = ("ci/requirements/*.yml", "ci/requirements/*.yaml", "ci/*.yml", "ci/*.yaml",
+                   "environment.yml", "environment.yaml")
+_CONDA_ONLY = {"python", "pip", "compilers", "c-compiler", "cxx-compiler", "libnetcdf", "hdf5", "gdal", "libgdal",
+               "proj", "geos", "nodejs", "mkl", "blas", "openblas", "libblas", "pynio", "iris", "eccodes"}
+_CONDA_TO_PIP = {"pytables": "tables", "matplotlib-base": "matplotlib", "msgpack-python": "msgpack",
+                 "pytorch": "torch", "python-graphviz": "graphviz", "numba-core": "numba"}
+_LINTERS = {"flake8", "black", "isort", "mypy", "pre-commit", "coveralls", "codecov", "pycodestyle", "pyflakes"}
+_SIDE_ENVS = re.compile(r"min|bare|windows|win\b|macos|osx|doc|upstream|nightly|dev|lint|flake|mypy", re.I)
+
+
+def conda_ci_environment(files: RepoFiles) -> tuple[str, list[str]] | None:
+    """(file, packages) of the conda environment the project's CI tests with, for a project that declares
+    its test dependencies nowhere else (xarray of 2019: ``ci/requirements/py37.yml`` lists dask, scipy,
+    netCDF4... and without them most of its suite skips). The main environment is the one not named for
+    a side job (minimum versions, Windows, docs), for the newest Python; conda-only packages are left out
+    and conda names mapped to PyPI's; versions are left to the resolution date."""
+    candidates = []
+    for pattern in CONDA_ENV_GLOBS:
+        for path in sorted(files.repo.glob(pattern)):
+            rel = path.relative_to(files.repo).as_posix()
+            version = re.search(r"py(?:thon)?-?(\d)\.?(\d+)", path.stem)
+            key = (bool(_SIDE_ENVS.search(path.stem)), -(int(version.group(1)) * 100 + int(version.group(2)))
+                   if version else 0, len(path.stem))
+            candidates.append((key, rel))
+    for _, rel in sorted(candidates):
+        packages = conda_packages(files.text(rel) or "")
+        if packages:
+            return rel, packages
+    return None
+
+
+def conda_packages(text: str) -> list[str]:
+    """PyPI names of a conda environment file's ``dependencies`` (and its ``pip:`` list as written)."""
+    out: list[str] = []
+    in_deps, pip_indent = False, None
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip())
+        if indent == 0:
+            in_deps = line.rstrip().rstrip(":") == "dependencies"
+            continue
+        item = re.match(r"\s*-\s*(.+?)\s*(?:#.*)?$", line)
+        if not in_deps or not item:
+            continue
+        spec = item.group(1).strip("'\"")
+        if spec.rstrip(":") == "pip":
+            pip_indent = indent
+            continue
+        pip_list = pip_indent is not None and indent > pip_indent
+        pip_indent = pip_indent if pip_list else None
+        name = re.split(r"[\s=<>!~\[;]", spec.split("::")[-1], maxsplit=1)[0].lower()
+        if not name or name in _LINTERS or name == "pytest":  # the install has chosen its pytest already
+            continue
+        if pip_list:
+            out.append(spec)  # pip's own requirement syntax
+        elif name not in _CONDA_ONLY:
+            out.append(_CONDA_TO_PIP.get(name, name))
+    return list(dict.fromkeys(out))
 
 
 def egg_info_untag(files: RepoFiles) -> tuple[str, ...]:

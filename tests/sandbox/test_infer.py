@@ -339,3 +339,24 @@ def test_runs_put_only_a_src_layout_on_pythonpath(tmp_path):
     assert "PYTHONPATH" not in local_spec(flat).env.env
     src = write(tmp_path / "src", {"pyproject.toml": PYPROJECT, "src/pkg/mod.py": "x = 1\n"})
     assert local_spec(src).env.env == {"PYTHONPATH": "/testbed/src"}
+
+
+def test_a_project_declaring_test_dependencies_only_in_its_ci_conda_environment_gets_them(tmp_path):
+    """xarray-3095 (2019): no test extra, no requirements file; its CI's ci/requirements/py37.yml lists
+    dask, netCDF4... and without them 66 of its test_variable tests skipped, where the curated env ran them."""
+    env = ("name: xarray-tests\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.7\n  - dask\n"
+           "  - pytables  # conda's name\n  - netcdf4>=1.4\n  - flake8\n  - pytest\n  - libnetcdf\n"
+           "  - pip\n  - pip:\n    - numbagg==0.1\n    - mypy==0.650\n")
+    write(tmp_path, {"setup.py": "from setuptools import setup\nsetup()\n", "xarray/core.py": "x = 1\n",
+                     "ci/requirements/py37.yml": env,
+                     "ci/requirements/py35-min.yml": "dependencies:\n  - numpy=1.12\n",
+                     "ci/requirements/py37-windows.yml": "dependencies:\n  - dask\n  - cftime\n",
+                     "ci/requirements/py36.yml": "dependencies:\n  - dask\n"})
+    inference = infer(tmp_path)
+    assert inference.install.optional == ("dask", "tables", "netcdf4", "numbagg==0.1")
+    assert any("ci/requirements/py37.yml" in e for e in inference.install.evidence)
+    assert "ci/requirements/py37.yml" in inference.files  # the image is keyed by it
+    assert "numbagg==0.1" in "\n".join(inference.install.lines())
+    # a project that names its test requirements keeps them, without the CI's environment
+    write(tmp_path, {"requirements-test.txt": "pytest\n"})
+    assert infer(tmp_path).install.optional == ()
