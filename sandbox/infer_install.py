@@ -310,7 +310,7 @@ def plan_install(files: RepoFiles, pytest_config: PytestConfig, python: str = "3
         name, optional = optional_dependencies(files)
         if optional:
             evidence.append(f"no test extra: the optional dependencies of [{name}] one by one ({len(optional)})")
-        elif not reqs and not group and (conda := conda_ci_environment(files)):
+        elif not [r for r in reqs if r != "requirements.txt"] and not group and (conda := conda_ci_environment(files)):
             name, optional = conda
             evidence.append(f"no test extra: the CI's conda environment {name}, its pip-installable "
                             f"packages one by one ({len(optional)})")
@@ -378,7 +378,7 @@ def optional_dependencies(files: RepoFiles) -> tuple[str | None, list[str]]:
 CONDA_ENV_GLOBS = ("ci/requirements/*.yml", "ci/requirements/*.yaml", "ci/*.yml", "ci/*.yaml",
                    "environment.yml", "environment.yaml")
 _CONDA_ONLY = {"python", "pip", "compilers", "c-compiler", "cxx-compiler", "libnetcdf", "hdf5", "gdal", "libgdal",
-               "proj", "geos", "nodejs", "mkl", "blas", "openblas", "libblas", "pynio", "iris", "eccodes"}
+               "proj", "geos", "cartopy", "cdms2", "nodejs", "mkl", "blas", "openblas", "libblas", "pynio", "iris", "eccodes"}
 _CONDA_TO_PIP = {"pytables": "tables", "matplotlib-base": "matplotlib", "msgpack-python": "msgpack",
                  "pytorch": "torch", "python-graphviz": "graphviz", "numba-core": "numba"}
 _LINTERS = {"flake8", "black", "isort", "mypy", "pre-commit", "coveralls", "codecov", "pycodestyle", "pyflakes"}

@@ -357,6 +357,8 @@ def test_a_project_declaring_test_dependencies_only_in_its_ci_conda_environment_
     assert any("ci/requirements/py37.yml" in e for e in inference.install.evidence)
     assert "ci/requirements/py37.yml" in inference.files  # the image is keyed by it
     assert "numbagg==0.1" in "\n".join(inference.install.lines())
+    write(tmp_path, {"requirements.txt": "numpy\n"})  # runtime pins (xarray-4356) say nothing of tests
+    assert "dask" in infer(tmp_path).install.optional
     # a project that names its test requirements keeps them, without the CI's environment
     write(tmp_path, {"requirements-test.txt": "pytest\n"})
     assert infer(tmp_path).install.optional == ()
