@@ -41,16 +41,17 @@ def seed_pool(c: Collected, weights: dict[str, float], power: float, n: int) -> 
     return replay(c, {k: v for k, v in weights.items() if k != "cochange"}, power)[:n]
 
 
-def recount(c: Collected, checkout: Path, seeds: list[int], max_files: int) -> dict[int, dict[int, float]] | None:
-    """Co-change rows of ``seeds`` counted over commits of at most ``max_files`` files; None without a cached history."""
+def recount(c: Collected, checkout: Path, seeds: list[int], max_files: int,
+            history_max_files: int) -> dict[int, dict[int, float]] | None:
+    """Co-change rows of ``seeds`` counted over commits of at most ``max_files`` files; None without a cached history.
+    ``history_max_files`` is retrieval.history_max_files: 'touches' (the denominator) counts those commits."""
     from retrieval.history import History, _load_cached
 
     cached = _load_cached(checkout)
     if cached is None:
         return None
     head, commits, _ = cached
-    # max_files=30 is retrieval.history_max_files today: 'touches' (the denominator) counts those commits.
-    hist = History(head, commits, max_files=30, cochange_max_files=max_files)
+    hist = History(head, commits, max_files=history_max_files, cochange_max_files=max_files)
     pos = {p: i for i, p in enumerate(c.paths)}
     rows = {}
     for i in seeds:
@@ -59,14 +60,15 @@ def recount(c: Collected, checkout: Path, seeds: list[int], max_files: int) -> d
     return rows
 
 
-def variants(data: list[Collected], checkouts: Path, weights: dict[str, float], power: float) -> dict[int, list[Collected]]:
+def variants(data: list[Collected], checkouts: Path, weights: dict[str, float], power: float,
+             history_max_files: int) -> dict[int, list[Collected]]:
     """The instances with co-change rows counted under each commit-size limit (the collected ones checked against a recount)."""
     out: dict[int, list[Collected]] = {m: [] for m in MAX_FILES}
     agree = 0
     for c in data:
         seeds = seed_pool(c, weights, power, max(SEEDS))
         for m in MAX_FILES:
-            rows = recount(c, checkouts / c.instance_id, seeds, m)
+            rows = recount(c, checkouts / c.instance_id, seeds, m, history_max_files)
             if m == COLLECTED_MAX_FILES:
                 agree += rows is None or all(rows[i] == c.cochange.get(i, {}) for i in seeds if c.cochange.get(i))
                 rows = c.cochange
@@ -117,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     data: list[Collected] = pickle.loads(args.signals.read_bytes())
     config = load_settings().retrieval
     base = {k: v for k, v in config.weights.items() if v and k != "cochange"}
-    by_limit = variants(data, args.checkouts, base, config.fusion_power)
+    by_limit = variants(data, args.checkouts, base, config.fusion_power, config.history_max_files)
     rows = grid(by_limit, base, config.fusion_power)
     best = choose(rows)
     report = {"instances": {"tune": sum(tuning_half(c.instance_id) for c in data), "all": len(data),

@@ -217,7 +217,7 @@ def current_head(repo: Path) -> str:
 
 
 def open_history(repo: Path, limit: int, *, merges: bool, max_files: int,
-                 cochange_max_files: int = 30) -> History | None:
+                 cochange_max_files: int = History.cochange_max_files) -> History | None:
     """The history at HEAD, reading only commits newer than the cached HEAD; None when ``repo`` has no git history."""
     head = current_head(repo)
     if not head:
