@@ -310,7 +310,8 @@ def plan_install(files: RepoFiles, pytest_config: PytestConfig, python: str = "3
         name, optional = optional_dependencies(files)
         if optional:
             evidence.append(f"no test extra: the optional dependencies of [{name}] one by one ({len(optional)})")
-        elif not [r for r in reqs if r != "requirements.txt"] and not group and (conda := conda_ci_environment(files)):
+        elif (all(r == "requirements.txt" for r in reqs) and not group  # no test requirements named anywhere
+              and (conda := conda_ci_environment(files))):
             name, optional = conda
             evidence.append(f"no test extra: the CI's conda environment {name}, its pip-installable "
                             f"packages one by one ({len(optional)})")
