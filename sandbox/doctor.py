@@ -82,6 +82,8 @@ def describe_lines(inference: Inference) -> list[str]:
         lines.append(f"left out    {', '.join(d['excluded_trees'])} (example/docs trees the test config does not name)")
     if d["compiled_extensions"]:
         lines.append("compiles    C/Cython extensions: builds share a ccache, so a later commit recompiles only what changed")
+    if d["system_packages"]:
+        lines.append(f"system      {', '.join(d['system_packages'])} (what the CI apt-installs; where Debian has them)")
     lines += [f"services    {s}" for s in d["services"]]
     lines.append(f"keyed by    {', '.join(d['inferred_from']) or '(no configuration files)'}")
     return lines

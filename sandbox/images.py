@@ -22,7 +22,7 @@ from agent.core.errors import SandboxError
 from agent.core.events import EventBus, null_bus
 from sandbox import engine
 from sandbox.config import SandboxConfig
-from sandbox.specs import BaseSpec, EnvSpec, InstanceSpec
+from sandbox.specs import WARN, BaseSpec, EnvSpec, InstanceSpec
 
 CA_IN_CONTAINER = "/etc/capuchin/host-ca.crt"
 PATH = "/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -58,7 +58,7 @@ def build_warnings(tag: str) -> list[str]:
     if not path.is_file():
         return []
     lines = [line.strip() for line in path.read_text(errors="replace").splitlines()]
-    return list(dict.fromkeys(line for line in lines if line.startswith("CAPUCHIN-WARN")))
+    return list(dict.fromkeys(line for line in lines if line.startswith(WARN)))
 
 
 class ImageBuilder:
@@ -130,6 +130,11 @@ class ImageBuilder:
         if spec.apt_packages:
             lines.append("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
                          + " ".join(map(shlex.quote, spec.apt_packages)) + " && rm -rf /var/lib/apt/lists/*")
+        if spec.apt_optional:
+            quoted = " ".join(map(shlex.quote, spec.apt_optional))
+            lines.append(f"apt-get update -qq && for p in {quoted}; do DEBIAN_FRONTEND=noninteractive "
+                         f"apt-get install -y -qq \"$p\" || echo \"{WARN}: system package $p did not install\"; "
+                         "done; rm -rf /var/lib/apt/lists/*")
         lines.append("python3 -m venv /opt/venv")
         lines.append("python -m pip install -q --upgrade 'pip<25' 'setuptools<70' wheel")
         if spec.pip_packages:
@@ -164,6 +169,10 @@ class ImageBuilder:
                          "find /testbed -mindepth 1 -type d -empty -delete")
         self._build_step(env_tag, tag, "\n".join(lines), layer="inst", name=spec.source,
                          files=source_tar())
+        # the environment layer's best-effort steps warn in its own log: the instance's carries them on
+        if inherited := build_warnings(env_tag):
+            with build_log_path(tag).open("a") as fh:
+                fh.write("\n".join(inherited) + "\n")
         return tag
 
     def _build_step(self, image: str, tag: str, script: str, *, layer: str, name: str,

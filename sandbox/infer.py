@@ -67,6 +67,9 @@ class Inference:
     compiles: bool = False
     """The install compiles extensions: the environment gets ccache, and every instance build then
     reuses what an earlier commit's build compiled (the build cache is shared across builds)."""
+    system_packages: tuple[str, ...] = ()
+    """Debian packages the project's CI installs for its tests (graphviz for Sphinx's ``dot`` tests),
+    installed where they exist (``ci_system_packages``)."""
     src_layout: bool = False
     """Packages live under ``src/``: runs put it on PYTHONPATH, so the tree imports even where the project's
     own install is partial. A flat tree is not put there: ``python -m pytest`` runs in it and the editable
@@ -75,7 +78,7 @@ class Inference:
 
     def spec(self) -> InstanceSpec:
         env = EnvSpec(name="local", python=self.python.version, pip_packages=("pytest",),
-                      apt_packages=("ccache",) if self.compiles else (),
+                      apt_packages=("ccache",) if self.compiles else (), apt_optional=self.system_packages,
                       install="\n".join([*self.install.lines(), *self._httpbin_install(), MARK_CCE]),
                       test_cmd=self.test_cmd, parser=self.parser,
                       eval_setup=HTTPBIN_SETUP if self.serve_httpbin else (),
@@ -97,7 +100,7 @@ class Inference:
             "install_evidence": list(self.install.evidence), "test_command": self.test_cmd,
             "pytest_config": self.pytest.source, "test_paths": list(self.test_paths),
             "excluded_trees": list(self.excluded), "services": list(self.services),
-            "compiled_extensions": self.compiles,
+            "compiled_extensions": self.compiles, "system_packages": list(self.system_packages),
             "inferred_from": sorted(self.files),
         }
 
@@ -121,8 +124,33 @@ def infer(repo: Path) -> Inference:
     test_cmd, parser = own_runner(files) or (TEST_CMD, "pytest")
     return Inference(python, plan, config, tuple(paths), tuple(excluded), tuple(services), dict(files.used),
                      serve_httpbin=httpbin == "env", test_cmd=test_cmd, parser=parser,
-                     compiles=compiles_extensions(tracked, files),
+                     compiles=compiles_extensions(tracked, files), system_packages=ci_system_packages(files),
                      src_layout=any(f.startswith("src/") and f.endswith(".py") for f in tracked))
+
+
+_APT_INSTALL = re.compile(r"\bapt(?:-get)?\s+(?:-\S+\s+)*install\b([^\n;&|#]*)")
+_DEBIAN_NAME = re.compile(r"[a-z0-9][a-z0-9+.-]+")
+_NOT_FOR_TESTS = re.compile(
+    r"^(texlive|tex-|latex|lmodern|fonts-|libreoffice|chromium|google-chrome|firefox|openjdk|default-j|antlr|"
+    r"mono-|nodejs|npm|yarn|docker|containerd|python3?-|python3?$|pypy|tox$|git|curl|wget|sudo|build-essential|"
+    r"gcc|g\+\+|make|ccache|software-properties|apt-|ca-certificates)")
+MAX_SYSTEM_PACKAGES = 12
+
+
+def ci_system_packages(files: RepoFiles) -> tuple[str, ...]:
+    """Debian packages that the project's CI ``apt-get install``s (graphviz for Sphinx, whose ``dot``
+    tests skip without it), best effort: tools the base image has (compilers, git), Debian's own
+    Python packages (they install beside the environment's Python, not in it), and what only builds
+    documents or drives browsers or needs Java (TeX, fonts, Chromium, a JDK: hundreds of MB each) are
+    left out."""
+    found: list[str] = []
+    for _, text in files.ci_texts():
+        for match in _APT_INSTALL.finditer(text.replace("\\\n", " ")):
+            for word in match.group(1).split():
+                name = word.strip("'\"").split("=")[0]
+                if _DEBIAN_NAME.fullmatch(name) and not _NOT_FOR_TESTS.match(name):
+                    found.append(name)
+    return tuple(dict.fromkeys(found))[:MAX_SYSTEM_PACKAGES]
 
 
 def compiles_extensions(tracked: list[str], files: RepoFiles) -> bool:

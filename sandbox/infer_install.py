@@ -18,8 +18,8 @@ from datetime import date, timedelta
 
 from sandbox.infer_python import PYTHON_RELEASED
 from sandbox.repo_files import PytestConfig, RepoFiles, setup_py_extras
+from sandbox.specs import WARN
 
-WARN = "CAPUCHIN-WARN"
 TEST_EXTRAS = ("test", "tests", "testing")
 DEV_EXTRAS = ("dev", "develop", "development")
 TEST_REQUIREMENTS = ("requirements/tests.txt", "requirements/test.txt", "requirements/testing.txt",

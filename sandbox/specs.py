@@ -29,6 +29,10 @@ def content_hash(obj: object, n: int = 12) -> str:
     return hashlib.sha256(blob).hexdigest()[:n]
 
 
+WARN = "CAPUCHIN-WARN"
+"""Starts a build-log line of a best-effort install step that failed (the image builds anyway)."""
+
+
 @dataclass(frozen=True)
 class BaseSpec:
     """A Debian minbase root filesystem with Python, imported as an image."""
@@ -53,6 +57,9 @@ class EnvSpec:
     python: str = "3.11"
     pip_packages: tuple[str, ...] = ()
     apt_packages: tuple[str, ...] = ()
+    apt_optional: tuple[str, ...] = ()
+    """System packages installed one at a time where they exist (a name the suite's Debian lacks, or
+    one that fails, is a warning in the build log, not a failed image): what a project's CI installs."""
     requirements: str | None = None
     """A requirements file in the checkout, installed before ``install``."""
     pre_install: tuple[str, ...] = ()
@@ -73,7 +80,10 @@ class EnvSpec:
 
     def env_key(self) -> dict:
         """What the environment layer is made of (not the test command: changing it needs no rebuild)."""
-        return {"suite": self.suite, "pip": list(self.pip_packages), "apt": list(self.apt_packages)}
+        key = {"suite": self.suite, "pip": list(self.pip_packages), "apt": list(self.apt_packages)}
+        if self.apt_optional:  # only then: the tags of environments without it stay as they were
+            key["apt_optional"] = list(self.apt_optional)
+        return key
 
     def env_tag(self, prefix: str, mirror: str) -> str:
         return f"{prefix}/env:{content_hash([self.base(mirror).tag(prefix), self.env_key()])}"

@@ -81,3 +81,17 @@ def test_a_project_requiring_python_312_runs_on_trixies_313(tmp_path, sandbox):
     assert report.ok, (report.problem, report.log_tail)
     assert report.inference["python"] == "3.13"
     assert report.health.passed == 1
+
+
+def test_system_packages_from_the_ci_are_installed_and_a_missing_one_only_warns(tmp_path, sandbox):
+    """The CI's apt-get line names a real Debian package (tree) and one Debian does not have: the
+    image builds, the real one is on PATH for the tests, and the other is a build warning."""
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(
+        "jobs:\n  t:\n    steps:\n    - run: sudo apt-get install -y tree capuchin-no-such-package\n")
+    (tmp_path / "test_tool.py").write_text("import shutil\n\n\ndef test_tree_is_there():\n"
+                                           "    assert shutil.which('tree')\n")
+    report = run_doctor(tmp_path, sandbox)
+    assert report.ok, (report.problem, report.log_tail)
+    assert report.health.passed == 1
+    assert any("capuchin-no-such-package did not install" in w for w in report.build_warnings), report.build_warnings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sandbox.doctor import describe_lines
-from sandbox.infer import ci_services, infer, local_spec
+from sandbox.infer import ci_services, ci_system_packages, infer, local_spec
 from sandbox.infer_install import plugins_for
 from sandbox.repo_files import PytestConfig, RepoFiles, setup_py_extras
 from sandbox.select import select_regression_tests, small_suite
@@ -362,3 +362,25 @@ def test_a_project_declaring_test_dependencies_only_in_its_ci_conda_environment_
     # a project that names its test requirements keeps them, without the CI's environment
     write(tmp_path, {"requirements-test.txt": "pytest\n"})
     assert infer(tmp_path).install.optional == ()
+
+
+def test_system_packages_the_ci_installs_go_into_the_environment_where_they_help_tests(tmp_path):
+    """Sphinx's CI apt-installs graphviz; without ``dot`` its graphviz tests skip, and a fix there
+    cannot be verified (sphinx-10614 mismatched only for that). Tools the image has, Debian's own
+    Python packages and document/browser toolchains are not taken."""
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "pkg/mod.py": "x = 1\n"})
+    plain = local_spec(tmp_path)
+    assert plain.env.apt_optional == ()
+    write(tmp_path, {
+        ".github/workflows/main.yml": "jobs:\n  test:\n    steps:\n    - name: deps\n"
+                                      "      run: sudo apt-get install graphviz\n"
+                                      "    - run: |\n        sudo apt update && sudo apt-get -y install --no-install-recommends \\\n"
+                                      "          imagemagick git python3-dev texlive-latex-extra antlr4 tox $EXTRA\n",
+        ".github/workflows/docs.yml": "jobs:\n  d:\n    steps:\n    - run: sudo apt install -y graphviz fonts-dejavu  # docs\n",
+        ".travis.yml": "install:\n  - sudo apt-get install -qq libxml2-dev=2.9.1 && pip install .\n"})
+    assert set(ci_system_packages(RepoFiles(tmp_path))) == {"graphviz", "imagemagick", "libxml2-dev"}
+    spec = local_spec(tmp_path)
+    assert set(spec.env.apt_optional) == {"graphviz", "imagemagick", "libxml2-dev"}
+    assert spec.env.apt_packages == ()  # required packages stay as they were: one bad name must not fail the build
+    assert spec.env.env_tag("p", "m") != plain.env.env_tag("p", "m")
+    assert any(line.startswith("system ") and "graphviz" in line for line in describe_lines(infer(tmp_path)))
