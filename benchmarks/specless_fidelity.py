@@ -49,8 +49,34 @@ def checkout(repo: str, commit: str, root: Path, mirrors: Path = MIRRORS) -> Pat
     sparse.write_text("/*\n" + "".join(f"!/{p}\n" for p in missing))
     subprocess.run(["git", "-C", str(path), "config", "core.sparseCheckout", "true"], check=True)
     subprocess.run(["git", "-C", str(path), "checkout", "-q", "--force", commit], check=True)
-    subprocess.run(["git", "-C", str(path), "clean", "-qfdx"], check=True)
+    subprocess.run(["git", "-C", str(path), "clean", "-qffdx"], check=True)  # -ff: an older commit's submodule too
+    fill_submodules(path, mirrors)
     return path
+
+
+def fill_submodules(path: Path, mirrors: Path) -> list[str]:
+    """Check out the submodules whose histories are local mirrors too, as a user does with
+    ``git submodule update --init`` (astropy 3.x's setup.py needs astropy_helpers; Capuchin's
+    inference tells a user whose clone lacks it to do so). Returns the submodule paths filled."""
+    from sandbox.swebench_specs import mirror_of
+
+    text = (path / ".gitmodules").read_text(errors="replace") if (path / ".gitmodules").is_file() else ""
+    filled = []
+    for name, body in re.findall(r'\[submodule "([^"]+)"\]([^\[]*)', text):
+        url = re.search(r"^\s*url\s*=\s*\S*github\.com[/:]([\w.-]+)/([\w.-]+?)(?:\.git)?/?\s*$", body, re.M)
+        sub = re.search(r"^\s*path\s*=\s*(\S+)\s*$", body, re.M)
+        if not url or not sub:
+            continue
+        try:
+            mirror = mirror_of(f"{url.group(1)}/{url.group(2)}", mirrors)
+        except CapuchinError:
+            continue
+        subprocess.run(["git", "-C", str(path), "config", f"submodule.{name}.url", str(mirror)], check=True)
+        update = subprocess.run(["git", "-C", str(path), "-c", "protocol.file.allow=always", "submodule", "update",
+                                 "--init", "--force", "--", sub.group(1)], capture_output=True, text=True)
+        if update.returncode == 0:
+            filled.append(sub.group(1))
+    return filled
 
 
 def missing_blobs(path: Path, commit: str) -> list[str]:

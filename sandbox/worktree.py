@@ -25,18 +25,31 @@ def check_repo(repo: Path) -> Path:
 def worktree_files(repo: Path) -> list[str]:
     """Tracked and untracked-but-not-ignored files (git), else every file outside SKIP_DIRS."""
     repo = check_repo(repo)
-    if (repo / ".git").exists():
-        proc = subprocess.run(["git", "-C", str(repo), "ls-files", "-z", "--cached", "--others",
-                               "--exclude-standard"], capture_output=True, check=False)
-        if proc.returncode == 0:
-            names = [n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
-            return sorted({n for n in names if (repo / n).is_file() or (repo / n).is_symlink()})
+    if (repo / ".git").exists() and (names := _git_files(repo)) is not None:
+        return sorted(set(names))
     out = []
     for root, dirs, files in os.walk(repo):
         dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
         rel = Path(root).relative_to(repo)
         out += [(rel / f).as_posix() for f in files]
     return sorted(out)
+
+
+def _git_files(repo: Path, prefix: str = "") -> list[str] | None:
+    """git's tracked and untracked-but-not-ignored files, with those of checked-out submodules (a
+    submodule is one entry to its parent: astropy 3.x builds through its astropy_helpers submodule)."""
+    proc = subprocess.run(["git", "-C", str(repo), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                          capture_output=True, check=False)
+    if proc.returncode != 0:
+        return None
+    out = []
+    for name in dict.fromkeys(n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n):
+        path = repo / name
+        if path.is_file() or path.is_symlink():
+            out.append(prefix + name)
+        elif not name.endswith("/") and (path / ".git").exists():  # a submodule; "dir/": an untracked nested repository
+            out += _git_files(path, f"{prefix}{name}/") or []
+    return out
 
 
 def worktree_tar(repo: Path) -> bytes:

@@ -60,3 +60,39 @@ def test_a_mirror_missing_a_large_blob_still_checks_out_the_rest(tmp_path):
     assert missing_blobs(path, commit) == ["big.dat"]
     assert (path / "setup.py").read_text().startswith("from setuptools")
     assert not (path / "big.dat").exists()
+
+
+def test_a_submodule_with_a_local_mirror_is_checked_out_as_a_user_would(tmp_path):
+    """astropy 3.x's setup.py needs its astropy_helpers submodule; without it the build fails at
+    egg_info (astropy-7166). The benchmark fills it from a mirror, as `git submodule update --init`."""
+    import subprocess
+
+    from benchmarks.specless_fidelity import checkout
+
+    def git(cwd, *args: str) -> str:
+        return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "protocol.file.allow=always",
+                               *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+    helpers, origin, mirrors = tmp_path / "helpers", tmp_path / "origin", tmp_path / "mirrors"
+    for d in (helpers, origin, mirrors):
+        d.mkdir()
+    git(helpers, "init", "-q")
+    (helpers / "ah.py").write_text("v = 1\n")
+    git(helpers, "add", "-A")
+    git(helpers, "commit", "-qm", "v1")
+    first = git(helpers, "rev-parse", "HEAD")
+    (helpers / "ah.py").write_text("v = 2\n")
+    git(helpers, "commit", "-qam", "v2")
+    git(origin, "init", "-q")
+    # a gitlink at the first helpers commit, under the URL that the real .gitmodules names
+    (origin / ".gitmodules").write_text('[submodule "astropy_helpers"]\n\tpath = astropy_helpers\n'
+                                        "\turl = https://github.com/astropy/astropy-helpers.git\n")
+    git(origin, "update-index", "--add", "--cacheinfo", f"160000,{first},astropy_helpers")
+    git(origin, "add", ".gitmodules")
+    git(origin, "commit", "-qm", "base")
+    commit = git(origin, "rev-parse", "HEAD")
+    (mirrors / "o+r").symlink_to(origin / ".git")
+    (mirrors / "astropy+astropy-helpers").symlink_to(helpers / ".git")
+
+    path = checkout("o/r", commit, tmp_path / "checkouts", mirrors=mirrors)
+    assert (path / "astropy_helpers" / "ah.py").read_text() == "v = 1\n"  # the recorded commit, not the newest
