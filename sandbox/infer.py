@@ -131,9 +131,9 @@ def infer(repo: Path) -> Inference:
 _APT_INSTALL = re.compile(r"\bapt(?:-get)?\s+(?:-\S+\s+)*install\b([^\n;&|#]*)")
 _DEBIAN_NAME = re.compile(r"[a-z0-9][a-z0-9+.-]+")
 _NOT_FOR_TESTS = re.compile(
-    r"^(texlive|tex-|latex|lmodern|fonts-|libreoffice|chromium|google-chrome|firefox|openjdk|default-j|antlr|"
-    r"mono-|nodejs|npm|yarn|docker|containerd|python3?-|python3?$|pypy|tox$|git|curl|wget|sudo|build-essential|"
-    r"gcc|g\+\+|make|ccache|software-properties|apt-|ca-certificates)")
+    r"^(texlive|tex-|latex|lmodern|fonts-|cm-super|dvi|libreoffice|chromium|google-chrome|firefox|openjdk|"
+    r"default-j|antlr|mono-|nodejs|npm|yarn|docker|containerd|python3?-|python3?$|pypy|cython|sagemath|tox$|"
+    r"git|curl|wget|sudo|build-essential|gcc|g\+\+|make|ccache|software-properties|apt-|ca-certificates)")
 MAX_SYSTEM_PACKAGES = 12
 
 
@@ -141,7 +141,7 @@ def ci_system_packages(files: RepoFiles) -> tuple[str, ...]:
     """Debian packages that the project's CI ``apt-get install``s (graphviz for Sphinx, whose ``dot``
     tests skip without it), best effort: tools the base image has (compilers, git), Debian's own
     Python packages (they install beside the environment's Python, not in it), and what only builds
-    documents or drives browsers or needs Java (TeX, fonts, Chromium, a JDK: hundreds of MB each) are
+    documents or drives browsers or needs Java (TeX and its fonts, Chromium, a JDK: hundreds of MB each) are
     left out."""
     found: list[str] = []
     for _, text in files.ci_texts():

@@ -375,7 +375,7 @@ def test_system_packages_the_ci_installs_go_into_the_environment_where_they_help
         ".github/workflows/main.yml": "jobs:\n  test:\n    steps:\n    - name: deps\n"
                                       "      run: sudo apt-get install graphviz\n"
                                       "    - run: |\n        sudo apt update && sudo apt-get -y install --no-install-recommends \\\n"
-                                      "          imagemagick git python3-dev texlive-latex-extra antlr4 tox $EXTRA\n",
+                                      "          imagemagick git python3-dev texlive-latex-extra dvipng cm-super cython3 antlr4 tox $EXTRA\n",
         ".github/workflows/docs.yml": "jobs:\n  d:\n    steps:\n    - run: sudo apt install -y graphviz fonts-dejavu  # docs\n",
         ".travis.yml": "install:\n  - sudo apt-get install -qq libxml2-dev=2.9.1 && pip install .\n"})
     assert set(ci_system_packages(RepoFiles(tmp_path))) == {"graphviz", "imagemagick", "libxml2-dev"}
