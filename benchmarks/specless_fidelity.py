@@ -79,6 +79,23 @@ def fill_submodules(path: Path, mirrors: Path) -> list[str]:
     return filled
 
 
+def substitute_missing(path: Path, commit: str, substitutes: Path | None) -> list[str]:
+    """Fill paths whose blobs the mirror lacks from ``substitutes`` (files at the same relative paths,
+    e.g. taken from the project's release on PyPI): astropy of March–April 2023 reads its IERS table
+    (``eopc04.1962-now``, 4.9 MB) at import, and without it every test tried the network. The exact
+    blob of those commits is in no release; the 5.3 wheel's copy (the same table two months later, a
+    blob of the project's own history) stands in. Returns the paths filled; records say which."""
+    if substitutes is None:
+        return []
+    filled = []
+    for rel in missing_blobs(path, commit):
+        if (substitutes / rel).is_file():
+            (path / rel).parent.mkdir(parents=True, exist_ok=True)
+            (path / rel).write_bytes((substitutes / rel).read_bytes())
+            filled.append(rel)
+    return filled
+
+
 def missing_blobs(path: Path, commit: str) -> list[str]:
     """Paths of ``commit``'s tree whose blobs the repository does not have."""
     tree = subprocess.run(["git", "-C", str(path), "ls-tree", "-r", "-z", commit], capture_output=True,
@@ -118,7 +135,8 @@ def compare(before: TestResult, after: TestResult, f2p: list[str], p2p: list[str
             "after": {s.value: sum(v == s for v in after.tests.values()) for s in TestStatus}}
 
 
-def run_instance(sandbox, row: dict, curated: dict, root: Path, timeout_s: float) -> dict:
+def run_instance(sandbox, row: dict, curated: dict, root: Path, timeout_s: float,
+                 substitutes: Path | None = None) -> dict:
     from sandbox.docker_backend import RunRequest
     from sandbox.health import diagnose
     from sandbox.infer import infer
@@ -127,6 +145,8 @@ def run_instance(sandbox, row: dict, curated: dict, root: Path, timeout_s: float
     started = time.monotonic()
     record = {"instance_id": row["instance_id"], "repo": row["repo"]}
     repo = checkout(row["repo"], row["base_commit"], root)
+    if substituted := substitute_missing(repo, row["base_commit"], substitutes):
+        record["substituted"] = substituted
     inference = infer(repo)
     record["python"] = inference.python.version
     record["install"] = list(inference.install.evidence)
@@ -185,6 +205,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--timeout", type=float, default=900.0)
     ap.add_argument("--cpus", type=float, default=None,
                     help="CPUs for each test run and image build (default: the sandbox's); 1 leaves a core to whatever runs beside")
+    ap.add_argument("--substitutes", type=Path, default=None,
+                    help="files at repository-relative paths standing in for blobs the mirrors lack")
     ap.add_argument("--redo", action="store_true", help="run instances already in --out again (the last record counts)")
     args = ap.parse_args(argv)
 
@@ -203,7 +225,8 @@ def main(argv: list[str] | None = None) -> None:
     cpus = {"cpus": args.cpus, "build_cpus": args.cpus} if args.cpus else {}
     sandbox = DockerSandbox(SandboxConfig(backend="docker", timeout_s=args.timeout, **cpus))
     for row in (r for r in rows if r["instance_id"] not in done):
-        record = run_instance(sandbox, row, curated[row["instance_id"]], args.checkouts, args.timeout)
+        record = run_instance(sandbox, row, curated[row["instance_id"]], args.checkouts, args.timeout,
+                              args.substitutes)
         # which inference code gave the verdict, so records made before a fix can be found and re-run
         record |= {"at": time.strftime("%Y-%m-%d %H:%M:%S"), "capuchin_commit": _head()}
         print(f"{row['instance_id']}: {record['status']} ({record['seconds']} s)", flush=True)

@@ -61,6 +61,16 @@ def test_a_mirror_missing_a_large_blob_still_checks_out_the_rest(tmp_path):
     assert (path / "setup.py").read_text().startswith("from setuptools")
     assert not (path / "big.dat").exists()
 
+    from benchmarks.specless_fidelity import substitute_missing
+
+    (tmp_path / "subs").mkdir()
+    assert substitute_missing(path, commit, tmp_path / "subs") == []  # nothing to stand in
+    (tmp_path / "subs" / "big.dat").write_text("a later version of the table\n")
+    (tmp_path / "subs" / "setup.py").write_text("not used: the mirror has this one\n")
+    assert substitute_missing(path, commit, tmp_path / "subs") == ["big.dat"]
+    assert (path / "big.dat").read_text() == "a later version of the table\n"
+    assert (path / "setup.py").read_text().startswith("from setuptools")
+
 
 def test_a_submodule_with_a_local_mirror_is_checked_out_as_a_user_would(tmp_path):
     """astropy 3.x's setup.py needs its astropy_helpers submodule; without it the build fails at
