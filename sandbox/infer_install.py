@@ -80,6 +80,12 @@ class InstallPlan:
     """pyproject's ``[build-system] requires``: under a date, the editable build gets them as of it."""
     pre: tuple[str, ...] = ()
     """Shell lines run before anything installs (fixing the checkout's build configuration)."""
+    legacy_build: tuple[str, ...] | None = None
+    """For a setup.py project with no ``[build-system]`` (before PEP 518): what its setup.py names as
+    build-time requirements. pip of its day ran setup.py in the environment itself; today's isolated
+    builds hold setuptools alone, so a setup.py that imports numpy (astropy 3.0 imports itself, which
+    checks numpy) fails there. If the isolated build fails, these go in first and the build runs in
+    the environment. None: not such a project."""
     optional: tuple[str, ...] = ()
     """The optional dependencies of a project with no test extra (its ``complete``/``all`` extra),
     installed one by one after it, best effort: suites skip what needs a missing one."""
@@ -115,7 +121,8 @@ class InstallPlan:
         fallback = (f" || {{ echo '{WARN}: the extras {','.join(self.extras)} did not install'; "
                     "$CAPUCHIN_PIP DOT; }") if self.extras else ""
         if self.resolve_before is None:
-            return [f"$CAPUCHIN_PIP -e {target}" + fallback.replace("DOT", "-e .")]
+            return [f"{{ $CAPUCHIN_PIP -e {target}{fallback.replace('DOT', '-e .')}; }}"
+                    + self._in_environment("", f"-e {target}").removesuffix(" || ")]
         # uv resolves the project's own dependencies as of the date, but builds editables only
         # through PEP 660, which the setuptools of an old checkout's day lacks: install it (and
         # its dated dependencies) as a wheel with uv, then make it editable with pip, --no-deps.
@@ -125,14 +132,25 @@ class InstallPlan:
         # uv locks a local source's build by its path, the same /testbed in every build: a private
         # cache, or concurrent builds of two repositories wait on each other and time out (300 s)
         private = "UV_CACHE_DIR=/tmp/capuchin-uv-project "
-        return [f"{{ {private}$CAPUCHIN_PIP {target}{fallback.replace('DOT', '.')}; }} || {undated}",
-                *self._editable_lines()]
+        return [f"{{ {private}$CAPUCHIN_PIP {target}{fallback.replace('DOT', '.')}; }}"
+                f"{self._in_environment(private, target) or ' || '}{undated}", *self._editable_lines()]
+
+    def _in_environment(self, private: str, target: str) -> str:
+        """The legacy build's second try: its build requirements installed, then no isolation."""
+        if self.legacy_build is None:
+            return ""
+        quoted = " ".join(shlex.quote(p) for p in ("setuptools", "wheel", *self.legacy_build))
+        return (f" || {{ echo '{WARN}: the isolated build failed; building in the environment, as pip did for "
+                f"setup.py projects'; $CAPUCHIN_PIP {quoted} && {private}$CAPUCHIN_PIP --no-build-isolation "
+                f"{target}; }} || ")
 
     def _editable_lines(self) -> list[str]:
         """pip's isolated build takes today's build requirements: setuptools 70 removed the
         ``setuptools.dep_util`` that astropy 5.1's setup imports. Constrain them to the date's."""
         if not self.build_requires:
-            return ["python -m pip install --no-deps -e ."]
+            retry = (" || python -m pip install --no-deps --no-build-isolation -e ."
+                     if self.legacy_build is not None else "")
+            return ["python -m pip install --no-deps -e ." + retry]
         quoted = " ".join(shlex.quote(r) for r in self.build_requires)
         pins = "/tmp/capuchin-build-constraints.txt"
         return [f"printf '%s\\n' {quoted} > /tmp/capuchin-build-requires.in",
@@ -162,9 +180,11 @@ def _installer(before: str | None) -> list[str]:
             # Everything the environment layer installed goes (uv keeps an installed version
             # whatever its date, --upgrade included): today's Pygments, packaging, typing_extensions
             # came with today's pytest and stayed beside sphinx 4.1's dated Jinja2
-            "python -m pip freeze --all 2>/dev/null | cut -d= -f1 | grep -viE '^(pip|uv|wheel)$' | "
+            # (wheel too: today's wheel needs today's packaging, and setup.py's bdist_wheel then
+            # stopped astropy 3.0's build on a VersionConflict with the dated packaging 20.9)
+            "python -m pip freeze --all 2>/dev/null | cut -d= -f1 | grep -viE '^(pip|uv)$' | "
             "xargs -r python -m pip uninstall -q -y",
-            "$CAPUCHIN_PIP pytest setuptools"]
+            "$CAPUCHIN_PIP pytest setuptools wheel"]
 
 
 def resolution_date(files: RepoFiles, python: str, min_age_days: int = 90) -> str | None:
@@ -315,13 +335,40 @@ def plan_install(files: RepoFiles, pytest_config: PytestConfig, python: str = "3
             name, optional = conda
             evidence.append(f"no test extra: the CI's conda environment {name}, its pip-installable "
                             f"packages one by one ({len(optional)})")
+    legacy = legacy_build_requires(files)
+    if legacy:
+        evidence.append(f"setup.py without [build-system] names build requirements: {', '.join(legacy)} "
+                        "(installed first if the isolated build fails)")
     pre = egg_info_untag(files)
     if pre:
         evidence.append("setup.cfg [egg_info] tags the version with a date (3.0.1.dev-20261130), which uv "
                         "rejects: untagged for the build")
     return InstallPlan(tuple(extras), tuple(reqs), tuple(dict.fromkeys(packages)), installable, env,
                        tuple(evidence), before, tuple(r for r in build if isinstance(r, str)), pre,
-                       tuple(optional))
+                       legacy_build=legacy, optional=tuple(optional))
+
+
+_REQUIREMENT_LITERAL = re.compile(r"""['"]([A-Za-z][\w.-]*)\s*(?:[<>=!~]=|[<>])[^'"]*['"]""")
+_BUILD_IMPORTS = {"numpy": "numpy", "Cython": "Cython", "pybind11": "pybind11", "cffi": "cffi",
+                  "pkgconfig": "pkgconfig", "setuptools_scm": "setuptools_scm", "cython": "Cython"}
+
+
+def legacy_build_requires(files: RepoFiles) -> tuple[str, ...] | None:
+    """What a setup.py with no ``[build-system]`` needs in the environment to run: the requirement
+    strings it spells out (astropy 3.0: ``'numpy>=' + ...``, ``'cython>=0.21'``, ``'jinja2>=2.7'``),
+    a literal ``setup_requires`` list, and the build modules it imports (numpy for ``get_include()``, Cython's ``cythonize``), by name
+    only (the version is the resolution date's). None when the project is not such a one."""
+    text = files.text("setup.py")
+    if text is None or "build-system" in files.pyproject():
+        return None
+    names = [m.group(1) for m in _REQUIREMENT_LITERAL.finditer(text)]
+    names += [pypi for module, pypi in _BUILD_IMPORTS.items()
+              if re.search(rf"^\s*(?:import|from)\s+{module}\b", text, re.MULTILINE)]
+    for listed in re.findall(r"setup_requires\s*=\s*\[([^\]]*)\]", text):  # setup_requires=["numpy"]
+        names += re.findall(r"""['"]([A-Za-z][\w.-]*)""", listed)
+    unique = {n.lower(): n for n in reversed(names)}  # the first spelling of each name
+    return tuple(unique[k] for k in dict.fromkeys(n.lower() for n in names)
+                 if k not in ("setuptools", "wheel", "python"))
 
 
 FULL_EXTRAS = ("complete", "all", "full")

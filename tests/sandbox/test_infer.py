@@ -384,3 +384,21 @@ def test_system_packages_the_ci_installs_go_into_the_environment_where_they_help
     assert spec.env.apt_packages == ()  # required packages stay as they were: one bad name must not fail the build
     assert spec.env.env_tag("p", "m") != plain.env.env_tag("p", "m")
     assert any(line.startswith("system ") and "graphviz" in line for line in describe_lines(infer(tmp_path)))
+
+
+def test_a_setup_py_without_build_system_names_what_its_build_needs(tmp_path):
+    """astropy 3.0's setup.py imports astropy, which checks numpy: today's isolated builds hold
+    setuptools alone and failed, where pip of 2018 ran setup.py in the environment."""
+    from sandbox.infer_install import legacy_build_requires
+
+    write(tmp_path, {"setup.py": "import numpy\nfrom Cython.Build import cythonize\nimport mypkg\n"
+                                 "req = 'numpy>=' + mypkg.MIN\nextra = ['cython>=0.21', 'jinja2>=2.7']\n"
+                                 "setup(setup_requires=['six', \"pbr\"], install_requires=['attrs'])\n"})
+    assert legacy_build_requires(RepoFiles(tmp_path)) == ("numpy", "cython", "jinja2", "six", "pbr")
+    script = "\n".join(infer(tmp_path).install.lines())
+    # the isolated build first; if it fails, the build requirements go in and the build runs in the environment
+    isolated = script.index("$CAPUCHIN_PIP -e .")
+    assert script.index("$CAPUCHIN_PIP setuptools wheel numpy cython jinja2 six pbr") > isolated
+    assert "$CAPUCHIN_PIP --no-build-isolation -e ." in script
+    write(tmp_path, {"pyproject.toml": PYPROJECT})  # a [build-system]: its requires say what the build needs
+    assert legacy_build_requires(RepoFiles(tmp_path)) is None
