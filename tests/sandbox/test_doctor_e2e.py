@@ -95,3 +95,19 @@ def test_system_packages_from_the_ci_are_installed_and_a_missing_one_only_warns(
     assert report.ok, (report.problem, report.log_tail)
     assert report.health.passed == 1
     assert any("capuchin-no-such-package did not install" in w for w in report.build_warnings), report.build_warnings
+
+
+def test_a_setup_py_that_imports_its_build_requirement_builds_in_the_environment(tmp_path, sandbox):
+    """Before PEP 518 pip ran setup.py in the environment, so a setup.py could import what its
+    setup_requires named (astropy 3.0 and numpy); today's isolated build holds setuptools alone."""
+    (tmp_path / "setup.py").write_text("import six  # a build-time import, as numpy.get_include() was\n"
+                                       "from setuptools import setup\n"
+                                       "setup(name='legacy', version=six.__version__, py_modules=['legacy'],\n"
+                                       "      setup_requires=['six'])\n")
+    (tmp_path / "legacy.py").write_text("ANSWER = 42\n")
+    (tmp_path / "test_legacy.py").write_text("from legacy import ANSWER\n\n\ndef test_answer():\n"
+                                             "    assert ANSWER == 42\n")
+    report = run_doctor(tmp_path, sandbox)
+    assert report.ok, (report.problem, report.log_tail)
+    assert report.health.passed == 1
+    assert any("isolated build failed" in w for w in report.build_warnings), report.build_warnings
