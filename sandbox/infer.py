@@ -141,8 +141,8 @@ def ci_system_packages(files: RepoFiles) -> tuple[str, ...]:
     """Debian packages that the project's CI ``apt-get install``s (graphviz for Sphinx, whose ``dot``
     tests skip without it), best effort: tools the base image has (compilers, git), Debian's own
     Python packages (they install beside the environment's Python, not in it), and what only builds
-    documents or drives browsers or needs Java (TeX and its fonts, Chromium, a JDK: hundreds of MB each) are
-    left out."""
+    documents, drives browsers or needs Java (TeX and its fonts, Chromium, a JDK: hundreds of MB
+    each) are left out."""
     found: list[str] = []
     for _, text in files.ci_texts():
         for match in _APT_INSTALL.finditer(text.replace("\\\n", " ")):

@@ -122,7 +122,7 @@ class InstallPlan:
                     "$CAPUCHIN_PIP DOT; }") if self.extras else ""
         if self.resolve_before is None:
             return [f"{{ $CAPUCHIN_PIP -e {target}{fallback.replace('DOT', '-e .')}; }}"
-                    + self._in_environment("", f"-e {target}").removesuffix(" || ")]
+                    + self._in_environment("", f"-e {target}")]
         # uv resolves the project's own dependencies as of the date, but builds editables only
         # through PEP 660, which the setuptools of an old checkout's day lacks: install it (and
         # its dated dependencies) as a wheel with uv, then make it editable with pip, --no-deps.
@@ -133,16 +133,16 @@ class InstallPlan:
         # cache, or concurrent builds of two repositories wait on each other and time out (300 s)
         private = "UV_CACHE_DIR=/tmp/capuchin-uv-project "
         return [f"{{ {private}$CAPUCHIN_PIP {target}{fallback.replace('DOT', '.')}; }}"
-                f"{self._in_environment(private, target) or ' || '}{undated}", *self._editable_lines()]
+                f"{self._in_environment(private, target)} || {undated}", *self._editable_lines()]
 
     def _in_environment(self, private: str, target: str) -> str:
-        """The legacy build's second try: its build requirements installed, then no isolation."""
+        """`` || { the second try }`` of a legacy build: its build requirements installed, then no isolation."""
         if self.legacy_build is None:
             return ""
         quoted = " ".join(shlex.quote(p) for p in ("setuptools", "wheel", *self.legacy_build))
         return (f" || {{ echo '{WARN}: the isolated build failed; building in the environment, as pip did for "
                 f"setup.py projects'; $CAPUCHIN_PIP {quoted} && {private}$CAPUCHIN_PIP --no-build-isolation "
-                f"{target}; }} || ")
+                f"{target}; }}")
 
     def _editable_lines(self) -> list[str]:
         """pip's isolated build takes today's build requirements: setuptools 70 removed the
@@ -349,21 +349,21 @@ def plan_install(files: RepoFiles, pytest_config: PytestConfig, python: str = "3
 
 
 _REQUIREMENT_LITERAL = re.compile(r"""['"]([A-Za-z][\w.-]*)\s*(?:[<>=!~]=|[<>])[^'"]*['"]""")
-_BUILD_IMPORTS = {"numpy": "numpy", "Cython": "Cython", "pybind11": "pybind11", "cffi": "cffi",
-                  "pkgconfig": "pkgconfig", "setuptools_scm": "setuptools_scm", "cython": "Cython"}
+_BUILD_IMPORTS = ("numpy", "Cython", "pybind11", "cffi", "pkgconfig", "setuptools_scm")
+"""Modules a setup.py imports to build (their distributions have the same names)."""
 
 
 def legacy_build_requires(files: RepoFiles) -> tuple[str, ...] | None:
     """What a setup.py with no ``[build-system]`` needs in the environment to run: the requirement
     strings it spells out (astropy 3.0: ``'numpy>=' + ...``, ``'cython>=0.21'``, ``'jinja2>=2.7'``),
-    a literal ``setup_requires`` list, and the build modules it imports (numpy for ``get_include()``, Cython's ``cythonize``), by name
-    only (the version is the resolution date's). None when the project is not such a one."""
+    a literal ``setup_requires`` list, and the build modules it imports (numpy for ``get_include()``,
+    Cython's ``cythonize``), by name only (the version is the resolution date's). None when the
+    project is not such a one."""
     text = files.text("setup.py")
     if text is None or "build-system" in files.pyproject():
         return None
     names = [m.group(1) for m in _REQUIREMENT_LITERAL.finditer(text)]
-    names += [pypi for module, pypi in _BUILD_IMPORTS.items()
-              if re.search(rf"^\s*(?:import|from)\s+{module}\b", text, re.MULTILINE)]
+    names += [m for m in _BUILD_IMPORTS if re.search(rf"^\s*(?:import|from)\s+{m}\b", text, re.MULTILINE)]
     for listed in re.findall(r"setup_requires\s*=\s*\[([^\]]*)\]", text):  # setup_requires=["numpy"]
         names += re.findall(r"""['"]([A-Za-z][\w.-]*)""", listed)
     unique = {n.lower(): n for n in reversed(names)}  # the first spelling of each name
