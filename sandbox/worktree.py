@@ -35,20 +35,25 @@ def worktree_files(repo: Path) -> list[str]:
     return sorted(out)
 
 
-def _git_files(repo: Path, prefix: str = "") -> list[str] | None:
+def _git_files(repo: Path) -> list[str] | None:
     """git's tracked and untracked-but-not-ignored files, with those of checked-out submodules (a
     submodule is one entry to its parent: astropy 3.x builds through its astropy_helpers submodule)."""
-    proc = subprocess.run(["git", "-C", str(repo), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                          capture_output=True, check=False)
-    if proc.returncode != 0:
-        return None
-    out = []
-    for name in dict.fromkeys(n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n):
-        path = repo / name
-        if path.is_file() or path.is_symlink():
-            out.append(prefix + name)
-        elif not name.endswith("/") and (path / ".git").exists():  # a submodule; "dir/": an untracked nested repository
-            out += _git_files(path, f"{prefix}{name}/") or []
+    out: list[str] = []
+    pending = [""]  # repositories to list, as prefixes under ``repo``: the top one, then its submodules
+    while pending:
+        prefix = pending.pop()
+        proc = subprocess.run(["git", "-C", str(repo / prefix), "ls-files", "-z", "--cached", "--others",
+                               "--exclude-standard"], capture_output=True, check=False)
+        if proc.returncode != 0:
+            if not prefix:
+                return None
+            continue
+        for name in dict.fromkeys(n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n):
+            path = repo / prefix / name
+            if path.is_file() or path.is_symlink():
+                out.append(prefix + name)
+            elif not name.endswith("/") and (path / ".git").exists():  # a submodule; "dir/": an untracked repository
+                pending.append(f"{prefix}{name}/")
     return out
 
 
