@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -36,7 +37,13 @@ def make_dataset(tmp_path: Path, n: int) -> Path:
 def child(tmp_path, dataset, out="run", kill="", executor="local") -> int:
     cmd = [sys.executable, str(CHILD), "--out", str(tmp_path / out), "--dataset", str(dataset), "--repos",
            str(tmp_path / "repos"), "--kill", kill, "--executor", executor]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=300).returncode
+    # SIGINT as a terminal's foreground job has it: a suite started in the background (`pytest &` from a
+    # script) ignores SIGINT, its children inherit that, and the SIGINT test's child then never stopped
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, preexec_fn=_default_sigint).returncode
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def complete(out: Path) -> dict[str, str]:
