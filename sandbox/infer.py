@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.core.paths import SUPPORT_DIRS, is_test_file
+from agent.core.paths import SUPPORT_DIRS, in_test_tree, is_test_file
 from sandbox.infer_install import WARN, InstallPlan, plan_install
 from sandbox.infer_python import PythonChoice, choose_python
 from sandbox.repo_files import PytestConfig, RepoFiles
@@ -154,9 +154,10 @@ def ci_system_packages(files: RepoFiles) -> tuple[str, ...]:
 
 
 def compiles_extensions(tracked: list[str], files: RepoFiles) -> bool:
-    """Whether installing the project compiles code: C/C++/Cython sources outside example and docs
-    trees, a ``setup.py`` that declares extensions, or a build backend that always compiles."""
-    if any(f.endswith(COMPILED_SOURCES) and f.split("/")[0].lower() not in EXCLUDED_TREES for f in tracked):
+    """Whether installing the project compiles code: C/C++/Cython sources outside example, docs and
+    test trees, a ``setup.py`` that declares extensions, or a build backend that always compiles."""
+    if any(f.endswith(COMPILED_SOURCES) and f.split("/")[0].lower() not in EXCLUDED_TREES and not in_test_tree(f)
+           for f in tracked):  # test fixtures are data: Sphinx's tests/roots hold .pyx files it never builds
         return True
     if _EXTENSION_BUILD.search(files.text("setup.py") or ""):
         return True

@@ -315,7 +315,8 @@ def test_a_project_that_compiles_extensions_gets_a_compiler_cache(tmp_path):
     """Each commit's instance image compiles the C extensions again (astropy: most of a 25-minute
     build); with ccache in the environment, a later commit's build reuses what an earlier one compiled."""
     write(tmp_path, {"pyproject.toml": PYPROJECT, "pkg/mod.py": "x = 1\n", "docs/demo/ext.c": "int f;\n"})
-    assert not infer(tmp_path).compiles  # C under docs is not built
+    write(tmp_path, {"tests/roots/test-ext-autodoc/target/cython.pyx": "def f(): pass\n"})
+    assert not infer(tmp_path).compiles  # C under docs is not built, nor a test fixture (Sphinx's tests/roots)
     plain = local_spec(tmp_path)
     assert plain.env.apt_packages == ()
     write(tmp_path, {"pkg/_speedups.c": "int g;\n"})
